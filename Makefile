@@ -1,0 +1,38 @@
+# Quick start: `make run` (site with demo data) and `make test` (the test suite).
+VENV ?= .venv
+PYTHON := $(VENV)/bin/python
+INSTALLED := $(VENV)/.installed
+
+.PHONY: run test lint setup messages
+
+## Set up, migrate, load the demo data and serve the site on http://127.0.0.1:8000
+run: setup
+	$(PYTHON) manage.py migrate --noinput
+	$(PYTHON) manage.py load_demo
+	$(PYTHON) manage.py runserver 127.0.0.1:8000
+
+## Set up and run the tests (on DATABASE_URL: SQLite unless set)
+test: setup
+	$(PYTHON) -m pytest
+
+## Lint, format check, and models in step with migrations
+lint: setup
+	$(PYTHON) -m ruff check .
+	$(PYTHON) -m ruff format --check .
+	$(PYTHON) manage.py makemigrations --check --dry-run
+
+## Refresh and compile the translation catalogues (needs GNU gettext)
+messages: setup
+	$(PYTHON) manage.py makemessages --locale vi --locale en --ignore ".venv/*"
+	$(PYTHON) manage.py compilemessages --ignore ".venv/*"
+
+setup: $(INSTALLED) .env
+
+$(INSTALLED): pyproject.toml
+	python3 -m venv $(VENV)
+	$(PYTHON) -m pip install --quiet --upgrade pip
+	$(PYTHON) -m pip install --quiet ".[dev]"
+	touch $@
+
+.env:
+	cp .env.example .env

@@ -1,0 +1,229 @@
+from django.contrib import admin
+from django.db.models import Count, Min, OuterRef, Subquery
+from django.utils.translation import gettext_lazy as _
+
+from wards.work_fields import work_field_labels
+
+from .models import (
+    Attendee,
+    Contribution,
+    DirectivePoint,
+    DirectiveTask,
+    ProgressReport,
+    Seminar,
+    SeminarSession,
+    TaskAssignment,
+)
+
+
+class SeminarSessionInline(admin.StackedInline):
+    model = SeminarSession
+    fields = [("number", "date"), "venue", "wards"]
+    autocomplete_fields = ["wards"]
+    extra = 0
+
+
+class AttendeeInline(admin.TabularInline):
+    model = Attendee
+    fields = ["order", "full_name", "title", "organisation", "role", "session"]
+    extra = 0
+
+
+class DirectivePointInline(admin.TabularInline):
+    model = DirectivePoint
+    fields = ["number", "text", "session", "speaker"]
+    extra = 0
+
+
+class DirectiveTaskInline(admin.TabularInline):
+    model = DirectiveTask
+    fields = ["number", "category", "text"]
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(Seminar)
+class SeminarAdmin(admin.ModelAdmin):
+    list_display = ["title", "district", "status", "first_date", "session_count", "task_count"]
+    list_filter = ["status", "district"]
+    list_select_related = ["district"]
+    search_fields = ["title", "theme"]
+    inlines = [SeminarSessionInline, AttendeeInline, DirectivePointInline, DirectiveTaskInline]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                first_date=Min("sessions__date"),
+                session_count=Count("sessions", distinct=True),
+                task_count=Count("tasks", distinct=True),
+            )
+        )
+
+    @admin.display(description=_("from"), ordering="first_date")
+    def first_date(self, seminar):
+        return seminar.first_date
+
+    @admin.display(description=_("clusters"), ordering="session_count")
+    def session_count(self, seminar):
+        return seminar.session_count
+
+    @admin.display(description=_("tasks"), ordering="task_count")
+    def task_count(self, seminar):
+        return seminar.task_count
+
+
+class ContributionInline(admin.StackedInline):
+    model = Contribution
+    fields = [("order", "speaker", "speaker_title"), ("ward", "unit"), "fields", "summary"]
+    autocomplete_fields = ["ward"]
+    extra = 0
+
+
+@admin.register(SeminarSession)
+class SeminarSessionAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "seminar", "date", "venue", "ward_count", "contribution_count"]
+    list_filter = ["seminar"]
+    list_select_related = ["seminar"]
+    search_fields = ["venue", "seminar__title"]
+    autocomplete_fields = ["wards"]
+    inlines = [ContributionInline]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                ward_count=Count("wards", distinct=True),
+                contribution_count=Count("contributions", distinct=True),
+            )
+        )
+
+    @admin.display(description=_("wards"), ordering="ward_count")
+    def ward_count(self, session):
+        return session.ward_count
+
+    @admin.display(description=_("contributions"), ordering="contribution_count")
+    def contribution_count(self, session):
+        return session.contribution_count
+
+
+@admin.register(Attendee)
+class AttendeeAdmin(admin.ModelAdmin):
+    list_display = ["full_name", "title", "role", "seminar", "session"]
+    list_filter = ["role", "seminar"]
+    list_select_related = ["seminar", "session"]
+    search_fields = ["full_name", "title", "organisation"]
+
+
+@admin.register(Contribution)
+class ContributionAdmin(admin.ModelAdmin):
+    list_display = ["order", "speaker", "speaker_unit", "session", "seminar", "field_labels"]
+    list_filter = ["session__seminar", "session__number", "ward"]
+    list_select_related = ["session__seminar", "ward"]
+    search_fields = ["speaker", "unit", "summary"]
+    autocomplete_fields = ["ward"]
+
+    @admin.display(description=_("ward or unit"))
+    def speaker_unit(self, contribution):
+        return contribution.ward or contribution.unit
+
+    @admin.display(description=_("seminar"), ordering="session__seminar__title")
+    def seminar(self, contribution):
+        return contribution.session.seminar
+
+    @admin.display(description=_("fields"))
+    def field_labels(self, contribution):
+        return ", ".join(work_field_labels(contribution.fields))
+
+
+@admin.register(DirectivePoint)
+class DirectivePointAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "seminar", "session", "speaker"]
+    list_filter = ["seminar"]
+    list_select_related = ["seminar", "session", "speaker"]
+    search_fields = ["text"]
+
+
+class TaskAssignmentInline(admin.TabularInline):
+    model = TaskAssignment
+    fields = ["ward", "due_on"]
+    autocomplete_fields = ["ward"]
+    extra = 0
+
+
+@admin.register(DirectiveTask)
+class DirectiveTaskAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "seminar", "category", "ward_count"]
+    list_filter = ["seminar", "category"]
+    list_select_related = ["seminar"]
+    search_fields = ["text"]
+    inlines = [TaskAssignmentInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(ward_count=Count("assignments"))
+
+    @admin.display(description=_("wards assigned"), ordering="ward_count")
+    def ward_count(self, task):
+        return task.ward_count
+
+
+@admin.register(TaskAssignment)
+class TaskAssignmentAdmin(admin.ModelAdmin):
+    list_display = ["task", "ward", "due_on", "latest_status", "latest_percent"]
+    list_filter = ["task__seminar", "ward"]
+    list_select_related = ["task", "ward"]
+    search_fields = ["task__text", "ward__name"]
+    autocomplete_fields = ["ward"]
+    date_hierarchy = "due_on"
+
+    def get_queryset(self, request):
+        latest = ProgressReport.objects.filter(assignment=OuterRef("pk")).order_by(
+            "-period_end", "-reported_at"
+        )
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                latest_status=Subquery(latest.values("status")[:1]),
+                latest_percent=Subquery(latest.values("percent")[:1]),
+            )
+        )
+
+    @admin.display(description=_("latest status"))
+    def latest_status(self, assignment):
+        if assignment.latest_status is None:
+            return "–"
+        return ProgressReport.Status(assignment.latest_status).label
+
+    @admin.display(description=_("percent done"), ordering="latest_percent")
+    def latest_percent(self, assignment):
+        return assignment.latest_percent
+
+
+@admin.register(ProgressReport)
+class ProgressReportAdmin(admin.ModelAdmin):
+    list_display = [
+        "task",
+        "ward",
+        "period_start",
+        "period_end",
+        "status",
+        "percent",
+        "reported_by",
+        "reported_at",
+    ]
+    list_filter = ["status", "assignment__task__seminar", "assignment__ward"]
+    list_select_related = ["assignment__task", "assignment__ward", "reported_by"]
+    search_fields = ["narrative", "assignment__ward__name"]
+    date_hierarchy = "period_end"
+    raw_id_fields = ["assignment"]
+
+    @admin.display(description=_("task"), ordering="assignment__task__number")
+    def task(self, report):
+        return report.assignment.task
+
+    @admin.display(description=_("ward"), ordering="assignment__ward__name")
+    def ward(self, report):
+        return report.assignment.ward

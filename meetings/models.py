@@ -1,0 +1,341 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from wards.models import District, TimeStampedModel, Ward
+from wards.work_fields import WorkFieldsField
+
+
+class Seminar(TimeStampedModel):
+    """A tọa đàm: a themed meeting, held in one or more sessions (clusters)."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        HELD = "held", _("Held")
+        CONCLUDED = "concluded", _("Conclusion issued")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    district = models.ForeignKey(
+        District, models.PROTECT, related_name="seminars", verbose_name=_("managing unit")
+    )
+    title = models.CharField(_("title"), max_length=300)
+    theme = models.TextField(_("theme"), blank=True)
+    organiser = models.CharField(
+        _("organiser"), max_length=200, help_text=_("E.g. “Ban Dân vận Quận ủy”.")
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PLANNED
+    )
+    introductory_report = models.TextField(_("introductory report"), blank=True)
+    discussion_summary = models.TextField(
+        _("summary of the discussion"),
+        blank=True,
+        help_text=_("What most contributions agreed on, as the report will say it."),
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("seminar")
+        verbose_name_plural = _("seminars")
+        indexes = [models.Index(fields=["district", "status"], name="seminar_district_status_idx")]
+
+    def __str__(self):
+        return self.title
+
+
+class SeminarSession(TimeStampedModel):
+    """One sitting (cụm, cluster) of a seminar, with its own date, venue and wards."""
+
+    seminar = models.ForeignKey(
+        Seminar, models.CASCADE, related_name="sessions", verbose_name=_("seminar")
+    )
+    number = models.PositiveSmallIntegerField(_("cluster number"))
+    date = models.DateField(_("date"))
+    venue = models.CharField(_("venue"), max_length=300)
+    wards = models.ManyToManyField(
+        Ward, blank=True, related_name="seminar_sessions", verbose_name=_("participating wards")
+    )
+
+    class Meta:
+        ordering = ["seminar", "number"]
+        verbose_name = _("seminar session")
+        verbose_name_plural = _("seminar sessions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["seminar", "number"],
+                name="session_number_unique_in_seminar",
+                violation_error_message=_("This seminar already has a cluster with this number."),
+            ),
+            models.CheckConstraint(
+                condition=Q(number__gte=1),
+                name="session_number_positive",
+                violation_error_message=_("Cluster numbers start at 1."),
+            ),
+        ]
+
+    def __str__(self):
+        return _("Cluster %(number)s") % {"number": self.number}
+
+
+class Attendee(TimeStampedModel):
+    class Role(models.TextChoices):
+        CHAIR = "chair", _("Chair")
+        DIRECTING = "directing", _("Directing")
+        GUEST = "guest", _("Guest")
+        PARTICIPANT = "participant", _("Participant")
+
+    seminar = models.ForeignKey(
+        Seminar, models.CASCADE, related_name="attendees", verbose_name=_("seminar")
+    )
+    session = models.ForeignKey(
+        SeminarSession,
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="attendees",
+        verbose_name=_("cluster"),
+        help_text=_("Empty when present at every cluster."),
+    )
+    full_name = models.CharField(_("full name"), max_length=100)
+    title = models.CharField(_("position"), max_length=300, blank=True)
+    organisation = models.CharField(_("organisation"), max_length=200, blank=True)
+    role = models.CharField(
+        _("role"), max_length=12, choices=Role.choices, default=Role.PARTICIPANT
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["seminar", "order", "full_name"]
+        verbose_name = _("attendee")
+        verbose_name_plural = _("attendees")
+
+    def __str__(self):
+        return f"{self.full_name} – {self.title}" if self.title else self.full_name
+
+
+class Contribution(TimeStampedModel):
+    """One speaker's opinion (ý kiến phát biểu, tham luận) at a session."""
+
+    session = models.ForeignKey(
+        SeminarSession, models.CASCADE, related_name="contributions", verbose_name=_("cluster")
+    )
+    order = models.PositiveSmallIntegerField(_("order"))
+    speaker = models.CharField(_("speaker"), max_length=100)
+    speaker_title = models.CharField(_("speaker's position"), max_length=200, blank=True)
+    ward = models.ForeignKey(
+        Ward,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="contributions",
+        verbose_name=_("speaker's ward"),
+    )
+    unit = models.CharField(
+        _("speaker's unit"),
+        max_length=200,
+        blank=True,
+        help_text=_("When the speaker does not speak for a ward, e.g. the district Youth Union."),
+    )
+    fields = WorkFieldsField(_("fields"))
+    summary = models.TextField(_("summary"), blank=True)
+
+    class Meta:
+        ordering = ["session", "order"]
+        verbose_name = _("contribution")
+        verbose_name_plural = _("contributions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "order"],
+                name="contribution_order_unique_in_session",
+                violation_error_message=_(
+                    "This cluster already has a contribution at this place."
+                ),
+            ),
+        ]
+        indexes = [models.Index(fields=["ward"], name="contribution_ward_idx")]
+
+    def __str__(self):
+        return _("Contribution %(order)s – %(speaker)s") % {
+            "order": self.order,
+            "speaker": self.speaker,
+        }
+
+
+class DirectivePoint(TimeStampedModel):
+    """One numbered point of a directing speech."""
+
+    seminar = models.ForeignKey(
+        Seminar, models.CASCADE, related_name="directive_points", verbose_name=_("seminar")
+    )
+    session = models.ForeignKey(
+        SeminarSession,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="directive_points",
+        verbose_name=_("cluster"),
+    )
+    speaker = models.ForeignKey(
+        Attendee,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="directive_points",
+        verbose_name=_("speaker"),
+    )
+    number = models.PositiveSmallIntegerField(_("number"))
+    text = models.TextField(_("text"))
+
+    class Meta:
+        ordering = ["seminar", "number"]
+        verbose_name = _("directing point")
+        verbose_name_plural = _("directing points")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["seminar", "number"],
+                name="directive_point_number_unique",
+                violation_error_message=_("This seminar already has a point with this number."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.number}. {self.text[:80]}"
+
+
+class DirectiveTask(TimeStampedModel):
+    """A numbered task of a seminar's conclusion, assigned to wards."""
+
+    class Category(models.TextChoices):
+        PUBLIC_OPINION = "public_opinion", _("Public opinion and emulation")
+        TRAINING = "training", _("Training of cadres")
+        PRESTIGIOUS_PEOPLE = "prestigious_people", _("Heads and prestigious people")
+        GRASSROOTS_DEMOCRACY = "grassroots_democracy", _("Grassroots democracy")
+        EXEMPLARY_MODELS = "exemplary_models", _("Seminars and “Dân vận khéo” models")
+        COORDINATION = "coordination", _("Coordination")
+        OTHER = "other", _("Other")
+
+    seminar = models.ForeignKey(
+        Seminar, models.CASCADE, related_name="tasks", verbose_name=_("seminar")
+    )
+    number = models.PositiveSmallIntegerField(_("number"))
+    category = models.CharField(_("category"), max_length=30, choices=Category.choices)
+    text = models.TextField(_("text"))
+
+    class Meta:
+        ordering = ["seminar", "number"]
+        verbose_name = _("directive task")
+        verbose_name_plural = _("directive tasks")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["seminar", "number"],
+                name="directive_task_number_unique",
+                violation_error_message=_("This seminar already has a task with this number."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.number}. {self.text[:80]}"
+
+
+class TaskAssignment(TimeStampedModel):
+    """A directive task given to one ward, with its due date."""
+
+    task = models.ForeignKey(
+        DirectiveTask, models.CASCADE, related_name="assignments", verbose_name=_("task")
+    )
+    ward = models.ForeignKey(
+        Ward, models.PROTECT, related_name="task_assignments", verbose_name=_("ward")
+    )
+    due_on = models.DateField(_("due on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["task", "ward__name"]
+        verbose_name = _("task assignment")
+        verbose_name_plural = _("task assignments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["task", "ward"],
+                name="task_assignment_unique",
+                violation_error_message=_("This task is already assigned to this ward."),
+            ),
+        ]
+        indexes = [
+            # A ward's tasks by due date (ward home, overdue flags).
+            models.Index(fields=["ward", "due_on"], name="assignment_ward_due_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.task} – {self.ward}"
+
+
+class ProgressReport(TimeStampedModel):
+    """A ward's report on one assigned task for one reporting period."""
+
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", _("Not started")
+        IN_PROGRESS = "in_progress", _("In progress")
+        COMPLETED = "completed", _("Completed")
+
+    assignment = models.ForeignKey(
+        TaskAssignment,
+        models.PROTECT,
+        related_name="progress_reports",
+        verbose_name=_("task assignment"),
+    )
+    period_start = models.DateField(_("period from"))
+    period_end = models.DateField(_("period to"))
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.IN_PROGRESS
+    )
+    percent = models.PositiveSmallIntegerField(_("percent done"), default=0)
+    narrative = models.TextField(_("narrative"), blank=True)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="progress_reports",
+        verbose_name=_("reported by"),
+    )
+    reported_at = models.DateTimeField(_("reported at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["assignment", "-period_end"]
+        verbose_name = _("progress report")
+        verbose_name_plural = _("progress reports")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(percent__gte=0) & Q(percent__lte=100),
+                name="progress_percent_0_100",
+                violation_error_message=_("The percentage must be between 0 and 100."),
+            ),
+            models.CheckConstraint(
+                condition=Q(period_end__gte=F("period_start")),
+                name="progress_period_ordered",
+                violation_error_message=_("The period cannot end before it starts."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="completed") | Q(percent=100),
+                name="progress_completed_is_100",
+                violation_error_message=_("A completed task is 100% done."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="not_started") | Q(percent=0),
+                name="progress_not_started_is_0",
+                violation_error_message=_("A task not started is 0% done."),
+            ),
+            models.UniqueConstraint(
+                fields=["assignment", "period_start", "period_end"],
+                name="progress_one_report_per_period",
+                violation_error_message=_("There is already a report for this period."),
+            ),
+        ]
+        indexes = [
+            # The latest report of each assignment (progress matrix).
+            models.Index(fields=["assignment", "-period_end"], name="progress_latest_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.assignment} ({self.period_start:%d/%m/%Y}–{self.period_end:%d/%m/%Y})"

@@ -1,0 +1,138 @@
+from django.contrib import admin
+from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportExportModelAdmin
+
+from .models import (
+    Activity,
+    CitizenFeedback,
+    ExemplaryModel,
+    Member,
+    PrestigiousPerson,
+    Team,
+    Training,
+)
+from .resources import ActivityResource, MemberResource, TeamResource
+
+WARD_FILTER = ("team__residential_group__ward", admin.RelatedOnlyFieldListFilter)
+
+
+class MemberInline(admin.TabularInline):
+    model = Member
+    fields = [
+        "full_name",
+        "gender",
+        "birth_year",
+        "phone",
+        "is_party_member",
+        "organisation",
+        "role",
+        "joined_on",
+        "left_on",
+    ]
+    extra = 0
+
+
+@admin.register(Team)
+class TeamAdmin(ImportExportModelAdmin):
+    resource_classes = [TeamResource]
+    list_display = ["__str__", "ward", "founded_on", "current_members"]
+    list_filter = [("residential_group__ward", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["residential_group__ward"]
+    search_fields = [
+        "residential_group__name",
+        "residential_group__code",
+        "residential_group__ward__name",
+    ]
+    autocomplete_fields = ["residential_group"]
+    inlines = [MemberInline]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(current_members=Count("members", filter=Q(members__left_on__isnull=True)))
+        )
+
+    @admin.display(description=_("ward"), ordering="residential_group__ward__name")
+    def ward(self, team):
+        return team.residential_group.ward
+
+    @admin.display(description=_("current members"), ordering="current_members")
+    def current_members(self, team):
+        return team.current_members
+
+
+@admin.register(Member)
+class MemberAdmin(ImportExportModelAdmin):
+    resource_classes = [MemberResource]
+    list_display = [
+        "full_name",
+        "team",
+        "role",
+        "organisation",
+        "gender",
+        "birth_year",
+        "is_party_member",
+        "left_on",
+    ]
+    list_filter = ["role", "organisation", "gender", "is_party_member", WARD_FILTER]
+    list_select_related = ["team__residential_group__ward"]
+    search_fields = ["full_name", "phone"]
+    autocomplete_fields = ["team"]
+
+
+@admin.register(Activity)
+class ActivityAdmin(ImportExportModelAdmin):
+    resource_classes = [ActivityResource]
+    list_display = ["date", "title", "team", "field", "households_reached", "participants"]
+    list_filter = ["field", WARD_FILTER]
+    list_select_related = ["team__residential_group__ward"]
+    search_fields = ["title", "description"]
+    date_hierarchy = "date"
+    autocomplete_fields = ["team"]
+
+
+@admin.register(CitizenFeedback)
+class CitizenFeedbackAdmin(admin.ModelAdmin):
+    list_display = ["received_on", "__str__", "team", "field", "status", "resolved_on"]
+    list_filter = ["status", "field", WARD_FILTER]
+    list_select_related = ["team__residential_group__ward"]
+    search_fields = ["summary", "forwarded_to"]
+    date_hierarchy = "received_on"
+    autocomplete_fields = ["team"]
+
+
+@admin.register(ExemplaryModel)
+class ExemplaryModelAdmin(admin.ModelAdmin):
+    list_display = ["name", "ward", "team", "field", "year", "recognition_level", "reward"]
+    list_filter = ["year", "recognition_level", "field", "ward"]
+    list_select_related = ["ward", "team__residential_group__ward"]
+    search_fields = ["name", "reward"]
+    autocomplete_fields = ["ward", "team"]
+
+
+@admin.register(Training)
+class TrainingAdmin(admin.ModelAdmin):
+    list_display = ["date", "title", "organiser_level", "ward", "attendee_count"]
+    list_filter = ["organiser_level", "ward"]
+    list_select_related = ["ward"]
+    search_fields = ["title"]
+    date_hierarchy = "date"
+    autocomplete_fields = ["district", "ward", "attendees"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(attendee_count=Count("attendees"))
+
+    @admin.display(description=_("attendees"), ordering="attendee_count")
+    def attendee_count(self, training):
+        return training.attendee_count
+
+
+@admin.register(PrestigiousPerson)
+class PrestigiousPersonAdmin(admin.ModelAdmin):
+    list_display = ["full_name", "standing", "residential_group", "phone"]
+    list_filter = [("residential_group__ward", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["residential_group__ward"]
+    search_fields = ["full_name", "standing"]
+    autocomplete_fields = ["residential_group"]

@@ -1,0 +1,326 @@
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from wards.models import District, ResidentialGroup, TimeStampedModel, Ward
+from wards.work_fields import WorkField
+
+phone_validator = RegexValidator(
+    r"^\+?[0-9][0-9 .]{7,18}$",
+    _("Enter a phone number of digits, e.g. 0912 345 678."),
+)
+
+
+class Team(TimeStampedModel):
+    """The tổ dân vận of a residential group: at most one per group."""
+
+    residential_group = models.OneToOneField(
+        ResidentialGroup,
+        models.PROTECT,
+        related_name="team",
+        verbose_name=_("residential group"),
+    )
+    founded_on = models.DateField(_("founded on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["residential_group__ward__name", "residential_group__code"]
+        verbose_name = _("mobilization team")
+        verbose_name_plural = _("mobilization teams")
+
+    def __str__(self):
+        return _("Mobilization team of %(group)s") % {"group": self.residential_group}
+
+
+class Member(TimeStampedModel):
+    class Gender(models.TextChoices):
+        MALE = "male", _("Male")
+        FEMALE = "female", _("Female")
+
+    class Organisation(models.TextChoices):
+        PARTY_CELL = "party_cell", _("Party cell")
+        FRONT_COMMITTEE = "front_committee", _("Front work committee")
+        WOMEN = "women", _("Women's Union")
+        VETERANS = "veterans", _("Veterans' Association")
+        YOUTH = "youth", _("Youth Union")
+        ELDERLY = "elderly", _("Elderly Association")
+        FARMERS = "farmers", _("Farmers' Association")
+        GROUP_HEAD = "group_head", _("Head of the residential group")
+        OTHER = "other", _("Other")
+
+    class Role(models.TextChoices):
+        LEADER = "leader", _("Leader")
+        DEPUTY = "deputy", _("Deputy leader")
+        MEMBER = "member", _("Member")
+
+    team = models.ForeignKey(
+        Team, models.PROTECT, related_name="members", verbose_name=_("mobilization team")
+    )
+    full_name = models.CharField(_("full name"), max_length=100)
+    gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices)
+    birth_year = models.PositiveSmallIntegerField(
+        _("year of birth"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1900), MaxValueValidator(2100)],
+    )
+    phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[phone_validator])
+    is_party_member = models.BooleanField(_("party member"), default=False)
+    organisation = models.CharField(
+        _("organisation represented"), max_length=20, choices=Organisation.choices
+    )
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.MEMBER)
+    joined_on = models.DateField(_("joined on"), null=True, blank=True)
+    left_on = models.DateField(
+        _("left on"), null=True, blank=True, help_text=_("Empty while still in the team.")
+    )
+
+    class Meta:
+        ordering = ["team", "full_name"]
+        verbose_name = _("team member")
+        verbose_name_plural = _("team members")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["team"],
+                condition=Q(role="leader", left_on__isnull=True),
+                name="member_one_current_leader_per_team",
+                violation_error_message=_("This team already has a current leader."),
+            ),
+            models.CheckConstraint(
+                condition=Q(left_on__isnull=True)
+                | Q(joined_on__isnull=True)
+                | Q(left_on__gte=F("joined_on")),
+                name="member_left_after_joined",
+                violation_error_message=_("The leaving date cannot be before the joining date."),
+            ),
+            models.CheckConstraint(
+                condition=Q(birth_year__isnull=True) | Q(birth_year__range=(1900, 2100)),
+                name="member_birth_year_plausible",
+                violation_error_message=_("The year of birth must be between 1900 and 2100."),
+            ),
+        ]
+        indexes = [
+            # Current members of a team by role, as the team page lists them.
+            models.Index(fields=["team", "left_on", "role"], name="member_team_current_idx"),
+        ]
+
+    def __str__(self):
+        return self.full_name
+
+
+class Activity(TimeStampedModel):
+    team = models.ForeignKey(
+        Team, models.PROTECT, related_name="activities", verbose_name=_("mobilization team")
+    )
+    date = models.DateField(_("date"))
+    field = models.CharField(_("field"), max_length=30, choices=WorkField.choices)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    households_reached = models.PositiveIntegerField(_("households reached"), default=0)
+    participants = models.PositiveIntegerField(_("participants"), default=0)
+    outcome = models.TextField(_("outcome"), blank=True)
+
+    class Meta:
+        ordering = ["-date", "title"]
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+        indexes = [
+            # A team's latest activities (team page, ward home).
+            models.Index(fields=["team", "-date"], name="activity_team_date_idx"),
+            # Activities of a period by field (dashboards).
+            models.Index(fields=["date", "field"], name="activity_date_field_idx"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class CitizenFeedback(TimeStampedModel):
+    """An opinion or petition of residents that a team collected."""
+
+    class Status(models.TextChoices):
+        NEW = "new", _("New")
+        FORWARDED = "forwarded", _("Forwarded")
+        RESOLVED = "resolved", _("Resolved")
+
+    team = models.ForeignKey(
+        Team, models.PROTECT, related_name="feedback", verbose_name=_("mobilization team")
+    )
+    received_on = models.DateField(_("received on"))
+    field = models.CharField(_("field"), max_length=30, choices=WorkField.choices)
+    summary = models.TextField(_("summary"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.NEW
+    )
+    forwarded_to = models.CharField(
+        _("forwarded to"),
+        max_length=200,
+        blank=True,
+        help_text=_("The body that handles it, e.g. the ward People's Committee."),
+    )
+    resolved_on = models.DateField(_("resolved on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-received_on"]
+        verbose_name = _("citizen feedback")
+        verbose_name_plural = _("citizen feedback")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(resolved_on__isnull=True) | Q(resolved_on__gte=F("received_on")),
+                name="feedback_resolved_after_received",
+                violation_error_message=_(
+                    "The resolution date cannot be before the date it was received."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(status="resolved", resolved_on__isnull=False)
+                | (~Q(status="resolved") & Q(resolved_on__isnull=True)),
+                name="feedback_resolved_has_date",
+                violation_error_message=_(
+                    "Resolved feedback needs a resolution date; other feedback has none."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="forwarded") | ~Q(forwarded_to=""),
+                name="feedback_forwarded_has_recipient",
+                violation_error_message=_("Say to whom the feedback was forwarded."),
+            ),
+        ]
+        indexes = [
+            # Open feedback of a team (ward home) and counts by status (dashboards).
+            models.Index(fields=["team", "status"], name="feedback_team_status_idx"),
+            models.Index(fields=["received_on", "field"], name="feedback_received_field_idx"),
+        ]
+
+    def __str__(self):
+        return self.summary[:80]
+
+
+class ExemplaryModel(TimeStampedModel):
+    """A “Dân vận khéo” model registered by a ward, and its recognition."""
+
+    class Level(models.TextChoices):
+        WARD = "ward", _("Ward level")
+        DISTRICT = "district", _("District level")
+        CITY = "city", _("City level")
+
+    ward = models.ForeignKey(
+        Ward, models.PROTECT, related_name="exemplary_models", verbose_name=_("ward")
+    )
+    team = models.ForeignKey(
+        Team,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="exemplary_models",
+        verbose_name=_("mobilization team"),
+        help_text=_("Empty when the model belongs to the ward as a whole."),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    field = models.CharField(_("field"), max_length=30, choices=WorkField.choices)
+    year = models.PositiveSmallIntegerField(_("year"))
+    recognition_level = models.CharField(
+        _("recognised at"), max_length=10, choices=Level.choices, default=Level.WARD
+    )
+    reward = models.CharField(_("reward"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-year", "name"]
+        verbose_name = _("“Dân vận khéo” model")
+        verbose_name_plural = _("“Dân vận khéo” models")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ward", "name", "year"],
+                name="exemplary_model_unique_per_ward_year",
+                violation_error_message=_("This ward already registered this model that year."),
+            ),
+            models.CheckConstraint(
+                condition=Q(year__range=(1990, 2100)),
+                name="exemplary_model_year_plausible",
+                violation_error_message=_("The year must be between 1990 and 2100."),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["year", "recognition_level"], name="exemplary_year_level_idx"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        # The team's ward lies two joins away, beyond what a database constraint can check.
+        if self.team_id and self.ward_id and self.team.residential_group.ward_id != self.ward_id:
+            raise ValidationError({"team": _("This team belongs to another ward.")})
+
+
+class Training(TimeStampedModel):
+    """A training course for mobilization cadres (conclusion task 2)."""
+
+    class Level(models.TextChoices):
+        CITY = "city", _("City")
+        DISTRICT = "district", _("District")
+        WARD = "ward", _("Ward")
+
+    district = models.ForeignKey(
+        District, models.PROTECT, related_name="trainings", verbose_name=_("managing unit")
+    )
+    ward = models.ForeignKey(
+        Ward,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="trainings",
+        verbose_name=_("ward"),
+        help_text=_("The organising ward, for a ward-level training."),
+    )
+    date = models.DateField(_("date"))
+    title = models.CharField(_("title"), max_length=200)
+    organiser_level = models.CharField(
+        _("organised at"), max_length=10, choices=Level.choices, default=Level.DISTRICT
+    )
+    attendees = models.ManyToManyField(
+        Member, blank=True, related_name="trainings", verbose_name=_("attendees")
+    )
+
+    class Meta:
+        ordering = ["-date"]
+        verbose_name = _("training")
+        verbose_name_plural = _("trainings")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(organiser_level="ward") | Q(ward__isnull=False),
+                name="training_ward_level_has_ward",
+                violation_error_message=_("A ward-level training needs its ward."),
+            ),
+        ]
+        indexes = [models.Index(fields=["district", "-date"], name="training_district_date_idx")]
+
+    def __str__(self):
+        return self.title
+
+
+class PrestigiousPerson(TimeStampedModel):
+    """A respected resident the team works through (conclusion task 3)."""
+
+    residential_group = models.ForeignKey(
+        ResidentialGroup,
+        models.PROTECT,
+        related_name="prestigious_people",
+        verbose_name=_("residential group"),
+    )
+    full_name = models.CharField(_("full name"), max_length=100)
+    standing = models.CharField(
+        _("standing"),
+        max_length=200,
+        help_text=_("Why residents listen to them, e.g. retired teacher, head of a clan."),
+    )
+    phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[phone_validator])
+
+    class Meta:
+        ordering = ["full_name"]
+        verbose_name = _("prestigious person")
+        verbose_name_plural = _("prestigious people")
+
+    def __str__(self):
+        return self.full_name
