@@ -1,0 +1,82 @@
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from meetings.demo import load_demo_seminar
+from meetings.selectors import seminar_facts
+from teams.demo import load_demo_teams
+from teams.models import Activity, CitizenFeedback, Member, Team
+from wards.demo import DEMO_ADMIN_PASSWORD, load_demo_admin, load_demo_units
+from wards.models import ResidentialGroup, Ward
+
+
+class Command(BaseCommand):
+    help = _(
+        "Load the demo data: Quận Long Biên, its 14 wards, their teams and a year of their "
+        "work, the 2019 seminar on mobilization teams, and a demo administrator. Running it "
+        "again creates only what is missing."
+    )
+
+    def handle(self, *args, **options):
+        with transaction.atomic():
+            district = load_demo_units()
+            load_demo_teams(district, today=timezone.localdate())
+            seminar = load_demo_seminar(district)
+            admin, admin_created = load_demo_admin()
+
+        self.stdout.write(
+            _(
+                "%(district)s: %(wards)d wards, %(groups)d residential groups, %(teams)d teams, "
+                "%(members)d members, %(activities)d activities, %(feedback)d citizen feedback."
+            )
+            % {
+                "district": district,
+                "wards": Ward.objects.filter(district=district).count(),
+                "groups": ResidentialGroup.objects.filter(ward__district=district).count(),
+                "teams": Team.objects.filter(residential_group__ward__district=district).count(),
+                "members": Member.objects.filter(
+                    team__residential_group__ward__district=district
+                ).count(),
+                "activities": Activity.objects.filter(
+                    team__residential_group__ward__district=district
+                ).count(),
+                "feedback": CitizenFeedback.objects.filter(
+                    team__residential_group__ward__district=district
+                ).count(),
+            }
+        )
+        facts = seminar_facts(seminar=seminar)
+        self.stdout.write(
+            _(
+                "Seminar “%(title)s”: %(sessions)d clusters, %(wards)d wards, %(leaders)d "
+                "leaders, %(contributions)d contributions (%(per_session)s), %(points)d "
+                "directing points, %(tasks)d tasks assigned %(assignments)d times."
+            )
+            % {
+                "title": seminar.title,
+                "sessions": len(facts.sessions),
+                "wards": facts.ward_count,
+                "leaders": len(facts.leaders),
+                "contributions": facts.contribution_count,
+                "per_session": ", ".join(
+                    _("%(count)d in cluster %(number)d")
+                    % {"count": session.contribution_count, "number": session.number}
+                    for session in facts.sessions
+                ),
+                "points": facts.directive_point_count,
+                "tasks": facts.task_count,
+                "assignments": facts.assignment_count,
+            }
+        )
+        password = (
+            DEMO_ADMIN_PASSWORD
+            if admin_created or admin.check_password(DEMO_ADMIN_PASSWORD)
+            else _("(changed since it was created)")
+        )
+        self.stdout.write(
+            self.style.SUCCESS(
+                _("Administration: http://127.0.0.1:8000/admin/ — user %(user)s, password %(pw)s")
+                % {"user": admin.username, "pw": password}
+            )
+        )
