@@ -5,33 +5,44 @@ year of birth; an activity by team, date and title. Importing the same file twic
 nothing.
 """
 
-from import_export import fields, widgets
+from import_export import fields
 
 from wards.resources import (
     GROUP_CODE,
-    WARD_CODE,
-    ChoiceLabelWidget,
-    DateWidget,
+    CodeForeignKeyWidget,
     GroupWidget,
     NaturalKeyResource,
-    YesNoWidget,
+    choice_field,
+    count_field,
+    date_field,
+    row_ward_code,
+    text_field,
     ward_code_field,
+    yes_no_field,
 )
 from wards.work_fields import WorkField
 
 from .models import Activity, Member, Team
 
 
-class TeamWidget(widgets.ForeignKeyWidget):
+class TeamWidget(CodeForeignKeyWidget):
     """The team of the residential group named by the row's ward and group codes."""
 
     def __init__(self, **kwargs):
         super().__init__(Team, field="residential_group__code", **kwargs)
 
     def get_queryset(self, value, row, *args, **kwargs):
-        return Team.objects.filter(
-            residential_group__ward__code=str(row.get(WARD_CODE, "")).strip()
+        return Team.objects.filter(residential_group__ward__code=row_ward_code(row))
+
+    def not_found_message(self, value, row):
+        return (
+            f"Không tìm thấy tổ dân vận của tổ dân phố mã «{value}» "
+            f"ở phường mã «{row_ward_code(row)}»."
         )
+
+
+def team_field():
+    return fields.Field(attribute="team", column_name=GROUP_CODE, widget=TeamWidget())
 
 
 class TeamResource(NaturalKeyResource):
@@ -39,9 +50,7 @@ class TeamResource(NaturalKeyResource):
     residential_group = fields.Field(
         attribute="residential_group", column_name=GROUP_CODE, widget=GroupWidget()
     )
-    founded_on = fields.Field(
-        attribute="founded_on", column_name="Ngày thành lập", widget=DateWidget()
-    )
+    founded_on = date_field("founded_on", "Ngày thành lập")
 
     class Meta(NaturalKeyResource.Meta):
         model = Team
@@ -54,28 +63,16 @@ class TeamResource(NaturalKeyResource):
 
 class MemberResource(NaturalKeyResource):
     ward_code = ward_code_field("team__residential_group__ward__code")
-    team = fields.Field(attribute="team", column_name=GROUP_CODE, widget=TeamWidget())
-    full_name = fields.Field(attribute="full_name", column_name="Họ và tên")
-    gender = fields.Field(
-        attribute="gender", column_name="Giới tính", widget=ChoiceLabelWidget(Member.Gender)
-    )
-    birth_year = fields.Field(
-        attribute="birth_year", column_name="Năm sinh", widget=widgets.IntegerWidget()
-    )
-    phone = fields.Field(attribute="phone", column_name="Điện thoại")
-    is_party_member = fields.Field(
-        attribute="is_party_member", column_name="Đảng viên", widget=YesNoWidget()
-    )
-    organisation = fields.Field(
-        attribute="organisation",
-        column_name="Đại diện tổ chức",
-        widget=ChoiceLabelWidget(Member.Organisation),
-    )
-    role = fields.Field(
-        attribute="role", column_name="Vai trò", widget=ChoiceLabelWidget(Member.Role)
-    )
-    joined_on = fields.Field(attribute="joined_on", column_name="Ngày vào", widget=DateWidget())
-    left_on = fields.Field(attribute="left_on", column_name="Ngày ra", widget=DateWidget())
+    team = team_field()
+    full_name = text_field("full_name", "Họ và tên")
+    gender = choice_field("gender", "Giới tính", Member.Gender)
+    birth_year = count_field("birth_year", "Năm sinh", blank=None)
+    phone = text_field("phone", "Điện thoại")
+    is_party_member = yes_no_field("is_party_member", "Đảng viên")
+    organisation = choice_field("organisation", "Đại diện tổ chức", Member.Organisation)
+    role = choice_field("role", "Vai trò", Member.Role)
+    joined_on = date_field("joined_on", "Ngày vào")
+    left_on = date_field("left_on", "Ngày ra")
 
     class Meta(NaturalKeyResource.Meta):
         model = Member
@@ -100,22 +97,14 @@ class MemberResource(NaturalKeyResource):
 
 class ActivityResource(NaturalKeyResource):
     ward_code = ward_code_field("team__residential_group__ward__code")
-    team = fields.Field(attribute="team", column_name=GROUP_CODE, widget=TeamWidget())
-    date = fields.Field(attribute="date", column_name="Ngày", widget=DateWidget())
-    field = fields.Field(
-        attribute="field", column_name="Lĩnh vực", widget=ChoiceLabelWidget(WorkField)
-    )
-    title = fields.Field(attribute="title", column_name="Tên hoạt động")
-    description = fields.Field(attribute="description", column_name="Mô tả")
-    households_reached = fields.Field(
-        attribute="households_reached",
-        column_name="Số hộ tiếp cận",
-        widget=widgets.IntegerWidget(),
-    )
-    participants = fields.Field(
-        attribute="participants", column_name="Số người tham gia", widget=widgets.IntegerWidget()
-    )
-    outcome = fields.Field(attribute="outcome", column_name="Kết quả")
+    team = team_field()
+    date = date_field("date", "Ngày")
+    field = choice_field("field", "Lĩnh vực", WorkField)
+    title = text_field("title", "Tên hoạt động")
+    description = text_field("description", "Mô tả")
+    households_reached = count_field("households_reached", "Số hộ tiếp cận")
+    participants = count_field("participants", "Số người tham gia")
+    outcome = text_field("outcome", "Kết quả")
 
     class Meta(NaturalKeyResource.Meta):
         model = Activity

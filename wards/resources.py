@@ -4,6 +4,9 @@ Column headers are Vietnamese literals, not translated strings: they are the fil
 and a file exported under one interface language must import under the other.
 """
 
+import datetime
+import re
+
 from django.utils import translation
 from import_export import fields, resources, widgets
 
@@ -66,20 +69,98 @@ class YesNoWidget(widgets.Widget):
 
 
 class DateWidget(widgets.DateWidget):
-    """Dates as dd/mm/yyyy; Excel date cells are read as they are."""
+    """Dates as dd/mm/yyyy; Excel date cells (datetimes) are read as their date."""
 
     def __init__(self, **kwargs):
         super().__init__(format="%d/%m/%Y", **kwargs)
 
+    def clean(self, value, row=None, **kwargs):
+        if isinstance(value, datetime.datetime):
+            return value.date()
+        try:
+            return super().clean(value, row, **kwargs)
+        except ValueError:
+            raise ValueError(f"«{value}» không phải ngày dạng dd/mm/yyyy.") from None
 
-class GroupWidget(widgets.ForeignKeyWidget):
+
+class WholeNumberWidget(widgets.Widget):
+    """A count such as households: digits, a dot only between groups of three (1.200).
+
+    Anything else (12,7 or 1.2) is refused rather than rounded. An empty cell gives `blank`.
+    """
+
+    PATTERN = re.compile(r"^(\d+|\d{1,3}(\.\d{3})+)$")
+
+    def __init__(self, blank=0, **kwargs):
+        self.blank = blank
+        super().__init__(**kwargs)
+
+    def clean(self, value, row=None, **kwargs):
+        if value is None or str(value).strip() == "":
+            return self.blank
+        if isinstance(value, int):
+            return value
+        if isinstance(value, float) and value.is_integer():
+            return int(value)
+        text = str(value).strip().replace(" ", "")
+        if not self.PATTERN.match(text):
+            raise ValueError(f"«{value}» không phải số nguyên không âm.")
+        return int(text.replace(".", ""))
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else value
+
+
+class CodeForeignKeyWidget(widgets.ForeignKeyWidget):
+    """A related row named by its code; a missing one is a row error in Vietnamese."""
+
+    def clean(self, value, row=None, **kwargs):
+        try:
+            return super().clean(value, row, **kwargs)
+        except self.model.DoesNotExist:
+            raise ValueError(self.not_found_message(value, row)) from None
+
+    def not_found_message(self, value, row):
+        return f"Không tìm thấy {self.model._meta.verbose_name} có mã «{value}»."
+
+
+class GroupWidget(CodeForeignKeyWidget):
     """A residential group, found by its code within the ward named in the same row."""
 
     def __init__(self, **kwargs):
         super().__init__(ResidentialGroup, field="code", **kwargs)
 
     def get_queryset(self, value, row, *args, **kwargs):
-        return ResidentialGroup.objects.filter(ward__code=str(row.get(WARD_CODE, "")).strip())
+        return ResidentialGroup.objects.filter(ward__code=row_ward_code(row))
+
+    def not_found_message(self, value, row):
+        return f"Không tìm thấy tổ dân phố mã «{value}» ở phường mã «{row_ward_code(row)}»."
+
+
+def row_ward_code(row):
+    return str(row.get(WARD_CODE) or "").strip()
+
+
+def text_field(attribute, column):
+    return fields.Field(attribute=attribute, column_name=column, widget=widgets.CharWidget())
+
+
+def count_field(attribute, column, *, blank=0):
+    return fields.Field(
+        attribute=attribute, column_name=column, widget=WholeNumberWidget(blank=blank)
+    )
+
+
+def choice_field(attribute, column, choices):
+    return fields.Field(attribute=attribute, column_name=column, widget=ChoiceLabelWidget(choices))
+
+
+def date_field(attribute, column):
+    return fields.Field(attribute=attribute, column_name=column, widget=DateWidget())
+
+
+def yes_no_field(attribute, column):
+    return fields.Field(attribute=attribute, column_name=column, widget=YesNoWidget())
 
 
 def ward_code_field(attribute):
@@ -88,24 +169,30 @@ def ward_code_field(attribute):
 
 
 class NaturalKeyResource(resources.ModelResource):
+    """Rows are found by natural keys; unchanged rows are skipped; model validation runs."""
+
     class Meta:
         skip_unchanged = True
         report_skipped = True
         clean_model_instances = True
+
+    def import_data(self, dataset, **kwargs):
+        # A file goes in whole or not at all, whatever its caller asks: a row with a bad cell
+        # undoes the rows before it (the admin asks for this too).
+        kwargs["rollback_on_validation_errors"] = True
+        return super().import_data(dataset, **kwargs)
 
 
 class WardResource(NaturalKeyResource):
     district = fields.Field(
         attribute="district",
         column_name="Mã đơn vị quản lý",
-        widget=widgets.ForeignKeyWidget(District, field="code"),
+        widget=CodeForeignKeyWidget(District, field="code"),
     )
-    code = fields.Field(attribute="code", column_name=WARD_CODE)
-    name = fields.Field(attribute="name", column_name="Tên phường")
-    kind = fields.Field(attribute="kind", column_name="Loại", widget=ChoiceLabelWidget(Ward.Kind))
-    is_active = fields.Field(
-        attribute="is_active", column_name="Đang hoạt động", widget=YesNoWidget()
-    )
+    code = text_field("code", WARD_CODE)
+    name = text_field("name", "Tên phường")
+    kind = choice_field("kind", "Loại", Ward.Kind)
+    is_active = yes_no_field("is_active", "Đang hoạt động")
 
     class Meta(NaturalKeyResource.Meta):
         model = Ward
@@ -118,21 +205,13 @@ class WardResource(NaturalKeyResource):
 
 class ResidentialGroupResource(NaturalKeyResource):
     ward = fields.Field(
-        attribute="ward",
-        column_name=WARD_CODE,
-        widget=widgets.ForeignKeyWidget(Ward, field="code"),
+        attribute="ward", column_name=WARD_CODE, widget=CodeForeignKeyWidget(Ward, field="code")
     )
-    code = fields.Field(attribute="code", column_name=GROUP_CODE)
-    name = fields.Field(attribute="name", column_name="Tên tổ dân phố")
-    households = fields.Field(
-        attribute="households", column_name="Số hộ", widget=widgets.IntegerWidget()
-    )
-    population = fields.Field(
-        attribute="population", column_name="Số nhân khẩu", widget=widgets.IntegerWidget()
-    )
-    is_active = fields.Field(
-        attribute="is_active", column_name="Đang hoạt động", widget=YesNoWidget()
-    )
+    code = text_field("code", GROUP_CODE)
+    name = text_field("name", "Tên tổ dân phố")
+    households = count_field("households", "Số hộ")
+    population = count_field("population", "Số nhân khẩu")
+    is_active = yes_no_field("is_active", "Đang hoạt động")
 
     class Meta(NaturalKeyResource.Meta):
         model = ResidentialGroup

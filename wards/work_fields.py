@@ -75,4 +75,4 @@ class WorkFieldsField(models.JSONField):
 
 def work_field_labels(codes):
     """The labels of a list of WorkField codes, in the order given."""
-    return [WorkField(code).label for code in codes]
+    return [str(WorkField(code).label) for code in codes]
