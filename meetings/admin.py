@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.db.models import Count, Min, OuterRef, Subquery
 from django.utils.translation import gettext_lazy as _
 
+from wards.admin import SharedChoicesInline
 from wards.work_fields import work_field_labels
 
 from .models import (
@@ -16,20 +17,22 @@ from .models import (
 )
 
 
-class SeminarSessionInline(admin.StackedInline):
+class SeminarSessionInline(SharedChoicesInline, admin.StackedInline):
     model = SeminarSession
     fields = [("number", "date"), "venue", "wards"]
-    autocomplete_fields = ["wards"]
     extra = 0
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("wards")
 
-class AttendeeInline(admin.TabularInline):
+
+class AttendeeInline(SharedChoicesInline, admin.TabularInline):
     model = Attendee
     fields = ["order", "full_name", "title", "organisation", "role", "session"]
     extra = 0
 
 
-class DirectivePointInline(admin.TabularInline):
+class DirectivePointInline(SharedChoicesInline, admin.TabularInline):
     model = DirectivePoint
     fields = ["number", "text", "session", "speaker"]
     extra = 0
@@ -61,7 +64,7 @@ class SeminarAdmin(admin.ModelAdmin):
             )
         )
 
-    @admin.display(description=_("from"), ordering="first_date")
+    @admin.display(description=_("first session"), ordering="first_date")
     def first_date(self, seminar):
         return seminar.first_date
 
@@ -74,10 +77,9 @@ class SeminarAdmin(admin.ModelAdmin):
         return seminar.task_count
 
 
-class ContributionInline(admin.StackedInline):
+class ContributionInline(SharedChoicesInline, admin.StackedInline):
     model = Contribution
     fields = [("order", "speaker", "speaker_title"), ("ward", "unit"), "fields", "summary"]
-    autocomplete_fields = ["ward"]
     extra = 0
 
 
@@ -100,11 +102,11 @@ class SeminarSessionAdmin(admin.ModelAdmin):
             )
         )
 
-    @admin.display(description=_("wards"), ordering="ward_count")
+    @admin.display(description=_("number of wards"), ordering="ward_count")
     def ward_count(self, session):
         return session.ward_count
 
-    @admin.display(description=_("contributions"), ordering="contribution_count")
+    @admin.display(description=_("number of contributions"), ordering="contribution_count")
     def contribution_count(self, session):
         return session.contribution_count
 
@@ -146,11 +148,14 @@ class DirectivePointAdmin(admin.ModelAdmin):
     search_fields = ["text"]
 
 
-class TaskAssignmentInline(admin.TabularInline):
+class TaskAssignmentInline(SharedChoicesInline, admin.TabularInline):
     model = TaskAssignment
     fields = ["ward", "due_on"]
-    autocomplete_fields = ["ward"]
     extra = 0
+
+    def get_queryset(self, request):
+        # Each row shows the assignment's task and ward.
+        return super().get_queryset(request).select_related("task", "ward")
 
 
 @admin.register(DirectiveTask)

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from wards.models import District, TimeStampedModel, Ward
@@ -82,7 +83,7 @@ class SeminarSession(TimeStampedModel):
 class Attendee(TimeStampedModel):
     class Role(models.TextChoices):
         CHAIR = "chair", _("Chair")
-        DIRECTING = "directing", _("Directing")
+        DIRECTING = "directing", _("Gives the directing speech")
         GUEST = "guest", _("Guest")
         PARTICIPANT = "participant", _("Participant")
 
@@ -201,7 +202,7 @@ class DirectivePoint(TimeStampedModel):
         ]
 
     def __str__(self):
-        return f"{self.number}. {self.text[:80]}"
+        return f"{self.number}. {Truncator(self.text).words(8)}"
 
 
 class DirectiveTask(TimeStampedModel):
@@ -236,7 +237,7 @@ class DirectiveTask(TimeStampedModel):
         ]
 
     def __str__(self):
-        return f"{self.number}. {self.text[:80]}"
+        return f"{self.number}. {Truncator(self.text).words(8)}"
 
 
 class TaskAssignment(TimeStampedModel):
@@ -319,12 +320,12 @@ class ProgressReport(TimeStampedModel):
             models.CheckConstraint(
                 condition=~Q(status="completed") | Q(percent=100),
                 name="progress_completed_is_100",
-                violation_error_message=_("A completed task is 100% done."),
+                violation_error_message=_("A completed task must stand at 100 percent."),
             ),
             models.CheckConstraint(
                 condition=~Q(status="not_started") | Q(percent=0),
                 name="progress_not_started_is_0",
-                violation_error_message=_("A task not started is 0% done."),
+                violation_error_message=_("A task not started must stand at 0 percent."),
             ),
             models.UniqueConstraint(
                 fields=["assignment", "period_start", "period_end"],

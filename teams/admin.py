@@ -124,7 +124,7 @@ class TrainingAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(attendee_count=Count("attendees"))
 
-    @admin.display(description=_("attendees"), ordering="attendee_count")
+    @admin.display(description=_("number of attendees"), ordering="attendee_count")
     def attendee_count(self, training):
         return training.attendee_count
 

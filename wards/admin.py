@@ -10,6 +10,27 @@ from .resources import ResidentialGroupResource, WardResource
 admin.site.register(User, UserAdmin)
 
 
+class SharedChoicesInline(admin.options.InlineModelAdmin):
+    """An inline whose selects query their choices once per page, not once per row."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        return share_choices(super().formfield_for_foreignkey(db_field, request, **kwargs))
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        return share_choices(super().formfield_for_manytomany(db_field, request, **kwargs))
+
+
+def share_choices(formfield):
+    if formfield is not None:
+        choices = list(formfield.choices)
+        formfield.choices = choices
+        # The admin wraps the select (add/change links); the inner widget renders the options.
+        inner = getattr(formfield.widget, "widget", None)
+        if inner is not None:
+            inner.choices = choices
+    return formfield
+
+
 @admin.register(District)
 class DistrictAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "code", "province", "party_committee", "is_active"]
@@ -21,6 +42,10 @@ class ResidentialGroupInline(admin.TabularInline):
     model = ResidentialGroup
     fields = ["code", "name", "households", "population", "is_active"]
     extra = 0
+
+    def get_queryset(self, request):
+        # Each row shows the group's name with its ward.
+        return super().get_queryset(request).select_related("ward")
 
 
 @admin.register(Ward)
@@ -35,7 +60,7 @@ class WardAdmin(ImportExportModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(group_count=Count("residential_groups"))
 
-    @admin.display(description=_("residential groups"), ordering="group_count")
+    @admin.display(description=_("number of residential groups"), ordering="group_count")
     def group_count(self, ward):
         return ward.group_count
 

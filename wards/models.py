@@ -2,6 +2,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class TimeStampedModel(models.Model):
@@ -42,7 +43,7 @@ class District(TimeStampedModel):
         max_length=150,
         help_text=_("As printed on documents, e.g. “Quận ủy Long Biên”."),
     )
-    is_active = models.BooleanField(_("active"), default=True)
+    is_active = models.BooleanField(pgettext_lazy("unit", "active"), default=True)
 
     class Meta:
         ordering = ["name"]
@@ -73,7 +74,9 @@ class Ward(TimeStampedModel):
     name = models.CharField(_("name"), max_length=100)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.WARD)
     is_active = models.BooleanField(
-        _("active"), default=True, help_text=_("Off once the ward is merged or dissolved.")
+        pgettext_lazy("unit", "active"),
+        default=True,
+        help_text=_("Off once the ward is merged or dissolved."),
     )
 
     class Meta:
@@ -103,7 +106,7 @@ class ResidentialGroup(TimeStampedModel):
     name = models.CharField(_("name"), max_length=100)
     households = models.PositiveIntegerField(_("households"), default=0)
     population = models.PositiveIntegerField(_("population"), default=0)
-    is_active = models.BooleanField(_("active"), default=True)
+    is_active = models.BooleanField(pgettext_lazy("unit", "active"), default=True)
 
     class Meta:
         ordering = ["ward__name", "code"]
