@@ -21,10 +21,13 @@ lint: setup
 	$(PYTHON) -m ruff format --check .
 	$(PYTHON) manage.py makemigrations --check --dry-run
 
-## Refresh and compile the translation catalogues (needs GNU gettext)
+## Refresh the Vietnamese catalogue, merge django-import-export's strings, compile (GNU gettext)
 messages: setup
-	$(PYTHON) manage.py makemessages --locale vi --locale en --ignore ".venv/*"
-	$(PYTHON) manage.py compilemessages --ignore ".venv/*"
+	$(PYTHON) manage.py makemessages --locale vi --ignore ".venv/*" --ignore "tests/*" --no-obsolete
+	msgcat --use-first locale/vi/LC_MESSAGES/django.po locale/vi/import_export.po \
+		-o locale/vi/LC_MESSAGES/django.po
+	$(PYTHON) manage.py compilemessages --locale vi --ignore ".venv/*"
+	msgfmt --check --statistics -o /dev/null locale/vi/LC_MESSAGES/django.po
 
 setup: $(INSTALLED) .env
 
