@@ -1,0 +1,148 @@
+"""`load_demo` builds the district and the seed seminar as the 2019 article reports it."""
+
+import datetime
+import re
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+from django.utils import timezone
+
+from meetings.models import Attendee, Seminar, TaskAssignment
+from meetings.selectors import seminar_facts
+from teams.models import Activity, Member, Team
+from wards.models import Ward
+
+ARTICLE = (Path(__file__).parent / "data" / "toa-dam-to-dan-van-2019.txt").read_text()
+
+
+def load_demo():
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    return out.getvalue()
+
+
+def snapshot():
+    """Every row of every project model, with its timestamps."""
+    return {
+        model._meta.label: list(model.objects.order_by("pk").values())
+        for app in ("wards", "teams", "meetings")
+        for model in apps.get_app_config(app).get_models()
+    }
+
+
+@pytest.fixture
+def seminar(db):
+    load_demo()
+    return Seminar.objects.get(title__icontains="chất lượng hoạt động của tổ dân vận")
+
+
+def test_load_demo_seminar_has_the_articles_clusters(seminar):
+    facts = seminar_facts(seminar=seminar)
+
+    assert [(s.number, s.date) for s in facts.sessions] == [
+        (1, datetime.date(2019, 7, 31)),
+        (2, datetime.date(2019, 8, 2)),
+    ]
+    assert "Thượng Thanh" in facts.sessions[0].venue
+    assert "Thạch Bàn" in facts.sessions[1].venue
+    assert [len(s.wards) for s in facts.sessions] == [7, 7]
+    assert facts.ward_count == 14
+    assert seminar.organiser == "Ban Dân vận Quận ủy"
+    assert seminar.title in ARTICLE
+
+
+def test_load_demo_seminar_has_the_articles_leaders(seminar):
+    leaders = {a.full_name: a for a in seminar_facts(seminar=seminar).leaders}
+
+    assert set(leaders) == {"Đào Ngọc Triệu", "Nguyễn Huy Thắng", "Nguyễn Quốc Long"}
+    assert leaders["Nguyễn Quốc Long"].role == Attendee.Role.CHAIR
+    assert leaders["Nguyễn Huy Thắng"].role == Attendee.Role.DIRECTING
+    for leader in leaders.values():
+        assert leader.full_name in ARTICLE
+
+
+def test_load_demo_seminar_has_18_contributions_10_and_8(seminar):
+    facts = seminar_facts(seminar=seminar)
+
+    assert facts.contribution_count == 18
+    assert [s.contribution_count for s in facts.sessions] == [10, 8]
+    # Counted independently of the selector, and matching the article's own sentence.
+    counts = re.search(
+        r"tổng số (\d+) ý kiến.*\((\d+) ý kiến ở cụm 1, (\d+) ý kiến ở cụm 2\)", ARTICLE
+    )
+    assert [int(n) for n in counts.groups()] == [
+        seminar.sessions.get(number=1).contributions.count()
+        + seminar.sessions.get(number=2).contributions.count(),
+        seminar.sessions.get(number=1).contributions.count(),
+        seminar.sessions.get(number=2).contributions.count(),
+    ]
+
+
+def test_load_demo_seminar_has_3_points_and_the_articles_6_tasks(seminar):
+    article_tasks = re.findall(r"^(\d)\. (.+)$", ARTICLE, flags=re.MULTILINE)
+
+    assert seminar.directive_points.count() == 3
+    assert seminar.directive_points.filter(session__number=2).count() == 3
+    assert [(str(t.number), t.text) for t in seminar.tasks.order_by("number")] == [
+        (number, text.strip()) for number, text in article_tasks
+    ]
+    assert len(article_tasks) == 6
+
+
+def test_load_demo_assigns_every_task_to_all_14_wards(seminar):
+    assignments = TaskAssignment.objects.filter(task__seminar=seminar)
+
+    assert assignments.count() == 6 * 14
+    assert set(assignments.values_list("ward__name", flat=True)) == set(
+        Ward.objects.values_list("name", flat=True)
+    )
+    assert Ward.objects.count() == 14
+    reports = [
+        r
+        for a in assignments.prefetch_related("progress_reports")
+        for r in a.progress_reports.all()
+    ]
+    assert reports, "some wards have reported progress"
+    assert all(0 <= r.percent <= 100 for r in reports)
+
+
+def test_load_demo_gives_every_ward_groups_with_teams_and_members(seminar):
+    for ward in Ward.objects.prefetch_related("residential_groups__team__members"):
+        groups = list(ward.residential_groups.all())
+        assert len(groups) >= 3, ward
+        for group in groups:
+            members = list(group.team.members.all())
+            assert len(members) >= 5, group
+            assert sum(m.role == Member.Role.LEADER and m.left_on is None for m in members) == 1
+
+
+def test_load_demo_gives_a_year_of_activities_none_in_the_future(seminar):
+    today = timezone.localdate()
+    dates = list(Activity.objects.values_list("date", flat=True))
+
+    assert max(dates) <= today
+    assert min(dates) > today - datetime.timedelta(days=366)
+    assert len({(d.year, d.month) for d in dates}) == 12
+    assert len(set(Activity.objects.values_list("field", flat=True))) >= 8
+    assert Team.objects.count() == Team.objects.filter(activities__isnull=False).distinct().count()
+
+
+def test_load_demo_twice_changes_nothing(db):
+    first_output = load_demo()
+    before = snapshot()
+
+    second_output = load_demo()
+
+    assert snapshot() == before
+    assert second_output == first_output
+
+
+def test_load_demo_prints_the_admin_login(db):
+    output = load_demo()
+
+    assert "/admin/" in output
+    assert "admin" in output
+    assert "danvan-demo-2019" in output
