@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -115,6 +116,10 @@ class Attendee(TimeStampedModel):
     def __str__(self):
         return f"{self.full_name} – {self.title}" if self.title else self.full_name
 
+    def clean(self):
+        if self.session_id and self.seminar_id and self.session.seminar_id != self.seminar_id:
+            raise ValidationError({"session": _("This cluster belongs to another seminar.")})
+
 
 class Contribution(TimeStampedModel):
     """One speaker's opinion (ý kiến phát biểu, tham luận) at a session."""
@@ -203,6 +208,15 @@ class DirectivePoint(TimeStampedModel):
 
     def __str__(self):
         return f"{self.number}. {Truncator(self.text).words(8)}"
+
+    def clean(self):
+        errors = {}
+        if self.session_id and self.seminar_id and self.session.seminar_id != self.seminar_id:
+            errors["session"] = _("This cluster belongs to another seminar.")
+        if self.speaker_id and self.seminar_id and self.speaker.seminar_id != self.seminar_id:
+            errors["speaker"] = _("This speaker attended another seminar.")
+        if errors:
+            raise ValidationError(errors)
 
 
 class DirectiveTask(TimeStampedModel):

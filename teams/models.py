@@ -299,6 +299,10 @@ class Training(TimeStampedModel):
     def __str__(self):
         return self.title
 
+    def clean(self):
+        if self.ward_id and self.district_id and self.ward.district_id != self.district_id:
+            raise ValidationError({"ward": _("This ward belongs to another managing unit.")})
+
 
 class PrestigiousPerson(TimeStampedModel):
     """A respected resident the team works through (conclusion task 3)."""
