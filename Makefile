@@ -3,7 +3,7 @@ VENV ?= .venv
 PYTHON := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test lint setup messages
+.PHONY: run test lint check-deploy setup messages
 
 ## Set up, migrate, load the demo data and serve the site on http://127.0.0.1:8000
 run: setup
@@ -21,13 +21,21 @@ lint: setup
 	$(PYTHON) -m ruff format --check .
 	$(PYTHON) manage.py makemigrations --check --dry-run
 
-## Refresh the Vietnamese catalogue, merge django-import-export's strings, compile (GNU gettext)
+## Django's deployment checklist, on the production settings (a throwaway key)
+check-deploy: setup
+	DJANGO_ENV=production DEBUG=false ALLOWED_HOSTS=danvan.example.vn \
+	SECRET_KEY="$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+		$(PYTHON) manage.py check --deploy --fail-level WARNING
+
+## Refresh the Vietnamese catalogue, merge the strings third-party packages lack, compile both
+## domains (GNU gettext). djangojs.po is kept by hand: the project has no JavaScript to extract.
 messages: setup
 	$(PYTHON) manage.py makemessages --locale vi --ignore ".venv/*" --ignore "tests/*" --no-obsolete
-	msgcat --use-first locale/vi/LC_MESSAGES/django.po locale/vi/import_export.po \
+	msgcat --use-first locale/vi/LC_MESSAGES/django.po locale/vi/third_party.po \
 		-o locale/vi/LC_MESSAGES/django.po
 	$(PYTHON) manage.py compilemessages --locale vi --ignore ".venv/*"
 	msgfmt --check --statistics -o /dev/null locale/vi/LC_MESSAGES/django.po
+	msgfmt --check --statistics -o /dev/null locale/vi/LC_MESSAGES/djangojs.po
 
 setup: $(INSTALLED) .env
 
