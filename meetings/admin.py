@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.db.models import Count, Min, OuterRef, Subquery
 from django.utils.translation import gettext_lazy as _
 
-from wards.admin import SharedChoicesInline
+from wards.admin_base import ScopedAdmin, ScopedInline, SharedChoicesInline
 from wards.work_fields import work_field_labels
 
 from .models import (
@@ -38,7 +38,7 @@ class DirectivePointInline(SharedChoicesInline, admin.TabularInline):
     extra = 0
 
 
-class DirectiveTaskInline(admin.TabularInline):
+class DirectiveTaskInline(ScopedInline, admin.TabularInline):
     model = DirectiveTask
     fields = ["number", "category", "text"]
     extra = 0
@@ -46,9 +46,9 @@ class DirectiveTaskInline(admin.TabularInline):
 
 
 @admin.register(Seminar)
-class SeminarAdmin(admin.ModelAdmin):
+class SeminarAdmin(ScopedAdmin):
     list_display = ["title", "district", "status", "first_date", "session_count", "task_count"]
-    list_filter = ["status", "district"]
+    list_filter = ["status", ("district", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["district"]
     search_fields = ["title", "theme"]
     inlines = [SeminarSessionInline, AttendeeInline, DirectivePointInline, DirectiveTaskInline]
@@ -84,9 +84,9 @@ class ContributionInline(SharedChoicesInline, admin.StackedInline):
 
 
 @admin.register(SeminarSession)
-class SeminarSessionAdmin(admin.ModelAdmin):
+class SeminarSessionAdmin(ScopedAdmin):
     list_display = ["__str__", "seminar", "date", "venue", "ward_count", "contribution_count"]
-    list_filter = ["seminar"]
+    list_filter = [("seminar", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["seminar"]
     search_fields = ["venue", "seminar__title"]
     autocomplete_fields = ["wards"]
@@ -112,17 +112,21 @@ class SeminarSessionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Attendee)
-class AttendeeAdmin(admin.ModelAdmin):
+class AttendeeAdmin(ScopedAdmin):
     list_display = ["full_name", "title", "role", "seminar", "session"]
-    list_filter = ["role", "seminar"]
+    list_filter = ["role", ("seminar", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["seminar", "session"]
     search_fields = ["full_name", "title", "organisation"]
 
 
 @admin.register(Contribution)
-class ContributionAdmin(admin.ModelAdmin):
+class ContributionAdmin(ScopedAdmin):
     list_display = ["order", "speaker", "speaker_unit", "session", "seminar", "field_labels"]
-    list_filter = ["session__seminar", "session__number", "ward"]
+    list_filter = [
+        ("session__seminar", admin.RelatedOnlyFieldListFilter),
+        "session__number",
+        ("ward", admin.RelatedOnlyFieldListFilter),
+    ]
     list_select_related = ["session__seminar", "ward"]
     search_fields = ["speaker", "unit", "summary"]
     autocomplete_fields = ["ward"]
@@ -141,9 +145,9 @@ class ContributionAdmin(admin.ModelAdmin):
 
 
 @admin.register(DirectivePoint)
-class DirectivePointAdmin(admin.ModelAdmin):
+class DirectivePointAdmin(ScopedAdmin):
     list_display = ["__str__", "seminar", "session", "speaker"]
-    list_filter = ["seminar"]
+    list_filter = [("seminar", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["seminar", "session", "speaker"]
     search_fields = ["text"]
 
@@ -159,9 +163,9 @@ class TaskAssignmentInline(SharedChoicesInline, admin.TabularInline):
 
 
 @admin.register(DirectiveTask)
-class DirectiveTaskAdmin(admin.ModelAdmin):
+class DirectiveTaskAdmin(ScopedAdmin):
     list_display = ["__str__", "seminar", "category", "ward_count"]
-    list_filter = ["seminar", "category"]
+    list_filter = [("seminar", admin.RelatedOnlyFieldListFilter), "category"]
     list_select_related = ["seminar"]
     search_fields = ["text"]
     inlines = [TaskAssignmentInline]
@@ -175,9 +179,12 @@ class DirectiveTaskAdmin(admin.ModelAdmin):
 
 
 @admin.register(TaskAssignment)
-class TaskAssignmentAdmin(admin.ModelAdmin):
+class TaskAssignmentAdmin(ScopedAdmin):
     list_display = ["task", "ward", "due_on", "latest_status", "latest_percent"]
-    list_filter = ["task__seminar", "ward"]
+    list_filter = [
+        ("task__seminar", admin.RelatedOnlyFieldListFilter),
+        ("ward", admin.RelatedOnlyFieldListFilter),
+    ]
     list_select_related = ["task", "ward"]
     search_fields = ["task__text", "ward__name"]
     autocomplete_fields = ["ward"]
@@ -208,7 +215,7 @@ class TaskAssignmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(ProgressReport)
-class ProgressReportAdmin(admin.ModelAdmin):
+class ProgressReportAdmin(ScopedAdmin):
     list_display = [
         "task",
         "ward",
@@ -219,11 +226,21 @@ class ProgressReportAdmin(admin.ModelAdmin):
         "reported_by",
         "reported_at",
     ]
-    list_filter = ["status", "assignment__task__seminar", "assignment__ward"]
+    list_filter = [
+        "status",
+        ("assignment__task__seminar", admin.RelatedOnlyFieldListFilter),
+        ("assignment__ward", admin.RelatedOnlyFieldListFilter),
+    ]
     list_select_related = ["assignment__task", "assignment__ward", "reported_by"]
     search_fields = ["narrative", "assignment__ward__name"]
     date_hierarchy = "period_end"
     raw_id_fields = ["assignment"]
+    readonly_fields = ["reported_by", "reported_at"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.reported_by = request.user
+        super().save_model(request, obj, form, change)
 
     @admin.display(description=_("task"), ordering="assignment__task__number")
     def task(self, report):

@@ -5,8 +5,10 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from wards.models import District, TimeStampedModel, Ward
+from wards.scope import scoped_manager
 from wards.work_fields import WorkFieldsField
 
 
@@ -37,6 +39,11 @@ class Seminar(TimeStampedModel):
         help_text=_("What most contributions agreed on, as the report will say it."),
     )
 
+    objects = scoped_manager(
+        wards=["sessions__wards", "tasks__assignments__ward"], district="district"
+    )
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("seminar")
@@ -59,6 +66,9 @@ class SeminarSession(TimeStampedModel):
     wards = models.ManyToManyField(
         Ward, blank=True, related_name="seminar_sessions", verbose_name=_("participating wards")
     )
+
+    objects = scoped_manager(parent="seminar")
+    history = HistoricalRecords(m2m_fields=[wards])
 
     class Meta:
         ordering = ["seminar", "number"]
@@ -108,6 +118,9 @@ class Attendee(TimeStampedModel):
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
+    objects = scoped_manager(parent="seminar")
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["seminar", "order", "full_name"]
         verbose_name = _("attendee")
@@ -146,6 +159,9 @@ class Contribution(TimeStampedModel):
     )
     fields = WorkFieldsField(_("fields"))
     summary = models.TextField(_("summary"), blank=True)
+
+    objects = scoped_manager(parent="session__seminar")
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["session", "order"]
@@ -194,6 +210,9 @@ class DirectivePoint(TimeStampedModel):
     number = models.PositiveSmallIntegerField(_("number"))
     text = models.TextField(_("text"))
 
+    objects = scoped_manager(parent="seminar")
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["seminar", "number"]
         verbose_name = _("directing point")
@@ -238,6 +257,9 @@ class DirectiveTask(TimeStampedModel):
     category = models.CharField(_("category"), max_length=30, choices=Category.choices)
     text = models.TextField(_("text"))
 
+    objects = scoped_manager(parent="seminar")
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["seminar", "number"]
         verbose_name = _("directive task")
@@ -264,6 +286,9 @@ class TaskAssignment(TimeStampedModel):
         Ward, models.PROTECT, related_name="task_assignments", verbose_name=_("ward")
     )
     due_on = models.DateField(_("due on"), null=True, blank=True)
+
+    objects = scoped_manager(wards=["ward"])
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["task", "ward__name"]
@@ -315,6 +340,9 @@ class ProgressReport(TimeStampedModel):
         verbose_name=_("reported by"),
     )
     reported_at = models.DateTimeField(_("reported at"), default=timezone.now)
+
+    objects = scoped_manager(wards=["assignment__ward"])
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["assignment", "-period_end"]

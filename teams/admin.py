@@ -1,7 +1,8 @@
 from django.contrib import admin
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
-from import_export.admin import ImportExportModelAdmin
+
+from wards.admin_base import ScopedAdmin, ScopedImportExportAdmin, ScopedInline
 
 from .models import (
     Activity,
@@ -17,7 +18,7 @@ from .resources import ActivityResource, MemberResource, TeamResource
 WARD_FILTER = ("team__residential_group__ward", admin.RelatedOnlyFieldListFilter)
 
 
-class MemberInline(admin.TabularInline):
+class MemberInline(ScopedInline, admin.TabularInline):
     model = Member
     fields = [
         "full_name",
@@ -34,7 +35,7 @@ class MemberInline(admin.TabularInline):
 
 
 @admin.register(Team)
-class TeamAdmin(ImportExportModelAdmin):
+class TeamAdmin(ScopedImportExportAdmin):
     resource_classes = [TeamResource]
     list_display = ["__str__", "ward", "founded_on", "current_members"]
     list_filter = [("residential_group__ward", admin.RelatedOnlyFieldListFilter)]
@@ -64,7 +65,7 @@ class TeamAdmin(ImportExportModelAdmin):
 
 
 @admin.register(Member)
-class MemberAdmin(ImportExportModelAdmin):
+class MemberAdmin(ScopedImportExportAdmin):
     resource_classes = [MemberResource]
     list_display = [
         "full_name",
@@ -83,7 +84,7 @@ class MemberAdmin(ImportExportModelAdmin):
 
 
 @admin.register(Activity)
-class ActivityAdmin(ImportExportModelAdmin):
+class ActivityAdmin(ScopedImportExportAdmin):
     resource_classes = [ActivityResource]
     list_display = ["date", "title", "team", "field", "households_reached", "participants"]
     list_filter = ["field", WARD_FILTER]
@@ -94,7 +95,7 @@ class ActivityAdmin(ImportExportModelAdmin):
 
 
 @admin.register(CitizenFeedback)
-class CitizenFeedbackAdmin(admin.ModelAdmin):
+class CitizenFeedbackAdmin(ScopedAdmin):
     list_display = ["received_on", "__str__", "team", "field", "status", "resolved_on"]
     list_filter = ["status", "field", WARD_FILTER]
     list_select_related = ["team__residential_group__ward"]
@@ -104,18 +105,23 @@ class CitizenFeedbackAdmin(admin.ModelAdmin):
 
 
 @admin.register(ExemplaryModel)
-class ExemplaryModelAdmin(admin.ModelAdmin):
+class ExemplaryModelAdmin(ScopedAdmin):
     list_display = ["name", "ward", "team", "field", "year", "recognition_level", "reward"]
-    list_filter = ["year", "recognition_level", "field", "ward"]
+    list_filter = [
+        "year",
+        "recognition_level",
+        "field",
+        ("ward", admin.RelatedOnlyFieldListFilter),
+    ]
     list_select_related = ["ward", "team__residential_group__ward"]
     search_fields = ["name", "reward"]
     autocomplete_fields = ["ward", "team"]
 
 
 @admin.register(Training)
-class TrainingAdmin(admin.ModelAdmin):
+class TrainingAdmin(ScopedAdmin):
     list_display = ["date", "title", "organiser_level", "ward", "attendee_count"]
-    list_filter = ["organiser_level", "ward"]
+    list_filter = ["organiser_level", ("ward", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["ward"]
     search_fields = ["title"]
     date_hierarchy = "date"
@@ -130,7 +136,7 @@ class TrainingAdmin(admin.ModelAdmin):
 
 
 @admin.register(PrestigiousPerson)
-class PrestigiousPersonAdmin(admin.ModelAdmin):
+class PrestigiousPersonAdmin(ScopedAdmin):
     list_display = ["full_name", "standing", "residential_group", "phone"]
     list_filter = [("residential_group__ward", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["residential_group__ward"]

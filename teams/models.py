@@ -3,8 +3,10 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from wards.models import District, ResidentialGroup, TimeStampedModel, Ward
+from wards.scope import scoped_manager
 from wards.work_fields import WorkField
 
 phone_validator = RegexValidator(
@@ -24,7 +26,14 @@ class Team(TimeStampedModel):
     )
     founded_on = models.DateField(_("founded on"), null=True, blank=True)
 
+    objects = scoped_manager(wards=["residential_group__ward"])
+    history = HistoricalRecords()
+
     class Meta:
+        permissions = [
+            ("import_team", _("Can import from a file")),
+            ("export_team", _("Can export to a file")),
+        ]
         ordering = ["residential_group__ward__name", "residential_group__code"]
         verbose_name = _("mobilization team")
         verbose_name_plural = _("mobilization teams")
@@ -76,7 +85,14 @@ class Member(TimeStampedModel):
         _("left on"), null=True, blank=True, help_text=_("Empty while still in the team.")
     )
 
+    objects = scoped_manager(wards=["team__residential_group__ward"])
+    history = HistoricalRecords()
+
     class Meta:
+        permissions = [
+            ("import_member", _("Can import from a file")),
+            ("export_member", _("Can export to a file")),
+        ]
         ordering = ["team", "full_name"]
         verbose_name = _("team member")
         verbose_name_plural = _("team members")
@@ -121,7 +137,14 @@ class Activity(TimeStampedModel):
     participants = models.PositiveIntegerField(_("participants"), default=0)
     outcome = models.TextField(_("outcome"), blank=True)
 
+    objects = scoped_manager(wards=["team__residential_group__ward"])
+    history = HistoricalRecords()
+
     class Meta:
+        permissions = [
+            ("import_activity", _("Can import from a file")),
+            ("export_activity", _("Can export to a file")),
+        ]
         ordering = ["-date", "title"]
         verbose_name = _("activity")
         verbose_name_plural = _("activities")
@@ -160,6 +183,9 @@ class CitizenFeedback(TimeStampedModel):
         help_text=_("The body that handles it, e.g. the ward People's Committee."),
     )
     resolved_on = models.DateField(_("resolved on"), null=True, blank=True)
+
+    objects = scoped_manager(wards=["team__residential_group__ward"])
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-received_on"]
@@ -225,6 +251,9 @@ class ExemplaryModel(TimeStampedModel):
     )
     reward = models.CharField(_("reward"), max_length=200, blank=True)
 
+    objects = scoped_manager(wards=["ward"])
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["-year", "name"]
         verbose_name = _("“Dân vận khéo” model")
@@ -283,6 +312,9 @@ class Training(TimeStampedModel):
         Member, blank=True, related_name="trainings", verbose_name=_("attendees")
     )
 
+    objects = scoped_manager(wards=["ward"], district="district")
+    history = HistoricalRecords(m2m_fields=[attendees])
+
     class Meta:
         ordering = ["-date"]
         verbose_name = _("training")
@@ -320,6 +352,9 @@ class PrestigiousPerson(TimeStampedModel):
         help_text=_("Why residents listen to them, e.g. retired teacher, head of a clan."),
     )
     phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[phone_validator])
+
+    objects = scoped_manager(wards=["residential_group__ward"])
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["full_name"]

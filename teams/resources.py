@@ -16,6 +16,7 @@ from wards.resources import (
     count_field,
     date_field,
     row_ward_code,
+    scoped,
     text_field,
     ward_code_field,
     yes_no_field,
@@ -32,7 +33,8 @@ class TeamWidget(CodeForeignKeyWidget):
         super().__init__(Team, field="residential_group__code", **kwargs)
 
     def get_queryset(self, value, row, *args, **kwargs):
-        return Team.objects.filter(residential_group__ward__code=row_ward_code(row))
+        teams = Team.objects.filter(residential_group__ward__code=row_ward_code(row))
+        return scoped(teams, kwargs.get("user"))
 
     def not_found_message(self, value, row):
         return (

@@ -13,6 +13,7 @@ from django.utils import timezone
 from meetings.models import Attendee, Seminar, TaskAssignment
 from meetings.selectors import seminar_facts
 from teams.models import Activity, Member, Team
+from wards.demo import DEMO_USERS
 from wards.models import Ward
 
 ARTICLE = (Path(__file__).parent / "data" / "toa-dam-to-dan-van-2019.txt").read_text()
@@ -140,9 +141,10 @@ def test_load_demo_twice_changes_nothing(db):
     assert second_output == first_output
 
 
-def test_load_demo_prints_the_admin_login(db):
+def test_load_demo_prints_a_login_for_every_role(db):
     output = load_demo()
 
-    assert "/admin/" in output
-    assert "admin" in output
-    assert "danvan-demo-2019" in output
+    for username in ("admin", "quantri.longbien", "canbo.quan", "canbo.thuongthanh"):
+        assert f"{username} " in output
+    assert output.count("danvan-demo-2019") == len(DEMO_USERS)
+    assert "http://127.0.0.1:8000/" in output

@@ -28,6 +28,26 @@ def test_settings_without_secret_key_and_debug_off_refuse_to_start():
     assert "started" not in result.stdout
 
 
+def test_settings_production_with_debug_on_refuse_to_start():
+    result = run_django("print('started')", DJANGO_ENV="production", DEBUG="true")
+
+    assert result.returncode != 0
+    assert "DEBUG must be off" in result.stderr
+
+
+def test_settings_production_send_only_secure_cookies_and_hsts():
+    result = run_django(
+        "from django.conf import settings as s; print(s.SESSION_COOKIE_SECURE, "
+        "s.CSRF_COOKIE_SECURE, s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS > 0)",
+        DJANGO_ENV="production",
+        DEBUG="false",
+        SECRET_KEY="x" * 60,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "True", "True", "True"]
+
+
 def test_settings_with_debug_on_start_with_the_development_key():
     result = run_django(
         "from django.conf import settings; print(settings.SECRET_KEY[:16])",

@@ -2,43 +2,103 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
-from import_export.admin import ImportExportModelAdmin
 
-from .models import District, ResidentialGroup, User, Ward
+from .admin_base import ScopedAdmin, ScopedImportExportAdmin, ScopedInline
+from .models import District, ResidentialGroup, SecurityEvent, User, Ward
 from .resources import ResidentialGroupResource, WardResource
-
-admin.site.register(User, UserAdmin)
-
-
-class SharedChoicesInline(admin.options.InlineModelAdmin):
-    """An inline whose selects query their choices once per page, not once per row."""
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        return share_choices(super().formfield_for_foreignkey(db_field, request, **kwargs))
-
-    def formfield_for_manytomany(self, db_field, request, **kwargs):
-        return share_choices(super().formfield_for_manytomany(db_field, request, **kwargs))
+from .roles import Role
 
 
-def share_choices(formfield):
-    if formfield is not None:
-        choices = list(formfield.choices)
-        formfield.choices = choices
-        # The admin wraps the select (add/change links); the inner widget renders the options.
-        inner = getattr(formfield.widget, "widget", None)
-        if inner is not None:
-            inner.choices = choices
-    return formfield
+@admin.register(User)
+class ScopedUserAdmin(ScopedAdmin, UserAdmin):
+    list_display = ["username", "full_name", "district", "role_names", "is_active", "last_login"]
+    list_filter = ["groups", "is_active", ("district", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["district"]
+    filter_horizontal = ["wards"]
+    fieldsets = [
+        (None, {"fields": ["username", "password"]}),
+        (_("Personal info"), {"fields": ["first_name", "last_name", "email"]}),
+        (_("Role and scope"), {"fields": ["groups", "district", "wards"]}),
+        (
+            _("Permissions"),
+            {"fields": ["is_active", "is_staff", "is_superuser", "user_permissions"]},
+        ),
+        (_("Important dates"), {"fields": ["last_login", "date_joined"]}),
+    ]
+    readonly_fields = ["last_login", "date_joined"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("groups")
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if request.user.is_superuser:
+            return fieldsets
+        # Only a superuser grants superuser status or permissions outside the roles.
+        return [
+            (
+                name,
+                {
+                    **options,
+                    "fields": [
+                        field
+                        for field in options["fields"]
+                        if field not in ("is_superuser", "user_permissions")
+                    ],
+                },
+            )
+            for name, options in fieldsets
+        ]
+
+    def get_field_queryset(self, db, db_field, request):
+        queryset = super().get_field_queryset(db, db_field, request)
+        if db_field.name == "groups" and not request.user.is_superuser:
+            return queryset.filter(name__in=Role.values)
+        return queryset
+
+    @admin.display(description=_("full name"))
+    def full_name(self, user):
+        return user.get_full_name()
+
+    @admin.display(description=_("roles"))
+    def role_names(self, user):
+        return ", ".join(group.name for group in user.groups.all())
+
+
+@admin.register(SecurityEvent)
+class SecurityEventAdmin(admin.ModelAdmin):
+    """Read-only: the log is append-only."""
+
+    list_display = ["created_at", "kind", "username", "ip_address", "path", "detail"]
+    list_filter = ["kind"]
+    search_fields = ["username", "ip_address", "detail"]
+    date_hierarchy = "created_at"
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        # An administrator reads the events of the accounts they manage.
+        return queryset.filter(user__in=User.objects.visible_to(request.user))
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(District)
-class DistrictAdmin(admin.ModelAdmin):
+class DistrictAdmin(ScopedAdmin):
     list_display = ["name", "kind", "code", "province", "party_committee", "is_active"]
     list_filter = ["kind", "is_active"]
     search_fields = ["name", "code"]
 
 
-class ResidentialGroupInline(admin.TabularInline):
+class ResidentialGroupInline(ScopedInline, admin.TabularInline):
     model = ResidentialGroup
     fields = ["code", "name", "households", "population", "is_active"]
     extra = 0
@@ -49,10 +109,10 @@ class ResidentialGroupInline(admin.TabularInline):
 
 
 @admin.register(Ward)
-class WardAdmin(ImportExportModelAdmin):
+class WardAdmin(ScopedImportExportAdmin):
     resource_classes = [WardResource]
     list_display = ["name", "kind", "code", "district", "group_count", "is_active"]
-    list_filter = ["district", "kind", "is_active"]
+    list_filter = [("district", admin.RelatedOnlyFieldListFilter), "kind", "is_active"]
     list_select_related = ["district"]
     search_fields = ["name", "code"]
     inlines = [ResidentialGroupInline]
@@ -66,10 +126,10 @@ class WardAdmin(ImportExportModelAdmin):
 
 
 @admin.register(ResidentialGroup)
-class ResidentialGroupAdmin(ImportExportModelAdmin):
+class ResidentialGroupAdmin(ScopedImportExportAdmin):
     resource_classes = [ResidentialGroupResource]
     list_display = ["name", "code", "ward", "households", "population", "has_team", "is_active"]
-    list_filter = ["ward", "is_active"]
+    list_filter = [("ward", admin.RelatedOnlyFieldListFilter), "is_active"]
     list_select_related = ["ward", "team"]
     search_fields = ["name", "code", "ward__name"]
     autocomplete_fields = ["ward"]

@@ -5,7 +5,10 @@ Every loader here is idempotent: it creates what is missing and leaves existing 
 
 import random
 
+from django.contrib.auth.models import Group
+
 from .models import District, ResidentialGroup, User, Ward
+from .roles import Role
 
 # Official codes of the administrative units; cluster of the seed seminar (north/south of
 # the district, a guess: the article does not say which ward sat where).
@@ -86,17 +89,37 @@ def load_demo_units():
     return district
 
 
-DEMO_ADMIN_USERNAME = "admin"
-DEMO_ADMIN_PASSWORD = "danvan-demo-2019"
+DEMO_PASSWORD = "danvan-demo-2019"
+
+# (user name, full name, role or None for the superuser, name of the ward served)
+DEMO_USERS = [
+    ("admin", "Quản trị hệ thống", None, None),
+    ("quantri.longbien", "Quản trị viên (mẫu)", Role.ADMINISTRATOR, None),
+    ("canbo.quan", "Cán bộ Ban Dân vận (mẫu)", Role.DISTRICT_STAFF, None),
+    ("canbo.thuongthanh", "Cán bộ phường Thượng Thanh (mẫu)", Role.WARD_OFFICER, "Thượng Thanh"),
+    ("xem.longbien", "Người xem (mẫu)", Role.VIEWER, None),
+]
 
 
-def load_demo_admin():
-    """The demo administrator; returns it and whether it was created now."""
-    user, created = User.objects.get_or_create(
-        username=DEMO_ADMIN_USERNAME,
-        defaults={"is_staff": True, "is_superuser": True, "first_name": "Quản trị"},
-    )
-    if created:
-        user.set_password(DEMO_ADMIN_PASSWORD)
-        user.save(update_fields=["password"])
-    return user, created
+def load_demo_users(district):
+    """One demo login per role; returns (user, role, password still the demo one) rows."""
+    rows = []
+    for username, full_name, role, ward_name in DEMO_USERS:
+        user, created = User.objects.get_or_create(
+            username=username,
+            defaults={
+                "first_name": full_name,
+                "is_staff": True,
+                "is_superuser": role is None,
+                "district": district if role not in (None, Role.WARD_OFFICER) else None,
+            },
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+            if role is not None:
+                user.groups.add(Group.objects.get(name=role.value))
+            if ward_name:
+                user.wards.add(Ward.objects.get(district=district, name=ward_name))
+        rows.append((user, role, created or user.check_password(DEMO_PASSWORD)))
+    return rows

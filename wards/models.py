@@ -1,8 +1,11 @@
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from simple_history.models import HistoricalRecords
+
+from .scope import DistrictQuerySet, UserQuerySet, scoped_manager
 
 
 class TimeStampedModel(models.Model):
@@ -13,8 +16,37 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
+class ScopedUserManager(UserManager.from_queryset(UserQuerySet)):
+    pass
+
+
 class User(AbstractUser):
-    """A person who signs in. Linked to the wards they serve by the access rules."""
+    """A person who signs in. What they see is decided by `scope.py`, what they may do by
+    their role (a group, `roles.py`)."""
+
+    district = models.ForeignKey(
+        "District",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        verbose_name=_("managing unit"),
+        help_text=_(
+            "For district staff, viewers and administrators: they see every ward of this unit."
+        ),
+    )
+    wards = models.ManyToManyField(
+        "Ward",
+        blank=True,
+        related_name="officers",
+        verbose_name=_("wards served"),
+        help_text=_(
+            "For ward officers: the wards whose records they keep, and the only ones they see."
+        ),
+    )
+
+    objects = ScopedUserManager()
+    history = HistoricalRecords(excluded_fields=["password", "last_login"], m2m_fields=[wards])
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
@@ -44,6 +76,9 @@ class District(TimeStampedModel):
         help_text=_("As printed on documents, e.g. “Quận ủy Long Biên”."),
     )
     is_active = models.BooleanField(pgettext_lazy("unit", "active"), default=True)
+
+    objects = DistrictQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -79,7 +114,14 @@ class Ward(TimeStampedModel):
         help_text=_("Off once the ward is merged or dissolved."),
     )
 
+    objects = scoped_manager(wards=[""])
+    history = HistoricalRecords()
+
     class Meta:
+        permissions = [
+            ("import_ward", _("Can import from a file")),
+            ("export_ward", _("Can export to a file")),
+        ]
         ordering = ["name"]
         verbose_name = _("ward")
         verbose_name_plural = _("wards")
@@ -108,7 +150,14 @@ class ResidentialGroup(TimeStampedModel):
     population = models.PositiveIntegerField(_("population"), default=0)
     is_active = models.BooleanField(pgettext_lazy("unit", "active"), default=True)
 
+    objects = scoped_manager(wards=["ward"])
+    history = HistoricalRecords()
+
     class Meta:
+        permissions = [
+            ("import_residentialgroup", _("Can import from a file")),
+            ("export_residentialgroup", _("Can export to a file")),
+        ]
         ordering = ["ward__name", "code"]
         verbose_name = _("residential group")
         verbose_name_plural = _("residential groups")
@@ -129,3 +178,49 @@ class ResidentialGroup(TimeStampedModel):
 
     def __str__(self):
         return f"{self.name} ({self.ward.name})"
+
+
+class SecurityEvent(models.Model):
+    """An append-only log of sign-ins, refusals, imports and exports.
+
+    The database refuses to update a row (a trigger, see the migration); the admin shows it
+    read-only.
+    """
+
+    class Kind(models.TextChoices):
+        LOGIN = "login", _("Signed in")
+        LOGOUT = "logout", _("Signed out")
+        LOGIN_FAILED = "login_failed", _("Failed sign-in")
+        LOCKOUT = "lockout", _("Locked out after failed sign-ins")
+        PERMISSION_DENIED = "permission_denied", _("Permission denied")
+        IMPORT = "import", _("Import")
+        EXPORT = "export", _("Export")
+
+    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    kind = models.CharField(_("event"), max_length=20, choices=Kind.choices)
+    # No database constraint: deleting a user must not rewrite the log.
+    user = models.ForeignKey(
+        User,
+        models.DO_NOTHING,
+        null=True,
+        blank=True,
+        db_constraint=False,
+        related_name="+",
+        verbose_name=_("user"),
+    )
+    username = models.CharField(_("user name"), max_length=150, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    path = models.CharField(_("address"), max_length=500, blank=True)
+    detail = models.TextField(_("detail"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("security event")
+        verbose_name_plural = _("security log")
+        indexes = [
+            # One user's events, newest first (admin filter).
+            models.Index(fields=["username", "-created_at"], name="security_event_user_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} – {self.username}"

@@ -112,7 +112,11 @@ class WholeNumberWidget(widgets.Widget):
 
 
 class CodeForeignKeyWidget(widgets.ForeignKeyWidget):
-    """A related row named by its code; a missing one is a row error in Vietnamese."""
+    """A related row named by its code, looked up among those the importing user sees;
+    a missing one is a row error in Vietnamese."""
+
+    def get_queryset(self, value, row, *args, **kwargs):
+        return scoped(super().get_queryset(value, row, *args, **kwargs), kwargs.get("user"))
 
     def clean(self, value, row=None, **kwargs):
         try:
@@ -131,10 +135,17 @@ class GroupWidget(CodeForeignKeyWidget):
         super().__init__(ResidentialGroup, field="code", **kwargs)
 
     def get_queryset(self, value, row, *args, **kwargs):
-        return ResidentialGroup.objects.filter(ward__code=row_ward_code(row))
+        groups = ResidentialGroup.objects.filter(ward__code=row_ward_code(row))
+        return scoped(groups, kwargs.get("user"))
 
     def not_found_message(self, value, row):
         return f"Không tìm thấy tổ dân phố mã «{value}» ở phường mã «{row_ward_code(row)}»."
+
+
+def scoped(queryset, user):
+    """What `user` sees of `queryset`; everything for an import run without a user (a
+    management command)."""
+    return queryset if user is None else queryset.visible_to(user)
 
 
 def row_ward_code(row):
@@ -169,17 +180,26 @@ def ward_code_field(attribute):
 
 
 class NaturalKeyResource(resources.ModelResource):
-    """Rows are found by natural keys; unchanged rows are skipped; model validation runs."""
+    """Rows are found by natural keys among the records the user sees; unchanged rows are
+    skipped; model validation runs."""
 
     class Meta:
         skip_unchanged = True
         report_skipped = True
         clean_model_instances = True
 
+    def __init__(self, user=None, **kwargs):
+        self.user = user
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        return scoped(super().get_queryset(), self.user)
+
     def import_data(self, dataset, **kwargs):
         # A file goes in whole or not at all, whatever its caller asks: a row with a bad cell
         # undoes the rows before it (the admin asks for this too).
         kwargs["rollback_on_validation_errors"] = True
+        kwargs.setdefault("user", self.user)
         return super().import_data(dataset, **kwargs)
 
 

@@ -7,7 +7,7 @@ from meetings.demo import load_demo_seminar
 from meetings.selectors import seminar_facts
 from teams.demo import load_demo_teams
 from teams.models import Activity, CitizenFeedback, Member, Team
-from wards.demo import DEMO_ADMIN_PASSWORD, load_demo_admin, load_demo_units
+from wards.demo import DEMO_PASSWORD, load_demo_units, load_demo_users
 from wards.models import ResidentialGroup, Ward
 
 
@@ -23,7 +23,7 @@ class Command(BaseCommand):
             district = load_demo_units()
             load_demo_teams(district, today=timezone.localdate())
             seminar = load_demo_seminar(district)
-            admin, admin_created = load_demo_admin()
+            users = load_demo_users(district)
 
         self.stdout.write(
             _(
@@ -69,14 +69,10 @@ class Command(BaseCommand):
                 "assignments": facts.assignment_count,
             }
         )
-        password = (
-            DEMO_ADMIN_PASSWORD
-            if admin_created or admin.check_password(DEMO_ADMIN_PASSWORD)
-            else _("(changed since it was created)")
-        )
-        self.stdout.write(
-            self.style.SUCCESS(
-                _("Administration: http://127.0.0.1:8000/admin/ — user %(user)s, password %(pw)s")
-                % {"user": admin.username, "pw": password}
+        self.stdout.write(_("Demo logins (http://127.0.0.1:8000/):"))
+        for user, role, has_demo_password in users:
+            password = DEMO_PASSWORD if has_demo_password else _("(changed since it was created)")
+            role_name = role.label if role else _("Superuser")
+            self.stdout.write(
+                self.style.SUCCESS(f"  {user.username:<20} {password:<18} {role_name}")
             )
-        )

@@ -1,0 +1,36 @@
+"""Reads for the landing pages, always through the user's scope."""
+
+from django.db.models import Count, Q
+
+from wards.models import ResidentialGroup, Ward
+
+
+def wards_overview(*, user):
+    """The wards `user` sees, with their numbers of groups, teams and current members."""
+    return (
+        Ward.objects.visible_to(user)
+        .select_related("district")
+        .annotate(
+            group_count=Count("residential_groups", distinct=True),
+            team_count=Count("residential_groups__team", distinct=True),
+            member_count=Count(
+                "residential_groups__team__members",
+                filter=Q(residential_groups__team__members__left_on__isnull=True),
+                distinct=True,
+            ),
+        )
+        .order_by("name")
+    )
+
+
+def ward_groups(*, ward, user):
+    """The residential groups of a ward, each with its team and current member count."""
+    return (
+        ResidentialGroup.objects.visible_to(user)
+        .filter(ward=ward)
+        .select_related("team")
+        .annotate(
+            member_count=Count("team__members", filter=Q(team__members__left_on__isnull=True))
+        )
+        .order_by("code")
+    )

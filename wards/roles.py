@@ -1,0 +1,102 @@
+"""Roles are groups of permissions; `sync_role_groups()` keeps the groups as defined here.
+
+What a role may see is decided elsewhere (`scope.py`): by the managing unit or the wards
+linked to the user.
+"""
+
+from django.contrib.auth.models import Group, Permission
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    # The values are the group names, as the admin shows them.
+    ADMINISTRATOR = "Quản trị viên", _("Administrator")
+    DISTRICT_STAFF = "Cán bộ Ban Dân vận", _("District staff")
+    WARD_OFFICER = "Cán bộ phường", _("Ward officer")
+    VIEWER = "Người xem", _("Viewer")
+
+
+UNITS = ["wards.district", "wards.ward"]
+GROUPS = ["wards.residentialgroup"]
+TEAM_WORK = [
+    "teams.team",
+    "teams.member",
+    "teams.activity",
+    "teams.citizenfeedback",
+    "teams.exemplarymodel",
+    "teams.training",
+    "teams.prestigiousperson",
+]
+SEMINARS = [
+    "meetings.seminar",
+    "meetings.seminarsession",
+    "meetings.attendee",
+    "meetings.contribution",
+    "meetings.directivepoint",
+    "meetings.directivetask",
+    "meetings.taskassignment",
+]
+PROGRESS = ["meetings.progressreport"]
+ACCOUNTS = ["wards.user"]
+EVENTS = ["wards.securityevent"]
+
+# The models with Excel/CSV import and export in the admin.
+IMPORTABLE = [
+    "wards.ward",
+    "wards.residentialgroup",
+    "teams.team",
+    "teams.member",
+    "teams.activity",
+]
+
+READ = ["view"]
+WRITE = ["view", "add", "change", "delete"]
+
+ROLE_PERMISSIONS = {
+    Role.ADMINISTRATOR: [
+        (UNITS + GROUPS + TEAM_WORK + SEMINARS + PROGRESS + ACCOUNTS, WRITE),
+        (EVENTS, READ),
+        (IMPORTABLE, ["import", "export"]),
+    ],
+    Role.DISTRICT_STAFF: [
+        (UNITS, READ),
+        (GROUPS + TEAM_WORK + SEMINARS + PROGRESS, WRITE),
+        (["wards.residentialgroup", "teams.team", "teams.member", "teams.activity"], ["export"]),
+    ],
+    Role.WARD_OFFICER: [
+        (UNITS + SEMINARS, READ),
+        (GROUPS + TEAM_WORK + PROGRESS, WRITE),
+        (["teams.member", "teams.activity"], ["export"]),
+    ],
+    Role.VIEWER: [
+        (UNITS + GROUPS + TEAM_WORK + SEMINARS + PROGRESS, READ),
+    ],
+}
+
+
+def role_permissions(role):
+    """The permissions of `role`, as a queryset."""
+    condition = Q(pk__in=[])
+    for labels, actions in ROLE_PERMISSIONS[role]:
+        for label in labels:
+            app_label, model = label.split(".")
+            condition |= Q(
+                content_type__app_label=app_label,
+                codename__in=[f"{action}_{model}" for action in actions],
+            )
+    return Permission.objects.filter(condition)
+
+
+def sync_role_groups(**kwargs):
+    """Create the role groups and give each exactly its permissions (after every migrate)."""
+    for role in Role:
+        group, _ = Group.objects.get_or_create(name=role.value)
+        group.permissions.set(role_permissions(role))
+
+
+def user_role(user):
+    """The user's role, or None (a superuser has none: they may do everything)."""
+    names = set(user.groups.values_list("name", flat=True))
+    return next((role for role in Role if role.value in names), None)

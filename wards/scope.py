@@ -1,0 +1,118 @@
+"""Who may see which ward: the one place that decides it.
+
+A user sees the wards of the managing unit they work for (`User.district`: district staff,
+viewers, administrators) and the wards they serve (`User.wards`: ward officers). Superusers
+see everything; anonymous and inactive users nothing. Every scoped model's default manager
+has `visible_to(user)`, built on `visible_wards()`, and every view, admin class, import,
+export and PDF lists rows through it. What a user may *do* with the rows they see is decided
+by their role's permissions (`roles.py`).
+"""
+
+from django.apps import apps
+from django.db import models
+from django.db.models import Q
+
+
+def visible_wards(user):
+    """The wards whose records `user` may see."""
+    Ward = apps.get_model("wards", "Ward")
+    if not is_active_user(user):
+        return Ward.objects.none()
+    if user.is_superuser:
+        return Ward.objects.all()
+    return Ward.objects.filter(Q(district_id=user.district_id) | Q(pk__in=user.wards.values("pk")))
+
+
+def is_active_user(user):
+    return user.is_authenticated and user.is_active
+
+
+class ScopedQuerySet(models.QuerySet):
+    """Rows that belong to wards, to a managing unit as a whole, or to a scoped parent.
+
+    - `ward_paths`: lookups from the model to a ward ("" for the Ward model itself); a row is
+      visible when any of them reaches a visible ward;
+    - `district_path`: the lookup to the managing unit of rows that belong to it as a whole
+      (a district-level training): visible to the users who work for that unit;
+    - `parent_path`: the lookup to a parent whose own scope decides (a seminar's clusters).
+    """
+
+    ward_paths = ()
+    district_path = None
+    parent_path = None
+
+    def visible_to(self, user):
+        if not is_active_user(user):
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        if self.parent_path:
+            parent = related_model(self.model, self.parent_path)
+            return self.filter(
+                **{f"{self.parent_path}__in": parent._default_manager.visible_to(user)}
+            )
+        wards = visible_wards(user)
+        condition = Q()
+        for path in self.ward_paths:
+            lookup = f"{path}__in" if path else "pk__in"
+            if is_multivalued(self.model, path):
+                # A subquery, so that rows reached through several wards are not repeated.
+                rows = self.model._base_manager.filter(**{lookup: wards}).values("pk")
+                condition |= Q(pk__in=rows)
+            else:
+                condition |= Q(**{lookup: wards})
+        if self.district_path and user.district_id:
+            condition |= Q(**{self.district_path: user.district_id})
+        return self.filter(condition)
+
+
+def scoped_manager(*, wards=(), district=None, parent=None, manager=models.Manager):
+    """A manager whose `visible_to(user)` keeps the rows `user` may see (see ScopedQuerySet)."""
+    queryset = type(
+        "ScopedQuerySet",
+        (ScopedQuerySet,),
+        {"ward_paths": tuple(wards), "district_path": district, "parent_path": parent},
+    )
+    return manager.from_queryset(queryset)()
+
+
+def related_model(model, path):
+    for name in path.split("__"):
+        model = model._meta.get_field(name).related_model
+    return model
+
+
+def is_multivalued(model, path):
+    for name in filter(None, path.split("__")):
+        field = model._meta.get_field(name)
+        if field.many_to_many or field.one_to_many:
+            return True
+        model = field.related_model
+    return False
+
+
+class DistrictQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        if not is_active_user(user):
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        return self.filter(
+            Q(pk=user.district_id) | Q(pk__in=visible_wards(user).values("district"))
+        )
+
+
+class UserQuerySet(models.QuerySet):
+    """Accounts an administrator may manage: those of the wards they see, never a superuser."""
+
+    def visible_to(self, user):
+        if not is_active_user(user):
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        wards = visible_wards(user)
+        return self.filter(
+            Q(pk=user.pk)
+            | Q(district__in=wards.values("district"))
+            | Q(pk__in=self.model._base_manager.filter(wards__in=wards).values("pk"))
+        ).exclude(is_superuser=True)

@@ -1,0 +1,58 @@
+"""The security log: who signed in, failed, was locked out or refused, imported, exported."""
+
+from django.contrib.auth import signals as auth_signals
+
+from .models import SecurityEvent
+
+
+def log_security_event(kind, *, request=None, user=None, username="", detail=""):
+    """Append one event; the user and address come from the request when there is one."""
+    if user is None and request is not None and getattr(request, "user", None) is not None:
+        user = request.user if request.user.is_authenticated else None
+    return SecurityEvent.objects.create(
+        kind=kind,
+        user=user,
+        username=username or (user.get_username() if user else ""),
+        ip_address=client_ip(request),
+        path=request.get_full_path()[:500] if request is not None else "",
+        detail=detail,
+    )
+
+
+def client_ip(request):
+    if request is None:
+        return None
+    # django-axes has already read the address the way the settings say (proxy headers).
+    return getattr(request, "axes_ip_address", None) or request.META.get("REMOTE_ADDR")
+
+
+def on_login(sender, request, user, **kwargs):
+    log_security_event(SecurityEvent.Kind.LOGIN, request=request, user=user)
+
+
+def on_logout(sender, request, user, **kwargs):
+    if user is not None:
+        log_security_event(SecurityEvent.Kind.LOGOUT, request=request, user=user)
+
+
+def on_login_failed(sender, credentials, request=None, **kwargs):
+    log_security_event(
+        SecurityEvent.Kind.LOGIN_FAILED,
+        request=request,
+        username=str(credentials.get("username", ""))[:150],
+    )
+
+
+def on_lockout(sender, request, username, ip_address, **kwargs):
+    log_security_event(
+        SecurityEvent.Kind.LOCKOUT, request=request, username=str(username or "")[:150]
+    )
+
+
+def connect_signals():
+    from axes.signals import user_locked_out
+
+    auth_signals.user_logged_in.connect(on_login, dispatch_uid="security.login")
+    auth_signals.user_logged_out.connect(on_logout, dispatch_uid="security.logout")
+    auth_signals.user_login_failed.connect(on_login_failed, dispatch_uid="security.failed")
+    user_locked_out.connect(on_lockout, dispatch_uid="security.lockout")
