@@ -177,3 +177,14 @@ def test_member_import_through_the_admin_superuser_writes_history(admin_client, 
     assert imported.history.get().history_type == "+"
     assert imported.history.get().history_user == admin_user
     assert SecurityEvent.objects.filter(kind="import", user=admin_user).exists()
+
+
+def test_login_user_updates_last_login_without_a_history_row(client):
+    user = UserFactory()
+    rows = user.history.count()
+
+    client.post(reverse("login"), {"username": user.username, "password": PASSWORD})
+
+    user.refresh_from_db()
+    assert user.last_login is not None
+    assert user.history.count() == rows

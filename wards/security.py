@@ -1,6 +1,7 @@
 """The security log: who signed in, failed, was locked out or refused, imported, exported."""
 
 from django.contrib.auth import signals as auth_signals
+from django.contrib.auth.models import update_last_login
 
 from .models import SecurityEvent
 
@@ -49,9 +50,22 @@ def on_lockout(sender, request, username, ip_address, **kwargs):
     )
 
 
+def update_last_login_without_history(sender, user, **kwargs):
+    """Django's own receiver, minus a history row for every sign-in (the log has them)."""
+    user.skip_history_when_saving = True
+    try:
+        update_last_login(sender, user, **kwargs)
+    finally:
+        del user.skip_history_when_saving
+
+
 def connect_signals():
     from axes.signals import user_locked_out
 
+    auth_signals.user_logged_in.disconnect(update_last_login, dispatch_uid="update_last_login")
+    auth_signals.user_logged_in.connect(
+        update_last_login_without_history, dispatch_uid="security.update_last_login"
+    )
     auth_signals.user_logged_in.connect(on_login, dispatch_uid="security.login")
     auth_signals.user_logged_out.connect(on_logout, dispatch_uid="security.logout")
     auth_signals.user_login_failed.connect(on_login_failed, dispatch_uid="security.failed")
