@@ -31,11 +31,18 @@ class AttendeeInline(SharedChoicesInline, admin.TabularInline):
     fields = ["order", "full_name", "title", "organisation", "role", "session"]
     extra = 0
 
+    def get_queryset(self, request):
+        # Read-only rows show their cluster.
+        return super().get_queryset(request).select_related("session")
+
 
 class DirectivePointInline(SharedChoicesInline, admin.TabularInline):
     model = DirectivePoint
     fields = ["number", "text", "session", "speaker"]
     extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("session", "speaker")
 
 
 class DirectiveTaskInline(ScopedInline, admin.TabularInline):
@@ -47,6 +54,7 @@ class DirectiveTaskInline(ScopedInline, admin.TabularInline):
 
 @admin.register(Seminar)
 class SeminarAdmin(ScopedAdmin):
+    ordering = ["-created_at"]
     list_display = ["title", "district", "status", "first_date", "session_count", "task_count"]
     list_filter = ["status", ("district", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["district"]
@@ -82,9 +90,13 @@ class ContributionInline(SharedChoicesInline, admin.StackedInline):
     fields = [("order", "speaker", "speaker_title"), ("ward", "unit"), "fields", "summary"]
     extra = 0
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("ward")
+
 
 @admin.register(SeminarSession)
 class SeminarSessionAdmin(ScopedAdmin):
+    ordering = ["seminar", "number"]
     list_display = ["__str__", "seminar", "date", "venue", "ward_count", "contribution_count"]
     list_filter = [("seminar", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["seminar"]
@@ -164,6 +176,7 @@ class TaskAssignmentInline(SharedChoicesInline, admin.TabularInline):
 
 @admin.register(DirectiveTask)
 class DirectiveTaskAdmin(ScopedAdmin):
+    ordering = ["seminar", "number"]
     list_display = ["__str__", "seminar", "category", "ward_count"]
     list_filter = [("seminar", admin.RelatedOnlyFieldListFilter), "category"]
     list_select_related = ["seminar"]
@@ -234,7 +247,7 @@ class ProgressReportAdmin(ScopedAdmin):
     list_select_related = ["assignment__task", "assignment__ward", "reported_by"]
     search_fields = ["narrative", "assignment__ward__name"]
     date_hierarchy = "period_end"
-    raw_id_fields = ["assignment"]
+    autocomplete_fields = ["assignment"]
     readonly_fields = ["reported_by", "reported_at"]
 
     def save_model(self, request, obj, form, change):

@@ -176,7 +176,6 @@ class Contribution(TimeStampedModel):
                 ),
             ),
         ]
-        indexes = [models.Index(fields=["ward"], name="contribution_ward_idx")]
 
     def __str__(self):
         return _("Contribution %(order)s – %(speaker)s") % {

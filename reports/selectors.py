@@ -2,6 +2,7 @@
 
 from django.db.models import Count, Q
 
+from teams.models import Activity, CitizenFeedback, Member, Team
 from wards.models import ResidentialGroup, Ward
 
 
@@ -34,3 +35,16 @@ def ward_groups(*, ward, user):
         )
         .order_by("code")
     )
+
+
+def district_totals(*, district):
+    """Counts of a district's records, for the summary `load_demo` prints."""
+    in_district = {"team__residential_group__ward__district": district}
+    return {
+        "wards": Ward.objects.filter(district=district).count(),
+        "groups": ResidentialGroup.objects.filter(ward__district=district).count(),
+        "teams": Team.objects.filter(residential_group__ward__district=district).count(),
+        "members": Member.objects.filter(**in_district).count(),
+        "activities": Activity.objects.filter(**in_district).count(),
+        "feedback": CitizenFeedback.objects.filter(**in_district).count(),
+    }

@@ -37,6 +37,7 @@ class MemberInline(ScopedInline, admin.TabularInline):
 @admin.register(Team)
 class TeamAdmin(ScopedImportExportAdmin):
     resource_classes = [TeamResource]
+    ordering = ["residential_group__ward__name", "residential_group__code"]
     list_display = ["__str__", "ward", "founded_on", "current_members"]
     list_filter = [("residential_group__ward", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["residential_group__ward"]
@@ -79,7 +80,7 @@ class MemberAdmin(ScopedImportExportAdmin):
     ]
     list_filter = ["role", "organisation", "gender", "is_party_member", WARD_FILTER]
     list_select_related = ["team__residential_group__ward"]
-    search_fields = ["full_name", "phone"]
+    search_fields = ["full_name", "phone", "team__residential_group__name"]
     autocomplete_fields = ["team"]
 
 
@@ -120,6 +121,7 @@ class ExemplaryModelAdmin(ScopedAdmin):
 
 @admin.register(Training)
 class TrainingAdmin(ScopedAdmin):
+    ordering = ["-date"]
     list_display = ["date", "title", "organiser_level", "ward", "attendee_count"]
     list_filter = ["organiser_level", ("ward", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["ward"]
@@ -129,6 +131,16 @@ class TrainingAdmin(ScopedAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(attendee_count=Count("attendees"))
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if not (request.user.is_superuser or request.user.district_id):
+            # An officer of wards (not of the managing unit) organises ward trainings only.
+            form.base_fields["ward"].required = True
+            form.base_fields["organiser_level"].choices = [
+                (Training.Level.WARD, Training.Level.WARD.label)
+            ]
+        return form
 
     @admin.display(description=_("number of attendees"), ordering="attendee_count")
     def attendee_count(self, training):

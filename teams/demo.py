@@ -270,18 +270,20 @@ def load_demo_exemplary_models(groups, teams, *, today):
 
 
 def load_demo_trainings(district, *, today):
-    """A district training for every team leader and deputy, in the first month shown."""
-    date = months_before(today, 12)[0].replace(day=15)
-    training, created = Training.objects.get_or_create(
-        district=district,
-        date=date,
-        title="Tập huấn nghiệp vụ công tác dân vận cho tổ trưởng, tổ phó tổ dân vận",
-        defaults={"organiser_level": Training.Level.DISTRICT},
-    )
-    if created:
-        training.attendees.set(
-            Member.objects.filter(
-                Q(role=Member.Role.LEADER) | Q(role=Member.Role.DEPUTY),
-                team__residential_group__ward__district=district,
-            )
+    """A district training for every team leader and deputy, each March of these two years."""
+    for year in (today.year - 1, today.year):
+        date = datetime.date(year, 3, 15)
+        if date > today:
+            continue
+        training, created = Training.objects.get_or_create(
+            district=district,
+            title=f"Tập huấn nghiệp vụ công tác dân vận cho tổ trưởng, tổ phó năm {year}",
+            defaults={"date": date, "organiser_level": Training.Level.DISTRICT},
         )
+        if created:
+            training.attendees.set(
+                Member.objects.filter(
+                    Q(role=Member.Role.LEADER) | Q(role=Member.Role.DEPUTY),
+                    team__residential_group__ward__district=district,
+                )
+            )

@@ -5,6 +5,7 @@ year of birth; an activity by team, date and title. Importing the same file twic
 nothing.
 """
 
+from django.utils.translation import gettext as _
 from import_export import fields
 
 from wards.resources import (
@@ -37,10 +38,10 @@ class TeamWidget(CodeForeignKeyWidget):
         return scoped(teams, kwargs.get("user"))
 
     def not_found_message(self, value, row):
-        return (
-            f"Không tìm thấy tổ dân vận của tổ dân phố mã «{value}» "
-            f"ở phường mã «{row_ward_code(row)}»."
-        )
+        return _(
+            "There is no mobilization team for the residential group with the code "
+            "“%(group)s” in the ward with the code “%(ward)s”."
+        ) % {"group": value, "ward": row_ward_code(row)}
 
 
 def team_field():

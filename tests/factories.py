@@ -7,6 +7,7 @@ so rows made in a loop spread over many parents, as real data does.
 import datetime
 
 import factory
+from django.contrib.auth.models import Group
 from factory.django import DjangoModelFactory
 
 from meetings.models import (
@@ -259,3 +260,19 @@ class ProgressReportFactory(DjangoModelFactory):
     status = ProgressReport.Status.IN_PROGRESS
     percent = 50
     narrative = "Đã tổ chức hai lớp tập huấn cho tổ trưởng tổ dân vận."
+
+
+class RoleUserFactory(UserFactory):
+    """A user of one role who works in the admin: `role=Role.X`, and `wards=[…]` for an
+    officer or `district=…` for district staff, viewers and administrators."""
+
+    is_staff = True
+
+    @factory.post_generation
+    def role(self, create, extracted, **kwargs):
+        if extracted:
+            self.groups.add(Group.objects.get(name=extracted.value))
+
+    @factory.post_generation
+    def wards(self, create, extracted, **kwargs):
+        _add_related(self.wards, extracted)

@@ -10,10 +10,8 @@ from teams.models import Training
 from tests.factories import (
     AttendeeFactory,
     DirectivePointFactory,
-    ExemplaryModelFactory,
     SeminarFactory,
     SeminarSessionFactory,
-    TeamFactory,
     WardFactory,
 )
 
@@ -65,12 +63,3 @@ def test_training_of_a_ward_of_another_managing_unit_is_refused():
         training.full_clean()
 
     assert "ward" in error.value.message_dict
-
-
-def test_exemplary_model_with_a_team_of_another_ward_is_refused():
-    model = ExemplaryModelFactory.build(ward=WardFactory(), team=TeamFactory())
-
-    with pytest.raises(ValidationError) as error:
-        model.full_clean()
-
-    assert "team" in error.value.message_dict

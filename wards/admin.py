@@ -1,16 +1,38 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import UserChangeForm
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from .admin_base import ScopedAdmin, ScopedImportExportAdmin, ScopedInline
+from .admin_base import ScopedAdmin, ScopedImportExportAdmin, ScopedInline, ScopedModelAdmin
 from .models import District, ResidentialGroup, SecurityEvent, User, Ward
 from .resources import ResidentialGroupResource, WardResource
 from .roles import Role
 
 
+class UserScopeForm(UserChangeForm):
+    """A role's scope comes from one link: a ward officer serves wards and works for no
+    managing unit (which would show them all its wards); the other roles work for one."""
+
+    def clean(self):
+        cleaned = super().clean()
+        roles = {group.name for group in cleaned.get("groups") or []}
+        if Role.WARD_OFFICER in roles:
+            if cleaned.get("district"):
+                self.add_error(
+                    "district",
+                    _("A ward officer sees only the wards they serve: leave this empty."),
+                )
+            if not cleaned.get("wards"):
+                self.add_error("wards", _("Choose the wards this officer serves."))
+        elif roles and not cleaned.get("district"):
+            self.add_error("district", _("Choose the managing unit this user works for."))
+        return cleaned
+
+
 @admin.register(User)
 class ScopedUserAdmin(ScopedAdmin, UserAdmin):
+    form = UserScopeForm
     list_display = ["username", "full_name", "district", "role_names", "is_active", "last_login"]
     list_filter = ["groups", "is_active", ("district", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["district"]
@@ -66,20 +88,13 @@ class ScopedUserAdmin(ScopedAdmin, UserAdmin):
 
 
 @admin.register(SecurityEvent)
-class SecurityEventAdmin(admin.ModelAdmin):
+class SecurityEventAdmin(ScopedModelAdmin):
     """Read-only: the log is append-only."""
 
     list_display = ["created_at", "kind", "username", "ip_address", "path", "detail"]
     list_filter = ["kind"]
     search_fields = ["username", "ip_address", "detail"]
     date_hierarchy = "created_at"
-
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        if request.user.is_superuser:
-            return queryset
-        # An administrator reads the events of the accounts they manage.
-        return queryset.filter(user__in=User.objects.visible_to(request.user))
 
     def has_add_permission(self, request):
         return False
@@ -111,6 +126,7 @@ class ResidentialGroupInline(ScopedInline, admin.TabularInline):
 @admin.register(Ward)
 class WardAdmin(ScopedImportExportAdmin):
     resource_classes = [WardResource]
+    ordering = ["name"]  # the count's GROUP BY drops Meta.ordering
     list_display = ["name", "kind", "code", "district", "group_count", "is_active"]
     list_filter = [("district", admin.RelatedOnlyFieldListFilter), "kind", "is_active"]
     list_select_related = ["district"]

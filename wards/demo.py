@@ -6,6 +6,7 @@ Every loader here is idempotent: it creates what is missing and leaves existing 
 import random
 
 from django.contrib.auth.models import Group
+from simple_history.utils import bulk_create_with_history
 
 from .models import District, ResidentialGroup, User, Ward
 from .roles import Role
@@ -53,7 +54,8 @@ def create_missing(queryset, objects, key_fields):
         if key not in existing and key not in seen:
             seen.add(key)
             new.append(obj)
-    queryset.model.objects.bulk_create(new)
+    # With their history rows, so that the admin's history starts at the demo data.
+    bulk_create_with_history(new, queryset.model)
     return len(new)
 
 

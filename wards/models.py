@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from .scope import DistrictQuerySet, UserQuerySet, scoped_manager
+from .scope import DistrictQuerySet, SecurityEventQuerySet, UserQuerySet, scoped_manager
 
 
 class TimeStampedModel(models.Model):
@@ -46,7 +46,10 @@ class User(AbstractUser):
     )
 
     objects = ScopedUserManager()
-    history = HistoricalRecords(excluded_fields=["password", "last_login"], m2m_fields=[wards])
+    history = HistoricalRecords(
+        excluded_fields=["password", "last_login"],
+        m2m_fields=["wards", "groups"],
+    )
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
@@ -212,6 +215,8 @@ class SecurityEvent(models.Model):
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     path = models.CharField(_("address"), max_length=500, blank=True)
     detail = models.TextField(_("detail"), blank=True)
+
+    objects = SecurityEventQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

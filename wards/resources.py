@@ -7,7 +7,9 @@ and a file exported under one interface language must import under the other.
 import datetime
 import re
 
+from django.core.exceptions import MultipleObjectsReturned
 from django.utils import translation
+from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
 from .models import District, ResidentialGroup, Ward
@@ -38,7 +40,8 @@ class ChoiceLabelWidget(widgets.Widget):
         if text.casefold() in by_folded_label:
             return by_folded_label[text.casefold()]
         raise ValueError(
-            "«{}» không phải giá trị hợp lệ. Chọn một trong: {}.".format(text, ", ".join(labels))
+            _("“%(value)s” is not one of the allowed values: %(choices)s.")
+            % {"value": text, "choices": ", ".join(labels)}
         )
 
     def render(self, value, obj=None, **kwargs):
@@ -62,7 +65,7 @@ class YesNoWidget(widgets.Widget):
             return True
         if text in self.FALSE_TEXTS:
             return False
-        raise ValueError(f"«{value}» không hợp lệ: ghi “Có” hoặc “Không”.")
+        raise ValueError(_("“%(value)s” is not valid: write “Có” or “Không”.") % {"value": value})
 
     def render(self, value, obj=None, **kwargs):
         return "Có" if value else "Không"
@@ -80,7 +83,9 @@ class DateWidget(widgets.DateWidget):
         try:
             return super().clean(value, row, **kwargs)
         except ValueError:
-            raise ValueError(f"«{value}» không phải ngày dạng dd/mm/yyyy.") from None
+            raise ValueError(
+                _("“%(value)s” is not a date written dd/mm/yyyy.") % {"value": value}
+            ) from None
 
 
 class WholeNumberWidget(widgets.Widget):
@@ -104,7 +109,9 @@ class WholeNumberWidget(widgets.Widget):
             return int(value)
         text = str(value).strip().replace(" ", "")
         if not self.PATTERN.match(text):
-            raise ValueError(f"«{value}» không phải số nguyên không âm.")
+            raise ValueError(
+                _("“%(value)s” is not a whole number of zero or more.") % {"value": value}
+            )
         return int(text.replace(".", ""))
 
     def render(self, value, obj=None, **kwargs):
@@ -125,7 +132,10 @@ class CodeForeignKeyWidget(widgets.ForeignKeyWidget):
             raise ValueError(self.not_found_message(value, row)) from None
 
     def not_found_message(self, value, row):
-        return f"Không tìm thấy {self.model._meta.verbose_name} có mã «{value}»."
+        return _("There is no %(record)s with the code “%(code)s”.") % {
+            "record": self.model._meta.verbose_name,
+            "code": value,
+        }
 
 
 class GroupWidget(CodeForeignKeyWidget):
@@ -139,7 +149,10 @@ class GroupWidget(CodeForeignKeyWidget):
         return scoped(groups, kwargs.get("user"))
 
     def not_found_message(self, value, row):
-        return f"Không tìm thấy tổ dân phố mã «{value}» ở phường mã «{row_ward_code(row)}»."
+        return _(
+            "There is no residential group with the code “%(group)s” in the ward with the "
+            "code “%(ward)s”."
+        ) % {"group": value, "ward": row_ward_code(row)}
 
 
 def scoped(queryset, user):
@@ -194,6 +207,23 @@ class NaturalKeyResource(resources.ModelResource):
 
     def get_queryset(self):
         return scoped(super().get_queryset(), self.user)
+
+    def get_instance(self, instance_loader, row):
+        try:
+            return super().get_instance(instance_loader, row)
+        except MultipleObjectsReturned:
+            raise ValueError(
+                _(
+                    "Several records have this row's key (%(key)s): correct them in the "
+                    "administration first."
+                )
+                % {
+                    "key": ", ".join(
+                        str(row.get(self.fields[f].column_name, ""))
+                        for f in self.get_import_id_fields()
+                    )
+                }
+            ) from None
 
     def import_data(self, dataset, **kwargs):
         # A file goes in whole or not at all, whatever its caller asks: a row with a bad cell

@@ -102,6 +102,20 @@ class DistrictQuerySet(models.QuerySet):
         )
 
 
+class SecurityEventQuerySet(models.QuerySet):
+    """The events of the accounts a user may manage, and failed sign-ins naming them."""
+
+    def visible_to(self, user):
+        if not is_active_user(user):
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        users = apps.get_model("wards", "User").objects.visible_to(user)
+        return self.filter(
+            Q(user__in=users) | Q(user__isnull=True, username__in=users.values("username"))
+        )
+
+
 class UserQuerySet(models.QuerySet):
     """Accounts an administrator may manage: those of the wards they see, never a superuser."""
 

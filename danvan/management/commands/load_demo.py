@@ -5,16 +5,15 @@ from django.utils.translation import gettext as _
 
 from meetings.demo import load_demo_seminar
 from meetings.selectors import seminar_facts
+from reports.selectors import district_totals
 from teams.demo import load_demo_teams
-from teams.models import Activity, CitizenFeedback, Member, Team
 from wards.demo import DEMO_PASSWORD, load_demo_units, load_demo_users
-from wards.models import ResidentialGroup, Ward
 
 
 class Command(BaseCommand):
     help = _(
         "Load the demo data: Quận Long Biên, its 14 wards, their teams and a year of their "
-        "work, the 2019 seminar on mobilization teams, and a demo administrator. Running it "
+        "work, the 2019 seminar on mobilization teams, and a demo login per role. Running it "
         "again creates only what is missing."
     )
 
@@ -30,21 +29,7 @@ class Command(BaseCommand):
                 "%(district)s: %(wards)d wards, %(groups)d residential groups, %(teams)d teams, "
                 "%(members)d members, %(activities)d activities, %(feedback)d citizen feedback."
             )
-            % {
-                "district": district,
-                "wards": Ward.objects.filter(district=district).count(),
-                "groups": ResidentialGroup.objects.filter(ward__district=district).count(),
-                "teams": Team.objects.filter(residential_group__ward__district=district).count(),
-                "members": Member.objects.filter(
-                    team__residential_group__ward__district=district
-                ).count(),
-                "activities": Activity.objects.filter(
-                    team__residential_group__ward__district=district
-                ).count(),
-                "feedback": CitizenFeedback.objects.filter(
-                    team__residential_group__ward__district=district
-                ).count(),
-            }
+            % {"district": district, **district_totals(district=district)}
         )
         facts = seminar_facts(seminar=seminar)
         self.stdout.write(
