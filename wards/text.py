@@ -1,0 +1,60 @@
+"""Vietnamese text for search and sorting, the same on SQLite and PostgreSQL.
+
+Neither database folds Vietnamese accents in an indexable way on both engines, so the
+folded and sortable forms are computed here and stored in indexed columns.
+"""
+
+import unicodedata
+
+# Marks that make another letter of the alphabet (ă â ê ô ơ ư), as opposed to tones.
+LETTER_MARKS = {"\u0306", "\u0302", "\u031b"}
+# Tones in dictionary order: level, grave (huyền), hook (hỏi), tilde (ngã), acute (sắc),
+# dot below (nặng).
+TONES = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
+# The Vietnamese alphabet, with the letters foreign names use in their Latin places.
+ALPHABET = [
+    "a", "ă", "â", "b", "c", "d", "đ", "e", "ê", "f", "g", "h", "i", "j", "k", "l", "m",
+    "n", "o", "ô", "ơ", "p", "q", "r", "s", "t", "u", "ư", "v", "w", "x", "y", "z",
+]  # fmt: skip
+LETTER_CODES = {letter: f"{20 + index:02d}" for index, letter in enumerate(ALPHABET)}
+DIGIT_CODES = {str(digit): f"{10 + digit:02d}" for digit in range(10)}
+WORD_BREAK = "00"
+
+
+def fold(text):
+    """Lower case, without tones or letter marks, đ as d: “Thượng Thanh” → “thuong thanh”."""
+    decomposed = unicodedata.normalize("NFD", (text or "").casefold().replace("đ", "d"))
+    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return " ".join(plain.split())
+
+
+def letters_and_tones(word):
+    """The letters of `word` (ă, ơ … as single letters) and the tone on each."""
+    letters, tones = [], []
+    for cluster in unicodedata.normalize("NFD", word.casefold()):
+        if unicodedata.combining(cluster):
+            if cluster in LETTER_MARKS and letters:
+                letters[-1] = unicodedata.normalize("NFC", letters[-1] + cluster)
+            elif cluster in TONES and tones:
+                tones[-1] = TONES[cluster]
+            continue
+        letters.append(cluster)
+        tones.append(0)
+    return letters, tones
+
+
+def sort_key(full_name):
+    """A key that sorts people the Vietnamese way: by given name (the last word), then family
+    and middle names, letters in alphabet order (a ă â b c d đ …), tones deciding last.
+
+    Made of digits only, so that any collation orders it as a byte string would.
+    """
+    words = (full_name or "").split()
+    ordered = words[-1:] + words[:-1]
+    primary, secondary = [], []
+    for word in ordered:
+        letters, tones = letters_and_tones(word)
+        primary += [LETTER_CODES.get(letter, DIGIT_CODES.get(letter, "")) for letter in letters]
+        primary.append(WORD_BREAK)
+        secondary += [str(tone) for tone in tones]
+    return "".join(primary) + WORD_BREAK + "".join(secondary)
