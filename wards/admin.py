@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
-from django.contrib.auth.forms import UserChangeForm
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
@@ -10,7 +10,7 @@ from .resources import ResidentialGroupResource, WardResource
 from .roles import Role
 
 
-class UserScopeForm(UserChangeForm):
+class RoleScopeMixin:
     """A role's scope comes from one link: a ward officer serves wards and works for no
     managing unit (which would show them all its wards); the other roles work for one."""
 
@@ -30,9 +30,30 @@ class UserScopeForm(UserChangeForm):
         return cleaned
 
 
+class UserScopeForm(RoleScopeMixin, UserChangeForm):
+    pass
+
+
+class NewUserForm(RoleScopeMixin, AdminUserCreationForm):
+    class Meta(AdminUserCreationForm.Meta):
+        model = User
+        fields = ["username", "first_name", "last_name", "groups", "district", "wards", "is_staff"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Every role works in the admin for now.
+        self.fields["is_staff"].initial = True
+
+
 @admin.register(User)
 class ScopedUserAdmin(ScopedAdmin, UserAdmin):
     form = UserScopeForm
+    add_form = NewUserForm
+    add_fieldsets = [
+        (None, {"fields": ["username", "usable_password", "password1", "password2"]}),
+        (_("Personal info"), {"fields": ["first_name", "last_name"]}),
+        (_("Role and scope"), {"fields": ["groups", "district", "wards", "is_staff"]}),
+    ]
     list_display = ["username", "full_name", "district", "role_names", "is_active", "last_login"]
     list_filter = ["groups", "is_active", ("district", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["district"]

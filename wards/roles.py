@@ -56,7 +56,9 @@ WRITE = ["view", "add", "change", "delete"]
 
 ROLE_PERMISSIONS = {
     Role.ADMINISTRATOR: [
-        (UNITS + GROUPS + TEAM_WORK + SEMINARS + PROGRESS + ACCOUNTS, WRITE),
+        # Managing units themselves are created by a superuser.
+        (["wards.district"], ["view", "change"]),
+        (["wards.ward"] + GROUPS + TEAM_WORK + SEMINARS + PROGRESS + ACCOUNTS, WRITE),
         (EVENTS, READ),
         (IMPORTABLE, ["import", "export"]),
     ],
