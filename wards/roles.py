@@ -58,7 +58,7 @@ ROLE_PERMISSIONS = {
     Role.ADMINISTRATOR: [
         # Managing units themselves are created by a superuser.
         (["wards.district"], ["view", "change"]),
-        (["wards.ward"] + GROUPS + TEAM_WORK + SEMINARS + PROGRESS + ACCOUNTS, WRITE),
+        (["wards.ward", *GROUPS, *TEAM_WORK, *SEMINARS, *PROGRESS, *ACCOUNTS], WRITE),
         (EVENTS, READ),
         (IMPORTABLE, ["import", "export"]),
     ],
