@@ -5,8 +5,9 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from wards.models import District, ResidentialGroup, TimeStampedModel, Ward
+from wards.models import District, ResidentialGroup, SearchableModel, TimeStampedModel, Ward
 from wards.scope import scoped_manager
+from wards.text import sort_key
 from wards.work_fields import WorkField
 
 phone_validator = RegexValidator(
@@ -42,7 +43,7 @@ class Team(TimeStampedModel):
         return _("Mobilization team of %(group)s") % {"group": self.residential_group}
 
 
-class Member(TimeStampedModel):
+class Member(SearchableModel, TimeStampedModel):
     class Gender(models.TextChoices):
         MALE = "male", _("Male")
         FEMALE = "female", _("Female")
@@ -84,9 +85,15 @@ class Member(TimeStampedModel):
     left_on = models.DateField(
         _("left on"), null=True, blank=True, help_text=_("Empty while still in the team.")
     )
+    sort_name = models.CharField(
+        _("sort key of the name"), max_length=300, blank=True, editable=False
+    )
+
+    search_source = ("full_name", "phone")
+    derived_fields = ("search_text", "sort_name")
 
     objects = scoped_manager(wards=["team__residential_group__ward"])
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_text", "sort_name"])
 
     class Meta:
         permissions = [
@@ -119,13 +126,21 @@ class Member(TimeStampedModel):
         indexes = [
             # Current members of a team by role, as the team page lists them.
             models.Index(fields=["team", "left_on", "role"], name="member_team_current_idx"),
+            # Member lists in the Vietnamese order of names.
+            models.Index(fields=["sort_name"], name="member_sort_name_idx"),
+            # Accent-free search (PostgreSQL adds a trigram index: migration 0003).
+            models.Index(fields=["search_text"], name="member_search_idx"),
         ]
+
+    def fill_derived_fields(self):
+        super().fill_derived_fields()
+        self.sort_name = sort_key(self.full_name)
 
     def __str__(self):
         return self.full_name
 
 
-class Activity(TimeStampedModel):
+class Activity(SearchableModel, TimeStampedModel):
     team = models.ForeignKey(
         Team, models.PROTECT, related_name="activities", verbose_name=_("mobilization team")
     )
@@ -137,8 +152,10 @@ class Activity(TimeStampedModel):
     participants = models.PositiveIntegerField(_("participants"), default=0)
     outcome = models.TextField(_("outcome"), blank=True)
 
+    search_source = ("title", "description")
+
     objects = scoped_manager(wards=["team__residential_group__ward"])
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_text"])
 
     class Meta:
         permissions = [
@@ -153,13 +170,14 @@ class Activity(TimeStampedModel):
             models.Index(fields=["team", "-date"], name="activity_team_date_idx"),
             # Activities of a period by field (dashboards).
             models.Index(fields=["date", "field"], name="activity_date_field_idx"),
+            models.Index(fields=["search_text"], name="activity_search_idx"),
         ]
 
     def __str__(self):
         return self.title
 
 
-class CitizenFeedback(TimeStampedModel):
+class CitizenFeedback(SearchableModel, TimeStampedModel):
     """An opinion or petition of residents that a team collected."""
 
     class Status(models.TextChoices):
@@ -184,8 +202,10 @@ class CitizenFeedback(TimeStampedModel):
     )
     resolved_on = models.DateField(_("resolved on"), null=True, blank=True)
 
+    search_source = ("summary", "forwarded_to")
+
     objects = scoped_manager(wards=["team__residential_group__ward"])
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_text"])
 
     class Meta:
         ordering = ["-received_on"]
@@ -217,6 +237,7 @@ class CitizenFeedback(TimeStampedModel):
             # Open feedback of a team (ward home) and counts by status (dashboards).
             models.Index(fields=["team", "status"], name="feedback_team_status_idx"),
             models.Index(fields=["received_on", "field"], name="feedback_received_field_idx"),
+            models.Index(fields=["search_text"], name="feedback_search_idx"),
         ]
 
     def __str__(self):

@@ -6,6 +6,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from .scope import DistrictQuerySet, SecurityEventQuerySet, UserQuerySet, scoped_manager
+from .text import fold
 
 
 class TimeStampedModel(models.Model):
@@ -14,6 +15,37 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class SearchableModel(models.Model):
+    """A model with a folded copy of some of its text (`search_source`), for accent-free
+    search through one indexed column that both databases can use.
+
+    The copy is derived data, so it is kept here on every save, and by `bulk_create` of the
+    scoped managers (`scope.ScopedQuerySet`); imports save row by row.
+    """
+
+    SEARCH_LENGTH = 300
+    search_source = ()
+    derived_fields = ("search_text",)
+
+    search_text = models.CharField(
+        _("search text"), max_length=SEARCH_LENGTH, blank=True, editable=False
+    )
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.fill_derived_fields()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], *self.derived_fields}
+        super().save(*args, **kwargs)
+
+    def fill_derived_fields(self):
+        text = " ".join(str(getattr(self, name) or "") for name in self.search_source)
+        # A leading space lets every word be matched as " word…" (see text.search_filter).
+        self.search_text = (" " + fold(text))[: self.SEARCH_LENGTH]
 
 
 class ScopedUserManager(UserManager.from_queryset(UserQuerySet)):

@@ -65,6 +65,14 @@ class ScopedQuerySet(models.QuerySet):
             condition |= Q(**{self.district_path: user.district_id})
         return self.filter(condition)
 
+    def bulk_create(self, objs, *args, **kwargs):
+        # Derived columns (search text, sort keys) are filled as save() would.
+        objs = list(objs)
+        for obj in objs:
+            if hasattr(obj, "fill_derived_fields"):
+                obj.fill_derived_fields()
+        return super().bulk_create(objs, *args, **kwargs)
+
 
 def scoped_manager(*, wards=(), district=None, parent=None, manager=models.Manager):
     """A manager whose `visible_to(user)` keeps the rows `user` may see (see ScopedQuerySet)."""

@@ -6,6 +6,8 @@ folded and sortable forms are computed here and stored in indexed columns.
 
 import unicodedata
 
+from django.db.models import Q
+
 # Marks that make another letter of the alphabet (ă â ê ô ơ ư), as opposed to tones.
 LETTER_MARKS = {"\u0306", "\u0302", "\u031b"}
 # Tones in dictionary order: level, grave (huyền), hook (hỏi), tilde (ngã), acute (sắc),
@@ -45,16 +47,26 @@ def letters_and_tones(word):
 
 def sort_key(full_name):
     """A key that sorts people the Vietnamese way: by given name (the last word), then family
-    and middle names, letters in alphabet order (a ă â b c d đ …), tones deciding last.
+    and middle names; each word by its letters in alphabet order (a ă â b c d đ …), then by
+    its tones.
 
     Made of digits only, so that any collation orders it as a byte string would.
     """
     words = (full_name or "").split()
-    ordered = words[-1:] + words[:-1]
-    primary, secondary = [], []
-    for word in ordered:
+    parts = []
+    for word in words[-1:] + words[:-1]:
         letters, tones = letters_and_tones(word)
-        primary += [LETTER_CODES.get(letter, DIGIT_CODES.get(letter, "")) for letter in letters]
-        primary.append(WORD_BREAK)
-        secondary += [str(tone) for tone in tones]
-    return "".join(primary) + WORD_BREAK + "".join(secondary)
+        parts += [LETTER_CODES.get(letter, DIGIT_CODES.get(letter, "")) for letter in letters]
+        parts.append(WORD_BREAK)
+        # Equal letters mean as many tones, so the next word's codes still line up.
+        parts += [str(tone) for tone in tones]
+    return "".join(parts)
+
+
+def search_filter(query, field="search_text"):
+    """Rows whose folded `field` has a word starting with each word of `query`: “nguyen van”
+    finds “Nguyễn Văn An”, “thuong” finds “Thượng Thanh”."""
+    condition = Q()
+    for word in fold(query).split():
+        condition &= Q(**{f"{field}__contains": " " + word})
+    return condition
