@@ -11,6 +11,8 @@ handler403 = "wards.views.permission_denied"
 urlpatterns = [
     path("", home, name="home"),
     path("", include("reports.urls")),
+    path("", include("teams.urls")),
+    path("", include("meetings.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(

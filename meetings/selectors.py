@@ -3,11 +3,12 @@
 import dataclasses
 import datetime
 
-from django.db.models import Count, Prefetch
+from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.utils import timezone
 
 from wards.models import Ward
 
-from .models import Attendee, Seminar, SeminarSession
+from .models import Attendee, ProgressReport, Seminar, SeminarSession, TaskAssignment
 
 LEADER_ROLES = [Attendee.Role.CHAIR, Attendee.Role.DIRECTING, Attendee.Role.GUEST]
 
@@ -65,3 +66,34 @@ def seminar_facts(*, seminar: Seminar) -> SeminarFacts:
         task_count=counts["task_count"],
         assignment_count=counts["assignment_count"],
     )
+
+
+def ward_assignments(*, ward, user):
+    """The tasks given to a ward, each with its latest report, soonest due first; `overdue`
+    when the due date has passed and the task is not completed."""
+    latest = ProgressReport.objects.filter(assignment=OuterRef("pk")).order_by(
+        "-period_end", "-reported_at"
+    )
+    assignments = list(
+        TaskAssignment.objects.visible_to(user)
+        .filter(ward=ward)
+        .select_related("task__seminar")
+        .annotate(
+            latest_status=Subquery(latest.values("status")[:1]),
+            latest_percent=Subquery(latest.values("percent")[:1]),
+        )
+        .order_by("due_on", "task__seminar", "task__number")
+    )
+    today = timezone.localdate()
+    for assignment in assignments:
+        assignment.overdue = bool(
+            assignment.due_on
+            and assignment.due_on < today
+            and assignment.latest_status != ProgressReport.Status.COMPLETED
+        )
+        assignment.latest_status_label = (
+            ProgressReport.Status(assignment.latest_status).label
+            if assignment.latest_status
+            else None
+        )
+    return assignments

@@ -2,6 +2,7 @@
 
 from django.db.models import Count, Q
 
+from meetings.selectors import ward_assignments
 from teams.models import Activity, CitizenFeedback, Member, Team
 from wards.models import ResidentialGroup, Ward
 
@@ -47,4 +48,27 @@ def district_totals(*, district):
         "members": Member.objects.filter(**in_district).count(),
         "activities": Activity.objects.filter(**in_district).count(),
         "feedback": CitizenFeedback.objects.filter(**in_district).count(),
+    }
+
+
+def ward_home(*, ward, user):
+    """What a ward's home shows: its groups and teams, the latest activities, open feedback
+    and the tasks given to it."""
+    in_ward = {"team__residential_group__ward": ward}
+    open_feedback = (
+        CitizenFeedback.objects.visible_to(user)
+        .filter(**in_ward)
+        .exclude(status=CitizenFeedback.Status.RESOLVED)
+    )
+    return {
+        "groups": ward_groups(ward=ward, user=user),
+        "activities": Activity.objects.visible_to(user)
+        .filter(**in_ward)
+        .select_related("team__residential_group")
+        .order_by("-date", "title")[:8],
+        "open_feedback": open_feedback.select_related("team__residential_group").order_by(
+            "-received_on"
+        )[:8],
+        "open_feedback_count": open_feedback.count(),
+        "assignments": ward_assignments(ward=ward, user=user),
     }

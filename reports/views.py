@@ -1,10 +1,11 @@
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 
-from wards.models import Ward
+from wards.pages import ward_for
 from wards.roles import Role, user_role
 
-from .selectors import ward_groups, wards_overview
+from .selectors import ward_home as ward_home_data
+from .selectors import wards_overview
 
 
 @login_required
@@ -28,6 +29,15 @@ def overview(request):
 
 @login_required
 def ward_home(request, code):
-    ward = get_object_or_404(Ward.objects.visible_to(request.user), code=code)
-    groups = ward_groups(ward=ward, user=request.user)
-    return render(request, "reports/ward_home.html", {"ward": ward, "groups": groups})
+    ward = ward_for(request, code)
+    user = request.user
+    return render(
+        request,
+        "reports/ward_home.html",
+        {
+            "ward": ward,
+            **ward_home_data(ward=ward, user=user),
+            "can_add_activity": user.has_perm("teams.add_activity"),
+            "can_report": user.has_perm("meetings.add_progressreport"),
+        },
+    )

@@ -24,7 +24,7 @@ from wards.resources import (
 )
 from wards.work_fields import WorkField
 
-from .models import Activity, Member, Team
+from .models import Activity, CitizenFeedback, Member, Team
 
 
 class TeamWidget(CodeForeignKeyWidget):
@@ -123,6 +123,34 @@ class ActivityResource(NaturalKeyResource):
             "outcome",
         ]
         import_id_fields = ["team", "date", "title"]
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("team__residential_group__ward")
+
+
+class FeedbackResource(NaturalKeyResource):
+    ward_code = ward_code_field("team__residential_group__ward__code")
+    team = team_field()
+    received_on = date_field("received_on", "Ngày tiếp nhận")
+    field = choice_field("field", "Lĩnh vực", WorkField)
+    summary = text_field("summary", "Nội dung")
+    status = choice_field("status", "Trạng thái", CitizenFeedback.Status)
+    forwarded_to = text_field("forwarded_to", "Chuyển đến")
+    resolved_on = date_field("resolved_on", "Ngày giải quyết")
+
+    class Meta(NaturalKeyResource.Meta):
+        model = CitizenFeedback
+        fields = [
+            "ward_code",
+            "team",
+            "received_on",
+            "field",
+            "summary",
+            "status",
+            "forwarded_to",
+            "resolved_on",
+        ]
+        import_id_fields = ["team", "received_on", "summary"]
 
     def get_queryset(self):
         return super().get_queryset().select_related("team__residential_group__ward")

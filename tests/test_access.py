@@ -368,6 +368,21 @@ def ward_home_url(records):
     return reverse("reports:ward_home", args=[records["wards.ward"].code])
 
 
+WORKSPACE_KINDS = {
+    "member": "teams.member",
+    "activity": "teams.activity",
+    "feedback": "teams.citizenfeedback",
+}
+
+
+def ward_page_url(name):
+    return lambda records: reverse(name, args=[records["wards.ward"].code])
+
+
+def record_page_url(name, label):
+    return lambda records: reverse(name, args=[records[label].pk])
+
+
 def autocomplete_url(records):
     # The residential groups a team's form offers (every autocomplete field has its own
     # test below).
@@ -386,6 +401,35 @@ PAGE_ROUTES = {
     "home": Route("home", url=page("home")),
     "reports:overview": Route("page", url=page("reports:overview")),
     "reports:ward_home": Route("ward_page", url=ward_home_url),
+    # The ward's workspace: lists (and their Excel files), forms, a team's page.
+    **{
+        f"teams:{kind}_list": Route("ward_page", url=ward_page_url(f"teams:{kind}_list"))
+        for kind in ("member", "activity", "feedback")
+    },
+    **{
+        f"teams:{kind}_add": Route("site_add", model=label, url=ward_page_url(f"teams:{kind}_add"))
+        for kind, label in WORKSPACE_KINDS.items()
+    },
+    **{
+        f"teams:{kind}_{action}": Route(
+            f"site_{action}", model=label, url=record_page_url(f"teams:{kind}_{action}", label)
+        )
+        for kind, label in WORKSPACE_KINDS.items()
+        for action in ("edit", "delete")
+    },
+    "teams:team_detail": Route(
+        "site_view", model="teams.team", url=record_page_url("teams:team_detail", "teams.team")
+    ),
+    "meetings:progress_add": Route(
+        "site_add",
+        model="meetings.progressreport",
+        url=record_page_url("meetings:progress_add", "meetings.taskassignment"),
+    ),
+    "meetings:progress_edit": Route(
+        "site_edit",
+        model="meetings.progressreport",
+        url=record_page_url("meetings:progress_edit", "meetings.progressreport"),
+    ),
     "login": Route("login", url=page("login")),
     "logout": Route("logout", url=page("logout")),
     "password_change": Route("page", url=page("password_change")),
@@ -574,6 +618,13 @@ def expected_get_status(user, key, *, in_scope):
     }
     if route.kind in pages:
         return pages[route.kind]
+    if route.kind.startswith("site_"):
+        # The workspace: a record out of scope does not exist (404), for any role; in scope,
+        # the role decides.
+        if not in_scope:
+            return 404
+        action = {"site_edit": "change"}.get(route.kind, route.kind.removeprefix("site_"))
+        return 200 if can(user, action, label) else 403
     if route.kind in ("import", "export"):
         return 200 if can(user, route.kind, label) else 403
     may_view = can(user, "view", label) or can(user, "change", label)

@@ -1,0 +1,187 @@
+"""The workspace's forms: records of one ward's teams, sized for a phone."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from wards.models import ResidentialGroup
+from wards.pages import DayFirstDateInput, date_field
+from wards.work_fields import WorkField
+
+from .models import Activity, CitizenFeedback, Member, Team
+
+OLDEST_BIRTH_YEAR = 1920
+YOUNGEST_MEMBER_AGE = 16
+
+
+class WardRecordForm(forms.ModelForm):
+    """A record of one of the ward's teams: the team is chosen among them only."""
+
+    def __init__(self, *args, ward, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = (
+            Team.objects.visible_to(user)
+            .filter(residential_group__ward=ward)
+            .select_related("residential_group__ward")
+            .order_by("residential_group__code")
+        )
+        self.fields["team"].label_from_instance = lambda team: team.residential_group.name
+
+
+class MemberForm(WardRecordForm):
+    joined_on = date_field(_("joined on"), required=False)
+    left_on = date_field(_("left on"), required=False)
+
+    class Meta:
+        model = Member
+        fields = [
+            "team",
+            "full_name",
+            "gender",
+            "birth_year",
+            "phone",
+            "is_party_member",
+            "organisation",
+            "role",
+            "joined_on",
+            "left_on",
+        ]
+        widgets = {
+            "birth_year": forms.NumberInput(attrs={"inputmode": "numeric"}),
+            "phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+        }
+
+    def clean_birth_year(self):
+        year = self.cleaned_data["birth_year"]
+        latest = timezone.localdate().year - YOUNGEST_MEMBER_AGE
+        if year is not None and not OLDEST_BIRTH_YEAR <= year <= latest:
+            raise forms.ValidationError(
+                _("Enter a year of birth between %(oldest)d and %(latest)d."),
+                params={"oldest": OLDEST_BIRTH_YEAR, "latest": latest},
+                code="implausible",
+            )
+        return year
+
+
+class ActivityForm(WardRecordForm):
+    date = date_field(_("date"))
+
+    class Meta:
+        model = Activity
+        fields = [
+            "team",
+            "date",
+            "field",
+            "title",
+            "description",
+            "households_reached",
+            "participants",
+            "outcome",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "outcome": forms.Textarea(attrs={"rows": 2}),
+            "households_reached": forms.NumberInput(attrs={"inputmode": "numeric"}),
+            "participants": forms.NumberInput(attrs={"inputmode": "numeric"}),
+        }
+
+
+class FeedbackForm(WardRecordForm):
+    received_on = date_field(_("received on"))
+    resolved_on = date_field(_("resolved on"), required=False)
+
+    class Meta:
+        model = CitizenFeedback
+        fields = [
+            "team",
+            "received_on",
+            "field",
+            "summary",
+            "status",
+            "forwarded_to",
+            "resolved_on",
+        ]
+        widgets = {"summary": forms.Textarea(attrs={"rows": 3})}
+
+
+# Filters of the lists (GET forms: every field optional).
+
+
+class ListFilterForm(forms.Form):
+    SORTS = {}
+
+    q = forms.CharField(label=_("Search"), required=False)
+    group = forms.ModelChoiceField(
+        label=_("Residential group"), queryset=ResidentialGroup.objects.none(), required=False
+    )
+    sort = forms.ChoiceField(label=_("Sort by"), required=False)
+
+    def __init__(self, data, *, ward, user):
+        super().__init__(data)
+        self.fields["group"].queryset = (
+            ResidentialGroup.objects.visible_to(user).filter(ward=ward).order_by("code")
+        )
+        self.fields["sort"].choices = [(key, label) for key, (label, _order) in self.SORTS.items()]
+
+    def filters(self):
+        """The valid filters (an invalid one is shown with its error and left out), and the
+        ordering chosen."""
+        self.is_valid()
+        data = self.cleaned_data
+        sort = data.get("sort") or next(iter(self.SORTS))
+        return data, self.SORTS[sort][1]
+
+
+class PeriodMixin(forms.Form):
+    date_from = forms.DateField(label=_("From"), required=False, widget=DayFirstDateInput())
+    date_to = forms.DateField(label=_("To"), required=False, widget=DayFirstDateInput())
+
+
+class MemberFilterForm(ListFilterForm):
+    SORTS = {
+        "name": (_("Name (A–Z)"), ["sort_name"]),
+        "-name": (_("Name (Z–A)"), ["-sort_name"]),
+        "birth_year": (_("Oldest first"), ["birth_year", "sort_name"]),
+        "group": (_("Residential group"), ["team__residential_group__code", "sort_name"]),
+    }
+    CURRENT, FORMER, ALL = "current", "former", "all"
+
+    organisation = forms.ChoiceField(
+        label=_("Organisation represented"),
+        choices=[("", "—"), *Member.Organisation.choices],
+        required=False,
+    )
+    role = forms.ChoiceField(
+        label=_("Role"), choices=[("", "—"), *Member.Role.choices], required=False
+    )
+    status = forms.ChoiceField(
+        label=_("Membership"),
+        choices=[(CURRENT, _("Current members")), (FORMER, _("Former members")), (ALL, _("All"))],
+        required=False,
+    )
+
+
+class ActivityFilterForm(PeriodMixin, ListFilterForm):
+    SORTS = {
+        "-date": (_("Newest first"), ["-date", "title"]),
+        "date": (_("Oldest first"), ["date", "title"]),
+        "-households": (_("Most households reached"), ["-households_reached", "-date"]),
+    }
+
+    field = forms.ChoiceField(
+        label=_("Field"), choices=[("", "—"), *WorkField.choices], required=False
+    )
+
+
+class FeedbackFilterForm(PeriodMixin, ListFilterForm):
+    SORTS = {
+        "-received": (_("Newest first"), ["-received_on"]),
+        "received": (_("Oldest first"), ["received_on"]),
+    }
+
+    field = forms.ChoiceField(
+        label=_("Field"), choices=[("", "—"), *WorkField.choices], required=False
+    )
+    status = forms.ChoiceField(
+        label=_("Status"), choices=[("", "—"), *CitizenFeedback.Status.choices], required=False
+    )

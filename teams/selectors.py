@@ -1,0 +1,84 @@
+"""Reads of the workspace: one ward's records, always through the user's scope."""
+
+from wards.text import search_filter
+
+from .models import Activity, CitizenFeedback, Member
+
+TEAM = "team__residential_group"
+
+
+def _common(rows, filters):
+    if filters.get("q"):
+        rows = rows.filter(search_filter(filters["q"]))
+    if filters.get("group"):
+        rows = rows.filter(team__residential_group=filters["group"])
+    return rows
+
+
+def member_rows(*, ward, user, filters, ordering):
+    """The ward's members matching `filters` (current ones unless asked otherwise)."""
+    rows = _common(
+        Member.objects.visible_to(user)
+        .filter(team__residential_group__ward=ward)
+        .select_related(TEAM),
+        filters,
+    )
+    for name in ("organisation", "role"):
+        if filters.get(name):
+            rows = rows.filter(**{name: filters[name]})
+    status = filters.get("status") or "current"
+    if status == "current":
+        rows = rows.filter(left_on__isnull=True)
+    elif status == "former":
+        rows = rows.filter(left_on__isnull=False)
+    return rows.order_by(*ordering)
+
+
+def activity_rows(*, ward, user, filters, ordering):
+    rows = _common(
+        Activity.objects.visible_to(user)
+        .filter(team__residential_group__ward=ward)
+        .select_related(TEAM),
+        filters,
+    )
+    if filters.get("field"):
+        rows = rows.filter(field=filters["field"])
+    if filters.get("date_from"):
+        rows = rows.filter(date__gte=filters["date_from"])
+    if filters.get("date_to"):
+        rows = rows.filter(date__lte=filters["date_to"])
+    return rows.order_by(*ordering)
+
+
+def feedback_rows(*, ward, user, filters, ordering):
+    rows = _common(
+        CitizenFeedback.objects.visible_to(user)
+        .filter(team__residential_group__ward=ward)
+        .select_related(TEAM),
+        filters,
+    )
+    for name in ("field", "status"):
+        if filters.get(name):
+            rows = rows.filter(**{name: filters[name]})
+    if filters.get("date_from"):
+        rows = rows.filter(received_on__gte=filters["date_from"])
+    if filters.get("date_to"):
+        rows = rows.filter(received_on__lte=filters["date_to"])
+    return rows.order_by(*ordering)
+
+
+def team_page(*, team, user):
+    """A team's current members (leader first), latest activities and open feedback."""
+    members = (
+        Member.objects.visible_to(user)
+        .filter(team=team, left_on__isnull=True)
+        .order_by("role", "sort_name")
+    )
+    activities = Activity.objects.visible_to(user).filter(team=team).order_by("-date")[:10]
+    feedback = (
+        CitizenFeedback.objects.visible_to(user)
+        .filter(team=team)
+        .exclude(status=CitizenFeedback.Status.RESOLVED)
+        .order_by("-received_on")
+    )
+    return {"members": members, "activities": activities, "open_feedback": feedback}

@@ -1,0 +1,25 @@
+from django.urls import path
+
+from . import views
+
+app_name = "teams"
+
+urlpatterns = [
+    path("teams/<int:pk>/", views.team_detail, name="team_detail"),
+]
+for kind, plural in [("member", "members"), ("activity", "activities"), ("feedback", "feedback")]:
+    urlpatterns += [
+        path(
+            f"wards/<str:code>/{plural}/", views.record_list, {"kind": kind}, name=f"{kind}_list"
+        ),
+        path(
+            f"wards/<str:code>/{plural}/add/", views.record_add, {"kind": kind}, name=f"{kind}_add"
+        ),
+        path(f"{plural}/<int:pk>/edit/", views.record_edit, {"kind": kind}, name=f"{kind}_edit"),
+        path(
+            f"{plural}/<int:pk>/delete/",
+            views.record_delete,
+            {"kind": kind},
+            name=f"{kind}_delete",
+        ),
+    ]

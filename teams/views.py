@@ -1,0 +1,171 @@
+"""The ward officer's workspace: lists, a team's page, and forms for members, activities
+and citizen feedback. Scope comes from `visible_to`; what a role may write, from its
+permissions."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from wards.pages import paginate, query_without, require_permission, ward_for, xlsx_download
+
+from . import forms, selectors
+from .models import Activity, CitizenFeedback, Member, Team
+from .resources import ActivityResource, FeedbackResource, MemberResource
+
+# What each kind of record needs: its list's filters and rows, the export, the form.
+KINDS = {
+    "member": {
+        "model": Member,
+        "filter_form": forms.MemberFilterForm,
+        "rows": selectors.member_rows,
+        "resource": MemberResource,
+        "form": forms.MemberForm,
+        "list": "teams:member_list",
+        "template": "teams/member_list.html",
+    },
+    "activity": {
+        "model": Activity,
+        "filter_form": forms.ActivityFilterForm,
+        "rows": selectors.activity_rows,
+        "resource": ActivityResource,
+        "form": forms.ActivityForm,
+        "list": "teams:activity_list",
+        "template": "teams/activity_list.html",
+    },
+    "feedback": {
+        "model": CitizenFeedback,
+        "filter_form": forms.FeedbackFilterForm,
+        "rows": selectors.feedback_rows,
+        "resource": FeedbackResource,
+        "form": forms.FeedbackForm,
+        "list": "teams:feedback_list",
+        "template": "teams/feedback_list.html",
+    },
+}
+
+
+def permission(kind, action):
+    model = KINDS[kind]["model"]._meta
+    return f"{model.app_label}.{action}_{model.model_name}"
+
+
+@login_required
+def record_list(request, code, kind):
+    """A ward's records of one kind: filters, search, sort, pages, and the same list as an
+    Excel file (`?format=xlsx`)."""
+    spec = KINDS[kind]
+    ward = ward_for(request, code)
+    filter_form = spec["filter_form"](request.GET, ward=ward, user=request.user)
+    filters, ordering = filter_form.filters()
+    rows = spec["rows"](ward=ward, user=request.user, filters=filters, ordering=ordering)
+    if request.GET.get("format") == "xlsx":
+        dataset = spec["resource"](user=request.user).export(queryset=rows)
+        return xlsx_download(request, dataset, f"{kind}-{ward.code}")
+    return render(
+        request,
+        spec["template"],
+        {
+            "ward": ward,
+            "filter_form": filter_form,
+            "page_obj": paginate(request, rows),
+            "query": query_without(request, "page", "format"),
+            "can_add": request.user.has_perm(permission(kind, "add")),
+            "can_change": request.user.has_perm(permission(kind, "change")),
+        },
+    )
+
+
+def record_form(request, *, kind, ward, instance=None):
+    spec = KINDS[kind]
+    form_class = spec["form"]
+    initial = {}
+    if instance is None:
+        today = timezone.localdate()
+        initial = {"date": today, "received_on": today, "team": request.GET.get("team")}
+    form = form_class(
+        request.POST or None, instance=instance, initial=initial, ward=ward, user=request.user
+    )
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            record = form.save()
+        messages.success(request, _("Saved: %(record)s.") % {"record": record})
+        if kind == "member":
+            return redirect("teams:team_detail", pk=record.team_id)
+        return redirect(reverse(spec["list"], args=[ward.code]))
+    if instance is None:
+        title = _("New %(record)s") % {"record": spec["model"]._meta.verbose_name}
+    else:
+        title = _("Edit: %(record)s") % {"record": instance}
+    may_delete = instance is not None and request.user.has_perm(permission(kind, "delete"))
+    return render(
+        request,
+        "teams/record_form.html",
+        {
+            "ward": ward,
+            "form": form,
+            "title": title,
+            "cancel_url": reverse(spec["list"], args=[ward.code]),
+            "delete_url": reverse(f"teams:{kind}_delete", args=[instance.pk])
+            if may_delete
+            else "",
+        },
+    )
+
+
+@login_required
+def record_add(request, code, kind):
+    ward = ward_for(request, code)  # out of scope: 404 for every role, before the role's 403
+    require_permission(request, permission(kind, "add"))
+    return record_form(request, kind=kind, ward=ward)
+
+
+def visible_record(request, kind, pk):
+    model = KINDS[kind]["model"]
+    record = get_object_or_404(
+        model.objects.visible_to(request.user).select_related("team__residential_group__ward"),
+        pk=pk,
+    )
+    return record, record.team.residential_group.ward
+
+
+@login_required
+def record_edit(request, kind, pk):
+    record, ward = visible_record(request, kind, pk)
+    require_permission(request, permission(kind, "change"))
+    return record_form(request, kind=kind, ward=ward, instance=record)
+
+
+@login_required
+def record_delete(request, kind, pk):
+    record, ward = visible_record(request, kind, pk)
+    require_permission(request, permission(kind, "delete"))
+    if request.method == "POST":
+        with transaction.atomic():
+            record.delete()
+        messages.success(request, _("Deleted: %(record)s.") % {"record": record})
+        return redirect(reverse(KINDS[kind]["list"], args=[ward.code]))
+    return render(
+        request, "teams/record_delete.html", {"ward": ward, "record": record, "kind": kind}
+    )
+
+
+@login_required
+def team_detail(request, pk):
+    team = get_object_or_404(
+        Team.objects.visible_to(request.user).select_related("residential_group__ward"), pk=pk
+    )
+    context = selectors.team_page(team=team, user=request.user)
+    return render(
+        request,
+        "teams/team_detail.html",
+        {
+            **context,
+            "team": team,
+            "ward": team.residential_group.ward,
+            "can_add": request.user.has_perm(permission("activity", "add")),
+        },
+    )

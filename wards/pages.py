@@ -1,0 +1,74 @@
+"""What the site's pages share: the ward a page is about, pagination, forms' date inputs,
+and spreadsheet downloads."""
+
+from django import forms
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import SecurityEvent, Ward
+from .security import log_security_event
+
+PAGE_SIZE = 25
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def ward_for(request, code):
+    """The ward of the page, if the user may see it; 404 otherwise."""
+    return get_object_or_404(Ward.objects.visible_to(request.user), code=code)
+
+
+def require_permission(request, permission):
+    """403 for an action beyond the user's role (a viewer's write, say)."""
+    if not request.user.has_perm(permission):
+        raise PermissionDenied(permission)
+
+
+def paginate(request, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def query_without(request, *names):
+    """The page's query string without `names` (to build page and sort links on it)."""
+    query = request.GET.copy()
+    for name in names:
+        query.pop(name, None)
+    return query.urlencode()
+
+
+def xlsx_download(request, dataset, name):
+    """A spreadsheet of `dataset` (a django-import-export export), logged as an export."""
+    log_security_event(
+        SecurityEvent.Kind.EXPORT, request=request, detail=f"{name} ({len(dataset)})"
+    )
+    response = HttpResponse(dataset.export("xlsx"), content_type=XLSX)
+    filename = f"{name}-{timezone.localdate():%Y-%m-%d}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+class DayFirstDateInput(forms.DateInput):
+    """dd/mm/yyyy in a text box with a number pad on phones."""
+
+    def __init__(self, attrs=None):
+        super().__init__(
+            attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric", **(attrs or {})},
+            format="%d/%m/%Y",
+        )
+
+
+def not_in_the_future(value):
+    if value and value > timezone.localdate():
+        raise forms.ValidationError(_("This date is in the future."), code="future")
+
+
+def date_field(label, *, required=True, past_only=True):
+    return forms.DateField(
+        label=label,
+        required=required,
+        widget=DayFirstDateInput(),
+        validators=[not_in_the_future] if past_only else [],
+    )
