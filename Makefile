@@ -3,7 +3,7 @@ VENV ?= .venv
 PYTHON := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test lint check-deploy setup messages
+.PHONY: run test lint check-deploy screenshots setup messages
 
 ## Set up, migrate, load the demo data and serve the site on http://127.0.0.1:8000
 run: setup
@@ -26,6 +26,11 @@ check-deploy: setup
 	DJANGO_ENV=production DEBUG=false ALLOWED_HOSTS=danvan.example.vn \
 	SECRET_KEY="$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
 		$(PYTHON) manage.py check --deploy --fail-level WARNING
+
+## The README's screenshots of the ward home (phone and desktop), made by the browser test
+screenshots: setup
+	mkdir -p docs
+	SCREENSHOT_DIR=docs $(PYTHON) -m pytest -q tests/browser -k fits_a_phone
 
 ## Refresh the Vietnamese catalogue, merge the strings third-party packages lack, compile both
 ## domains (GNU gettext). djangojs.po is kept by hand: the project has no JavaScript to extract.

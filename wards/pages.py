@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from .models import SecurityEvent, Ward
@@ -67,7 +68,7 @@ def not_in_the_future(value):
 
 def date_field(label, *, required=True, past_only=True):
     return forms.DateField(
-        label=label,
+        label=capfirst(label),
         required=required,
         widget=DayFirstDateInput(),
         validators=[not_in_the_future] if past_only else [],

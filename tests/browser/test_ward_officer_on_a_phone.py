@@ -1,0 +1,66 @@
+"""End to end, in Chromium: a ward officer on a phone records an activity, finds it by an
+accent-free search, and downloads the list."""
+
+import io
+import os
+import uuid
+from pathlib import Path
+
+import openpyxl
+
+OFFICER = "canbo.thuongthanh"
+PASSWORD = "danvan-demo-2019"
+# `make screenshots` sets it to docs/, for the README.
+SCREENSHOTS = os.environ.get("SCREENSHOT_DIR")
+
+
+def sign_in(page, site):
+    page.goto(site + "/accounts/login/")
+    page.fill("#id_username", OFFICER)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+
+
+def test_ward_officer_on_a_phone_records_finds_and_exports_an_activity(phone, site):
+    sign_in(phone, site)
+    assert phone.url.endswith("/wards/00115/")
+    assert phone.locator("h1").inner_text() == "Phường Thượng Thanh"
+
+    marker = uuid.uuid4().hex[:6]
+    phone.get_by_role("link", name="Ghi hoạt động").first.click()
+    phone.select_option("#id_team", label="Tổ dân phố số 2")
+    phone.select_option("#id_field", value="environment")
+    phone.fill("#id_title", f"Ra quân dọn vệ sinh ngõ Thượng Thanh {marker}")
+    phone.fill("#id_households_reached", "42")
+    phone.fill("#id_participants", "18")
+    phone.get_by_role("button", name="Lưu").click()
+
+    assert "/activities/" in phone.url
+    assert "Đã lưu" in phone.locator(".messages").inner_text()
+
+    phone.fill("input[name=q]", f"don ve sinh thuong thanh {marker}")
+    phone.get_by_role("button", name="Tìm kiếm").click()
+    rows = phone.locator("table.records tbody tr")
+    assert rows.count() == 1
+    assert f"Ra quân dọn vệ sinh ngõ Thượng Thanh {marker}" in rows.first.inner_text()
+
+    with phone.expect_download() as download:
+        phone.get_by_role("link", name="Tải về Excel").click()
+    sheet = openpyxl.load_workbook(io.BytesIO(Path(download.value.path()).read_bytes())).active
+    titles = [row[4] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert titles == [f"Ra quân dọn vệ sinh ngõ Thượng Thanh {marker}"]
+    assert not phone.console_errors
+
+
+def test_ward_home_fits_a_phone_and_a_desktop(browser, site):
+    for width, height, name in [(360, 740, "phone"), (1280, 900, "desktop")]:
+        context = browser.new_context(viewport={"width": width, "height": height})
+        page = context.new_page()
+        sign_in(page, site)
+
+        # Nothing wider than the screen: no sideways scrolling on a phone.
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        assert page.get_by_text("Nhiệm vụ giao cho phường").is_visible()
+        if SCREENSHOTS:
+            page.screenshot(path=str(Path(SCREENSHOTS) / f"ward-home-{name}.png"), full_page=True)
+        context.close()
