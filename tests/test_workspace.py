@@ -394,6 +394,26 @@ def test_progress_add_ward_officer_completed_below_100_is_refused(officer_client
     assert not ProgressReport.objects.exists()
 
 
+def test_progress_add_ward_officer_second_report_for_a_period_is_a_form_error(
+    officer_client, ward
+):
+    report = ProgressReportFactory(assignment=TaskAssignmentFactory(ward=ward))
+
+    response = officer_client.post(
+        reverse("meetings:progress_add", args=[report.assignment_id]),
+        {
+            "period_start": f"{report.period_start:%d/%m/%Y}",
+            "period_end": f"{report.period_end:%d/%m/%Y}",
+            "status": "in_progress",
+            "percent": "70",
+        },
+    )
+
+    assert response.status_code == 200
+    assert "Đã có báo cáo cho kỳ này." in response.text
+    assert ProgressReport.objects.count() == 1
+
+
 def test_ward_home_completed_task_past_its_due_date_is_not_overdue(officer_client, ward):
     assignment = TaskAssignmentFactory(ward=ward, due_on=datetime.date(2020, 6, 30))
     ProgressReportFactory(assignment=assignment, status="completed", percent=100)
@@ -450,3 +470,156 @@ def test_ward_home_other_ward_officer_is_404(client, ward):
     client.force_login(RoleUserFactory(role=Role.WARD_OFFICER, wards=[WardFactory()]))
 
     assert client.get(reverse("reports:ward_home", args=[ward.code])).status_code == 404
+
+
+# Every workspace URL that writes, by everyone who must not write there
+
+
+def workspace_writes(records):
+    """(URL, data) of every POST the workspace accepts, aimed at `records`' ward."""
+    ward, team = records["ward"], records["team"]
+    member, activity, feedback = records["member"], records["activity"], records["feedback"]
+    member_data = {
+        "team": team.pk,
+        "full_name": "Tên đã sửa",
+        "gender": "male",
+        "birth_year": "1960",
+        "organisation": "other",
+        "role": "member",
+    }
+    feedback_data = {
+        "team": team.pk,
+        "received_on": "01/09/2025",
+        "field": "other",
+        "summary": "Nội dung đã sửa",
+        "status": "new",
+    }
+    progress_data = {
+        "period_start": "01/10/2025",
+        "period_end": "31/12/2025",
+        "status": "in_progress",
+        "percent": "10",
+    }
+    return {
+        "member_add": (reverse("teams:member_add", args=[ward.code]), member_data),
+        "member_edit": (reverse("teams:member_edit", args=[member.pk]), member_data),
+        "member_delete": (reverse("teams:member_delete", args=[member.pk]), {}),
+        "activity_add": (reverse("teams:activity_add", args=[ward.code]), activity_data(team)),
+        "activity_edit": (reverse("teams:activity_edit", args=[activity.pk]), activity_data(team)),
+        "activity_delete": (reverse("teams:activity_delete", args=[activity.pk]), {}),
+        "feedback_add": (reverse("teams:feedback_add", args=[ward.code]), feedback_data),
+        "feedback_edit": (reverse("teams:feedback_edit", args=[feedback.pk]), feedback_data),
+        "feedback_delete": (reverse("teams:feedback_delete", args=[feedback.pk]), {}),
+        "progress_add": (
+            reverse("meetings:progress_add", args=[records["assignment"].pk]),
+            progress_data,
+        ),
+        "progress_edit": (
+            reverse("meetings:progress_edit", args=[records["report"].pk]),
+            progress_data,
+        ),
+    }
+
+
+WRITES = [
+    "member_add",
+    "member_edit",
+    "member_delete",
+    "activity_add",
+    "activity_edit",
+    "activity_delete",
+    "feedback_add",
+    "feedback_edit",
+    "feedback_delete",
+    "progress_add",
+    "progress_edit",
+]
+
+
+@pytest.fixture
+def ward_b_records():
+    team = TeamFactory()
+    assignment = TaskAssignmentFactory(ward=team.residential_group.ward)
+    return {
+        "ward": team.residential_group.ward,
+        "team": team,
+        "member": MemberFactory(team=team),
+        "activity": ActivityFactory(team=team),
+        "feedback": CitizenFeedbackFactory(team=team),
+        "assignment": assignment,
+        "report": ProgressReportFactory(assignment=assignment),
+    }
+
+
+def snapshot():
+    return [
+        list(model.objects.order_by("pk").values())
+        for model in (Member, Activity, CitizenFeedback, ProgressReport)
+    ]
+
+
+@pytest.mark.parametrize("write", WRITES)
+def test_workspace_write_other_ward_officer_is_404_and_changes_nothing(
+    officer_client, ward_b_records, write
+):
+    url, data = workspace_writes(ward_b_records)[write]
+    before = snapshot()
+
+    response = officer_client.post(url, data)
+
+    assert response.status_code == 404
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize("write", WRITES)
+def test_workspace_write_viewer_is_403_and_changes_nothing(client, ward_b_records, write):
+    client.force_login(RoleUserFactory(role=Role.VIEWER, district=ward_b_records["ward"].district))
+    url, data = workspace_writes(ward_b_records)[write]
+    before = snapshot()
+
+    response = client.post(url, data)
+
+    assert response.status_code == 403
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize("write", WRITES)
+def test_workspace_write_anonymous_goes_to_sign_in_and_changes_nothing(
+    client, ward_b_records, write
+):
+    url, data = workspace_writes(ward_b_records)[write]
+    before = snapshot()
+
+    response = client.post(url, data)
+
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize("write", WRITES)
+def test_workspace_write_own_ward_officer_changes_the_record(client, ward_b_records, write):
+    """The control of the three above: the same requests by the ward's officer write."""
+    client.force_login(RoleUserFactory(role=Role.WARD_OFFICER, wards=[ward_b_records["ward"]]))
+    url, data = workspace_writes(ward_b_records)[write]
+    before = snapshot()
+
+    response = client.post(url, data)
+
+    assert response.status_code == 302, response.context and response.context["form"].errors
+    assert snapshot() != before
+
+
+def test_overview_queries_district_staff_are_the_same_for_1_and_6_wards(client):
+    first = TeamFactory()
+    district = first.residential_group.ward.district
+    client.force_login(RoleUserFactory(role=Role.DISTRICT_STAFF, district=district))
+    url = reverse("reports:overview")
+    fill_ward(first, 2)
+    with_1 = page_queries(client, url)
+
+    for _ in range(5):
+        fill_ward(TeamFactory(residential_group__ward__district=district), 2)
+
+    assert page_queries(client, url) == with_1
+    assert len(client.get(url).context["wards"]) == 6
