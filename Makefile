@@ -11,9 +11,9 @@ run: setup
 	$(PYTHON) manage.py load_demo
 	$(PYTHON) manage.py runserver 127.0.0.1:8000
 
-## Set up and run the tests (on DATABASE_URL: SQLite unless set)
+## Set up and run the tests (on DATABASE_URL: SQLite unless set; PYTEST_ARGS to narrow)
 test: setup
-	$(PYTHON) -m pytest
+	$(PYTHON) -m pytest $(PYTEST_ARGS)
 
 ## Lint, format check, and models in step with migrations
 lint: setup

@@ -79,6 +79,7 @@ def ward_assignments(*, ward, user):
         .filter(ward=ward)
         .select_related("task__seminar")
         .annotate(
+            latest_id=Subquery(latest.values("pk")[:1]),
             latest_status=Subquery(latest.values("status")[:1]),
             latest_percent=Subquery(latest.values("percent")[:1]),
         )

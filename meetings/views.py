@@ -30,11 +30,11 @@ def current_quarter():
 def report_form(request, *, assignment, report=None):
     start, end = current_quarter()
     form = ProgressReportForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         instance=report or ProgressReport(assignment=assignment),
         initial={} if report else {"period_start": start, "period_end": end},
     )
-    if request.method == "POST" and form.is_valid():
+    if form.is_bound and form.is_valid():
         progress_report_save(form=form, assignment=assignment, user=request.user)
         messages.success(request, _("The progress report is saved."))
         return redirect("reports:ward_home", code=assignment.ward.code)

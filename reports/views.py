@@ -39,5 +39,6 @@ def ward_home(request, code):
             **ward_home_data(ward=ward, user=user),
             "can_add_activity": user.has_perm("teams.add_activity"),
             "can_report": user.has_perm("meetings.add_progressreport"),
+            "can_correct": user.has_perm("meetings.change_progressreport"),
         },
     )

@@ -10,7 +10,7 @@ from wards.work_fields import WorkField
 
 from .models import Activity, CitizenFeedback, Member, Team
 
-OLDEST_BIRTH_YEAR = 1920
+OLDEST_BIRTH_YEAR = 1900  # as the database allows, so that imported members stay editable
 YOUNGEST_MEMBER_AGE = 16
 
 
@@ -121,6 +121,8 @@ class ListFilterForm(forms.Form):
         self.fields["group"].queryset = (
             ResidentialGroup.objects.visible_to(user).filter(ward=ward).order_by("code")
         )
+        # The page names the ward; the options need only the group's name.
+        self.fields["group"].label_from_instance = lambda group: group.name
         self.fields["sort"].choices = [(key, label) for key, (label, _order) in self.SORTS.items()]
 
     def filters(self):

@@ -128,8 +128,7 @@ class Member(SearchableModel, TimeStampedModel):
             models.Index(fields=["team", "left_on", "role"], name="member_team_current_idx"),
             # Member lists in the Vietnamese order of names.
             models.Index(fields=["sort_name"], name="member_sort_name_idx"),
-            # Accent-free search (PostgreSQL adds a trigram index: migration 0003).
-            models.Index(fields=["search_text"], name="member_search_idx"),
+            # The accent-free search has a trigram index on PostgreSQL (migration 0002).
         ]
 
     def fill_derived_fields(self):
@@ -170,7 +169,6 @@ class Activity(SearchableModel, TimeStampedModel):
             models.Index(fields=["team", "-date"], name="activity_team_date_idx"),
             # Activities of a period by field (dashboards).
             models.Index(fields=["date", "field"], name="activity_date_field_idx"),
-            models.Index(fields=["search_text"], name="activity_search_idx"),
         ]
 
     def __str__(self):
@@ -208,6 +206,7 @@ class CitizenFeedback(SearchableModel, TimeStampedModel):
     history = HistoricalRecords(excluded_fields=["search_text"])
 
     class Meta:
+        permissions = [("export_citizenfeedback", _("Can export to a file"))]
         ordering = ["-received_on"]
         verbose_name = _("citizen feedback")
         verbose_name_plural = _("citizen feedback")
@@ -237,7 +236,6 @@ class CitizenFeedback(SearchableModel, TimeStampedModel):
             # Open feedback of a team (ward home) and counts by status (dashboards).
             models.Index(fields=["team", "status"], name="feedback_team_status_idx"),
             models.Index(fields=["received_on", "field"], name="feedback_received_field_idx"),
-            models.Index(fields=["search_text"], name="feedback_search_idx"),
         ]
 
     def __str__(self):

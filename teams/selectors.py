@@ -4,7 +4,8 @@ from wards.text import search_filter
 
 from .models import Activity, CitizenFeedback, Member
 
-TEAM = "team__residential_group"
+# What every row shows and exports: its group, and its ward's code.
+TEAM = "team__residential_group__ward"
 
 
 def _common(rows, filters):
@@ -12,6 +13,14 @@ def _common(rows, filters):
         rows = rows.filter(search_filter(filters["q"]))
     if filters.get("group"):
         rows = rows.filter(team__residential_group=filters["group"])
+    return rows
+
+
+def _period(rows, filters, date_field):
+    if filters.get("date_from"):
+        rows = rows.filter(**{f"{date_field}__gte": filters["date_from"]})
+    if filters.get("date_to"):
+        rows = rows.filter(**{f"{date_field}__lte": filters["date_to"]})
     return rows
 
 
@@ -43,11 +52,7 @@ def activity_rows(*, ward, user, filters, ordering):
     )
     if filters.get("field"):
         rows = rows.filter(field=filters["field"])
-    if filters.get("date_from"):
-        rows = rows.filter(date__gte=filters["date_from"])
-    if filters.get("date_to"):
-        rows = rows.filter(date__lte=filters["date_to"])
-    return rows.order_by(*ordering)
+    return _period(rows, filters, "date").order_by(*ordering)
 
 
 def feedback_rows(*, ward, user, filters, ordering):
@@ -60,11 +65,7 @@ def feedback_rows(*, ward, user, filters, ordering):
     for name in ("field", "status"):
         if filters.get(name):
             rows = rows.filter(**{name: filters[name]})
-    if filters.get("date_from"):
-        rows = rows.filter(received_on__gte=filters["date_from"])
-    if filters.get("date_to"):
-        rows = rows.filter(received_on__lte=filters["date_to"])
-    return rows.order_by(*ordering)
+    return _period(rows, filters, "received_on").order_by(*ordering)
 
 
 def team_page(*, team, user):
@@ -79,6 +80,6 @@ def team_page(*, team, user):
         CitizenFeedback.objects.visible_to(user)
         .filter(team=team)
         .exclude(status=CitizenFeedback.Status.RESOLVED)
-        .order_by("-received_on")
+        .order_by("-received_on")[:10]
     )
     return {"members": members, "activities": activities, "open_feedback": feedback}

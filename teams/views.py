@@ -4,7 +4,6 @@ permissions."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -12,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from wards.pages import paginate, query_without, require_permission, ward_for, xlsx_download
 
-from . import forms, selectors
+from . import forms, selectors, services
 from .models import Activity, CitizenFeedback, Member, Team
 from .resources import ActivityResource, FeedbackResource, MemberResource
 
@@ -26,6 +25,8 @@ KINDS = {
         "form": forms.MemberForm,
         "list": "teams:member_list",
         "template": "teams/member_list.html",
+        # A new or edited member is shown in their team.
+        "saved": lambda member, ward: reverse("teams:team_detail", args=[member.team_id]),
     },
     "activity": {
         "model": Activity,
@@ -35,6 +36,7 @@ KINDS = {
         "form": forms.ActivityForm,
         "list": "teams:activity_list",
         "template": "teams/activity_list.html",
+        "saved": lambda activity, ward: reverse("teams:activity_list", args=[ward.code]),
     },
     "feedback": {
         "model": CitizenFeedback,
@@ -44,6 +46,7 @@ KINDS = {
         "form": forms.FeedbackForm,
         "list": "teams:feedback_list",
         "template": "teams/feedback_list.html",
+        "saved": lambda feedback, ward: reverse("teams:feedback_list", args=[ward.code]),
     },
 }
 
@@ -63,6 +66,7 @@ def record_list(request, code, kind):
     filters, ordering = filter_form.filters()
     rows = spec["rows"](ward=ward, user=request.user, filters=filters, ordering=ordering)
     if request.GET.get("format") == "xlsx":
+        require_permission(request, permission(kind, "export"))
         dataset = spec["resource"](user=request.user).export(queryset=rows)
         return xlsx_download(request, dataset, f"{kind}-{ward.code}")
     return render(
@@ -75,6 +79,7 @@ def record_list(request, code, kind):
             "query": query_without(request, "page", "format"),
             "can_add": request.user.has_perm(permission(kind, "add")),
             "can_change": request.user.has_perm(permission(kind, "change")),
+            "can_export": request.user.has_perm(permission(kind, "export")),
         },
     )
 
@@ -86,16 +91,12 @@ def record_form(request, *, kind, ward, instance=None):
     if instance is None:
         today = timezone.localdate()
         initial = {"date": today, "received_on": today, "team": request.GET.get("team")}
-    form = form_class(
-        request.POST or None, instance=instance, initial=initial, ward=ward, user=request.user
-    )
-    if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            record = form.save()
+    data = request.POST if request.method == "POST" else None
+    form = form_class(data, instance=instance, initial=initial, ward=ward, user=request.user)
+    if form.is_bound and form.is_valid():
+        record = services.record_save(form=form)
         messages.success(request, _("Saved: %(record)s.") % {"record": record})
-        if kind == "member":
-            return redirect("teams:team_detail", pk=record.team_id)
-        return redirect(reverse(spec["list"], args=[ward.code]))
+        return redirect(spec["saved"](record, ward))
     if instance is None:
         title = _("New %(record)s") % {"record": spec["model"]._meta.verbose_name}
     else:
@@ -144,12 +145,21 @@ def record_delete(request, kind, pk):
     record, ward = visible_record(request, kind, pk)
     require_permission(request, permission(kind, "delete"))
     if request.method == "POST":
-        with transaction.atomic():
-            record.delete()
+        try:
+            services.record_delete(record=record)
+        except services.RecordInUse as refusal:
+            messages.error(request, str(refusal))
+            return redirect(reverse(f"teams:{kind}_edit", args=[record.pk]))
         messages.success(request, _("Deleted: %(record)s.") % {"record": record})
         return redirect(reverse(KINDS[kind]["list"], args=[ward.code]))
     return render(
-        request, "teams/record_delete.html", {"ward": ward, "record": record, "kind": kind}
+        request,
+        "teams/record_delete.html",
+        {
+            "ward": ward,
+            "record": record,
+            "cancel_url": reverse(f"teams:{kind}_edit", args=[record.pk]),
+        },
     )
 
 
@@ -167,5 +177,6 @@ def team_detail(request, pk):
             "team": team,
             "ward": team.residential_group.ward,
             "can_add": request.user.has_perm(permission("activity", "add")),
+            "can_change_member": request.user.has_perm(permission("member", "change")),
         },
     )

@@ -22,6 +22,7 @@ from tests.factories import (
     RoleUserFactory,
     TaskAssignmentFactory,
     TeamFactory,
+    TrainingFactory,
     WardFactory,
 )
 from wards.models import SecurityEvent
@@ -77,7 +78,7 @@ def test_activity_add_ward_officer_is_saved_read_day_first_and_listed(officer_cl
     assert response.url == reverse("teams:activity_list", args=[ward.code])
     activity = Activity.objects.get()
     assert activity.date == datetime.date(2025, 9, 5)
-    assert activity.history.get().history_user.username.startswith("user")
+    assert activity.history.get().history_user == response.wsgi_request.user
     listing = officer_client.get(response.url)
     assert "Tổng vệ sinh ngõ 12" in listing.text
 
@@ -428,12 +429,15 @@ def test_ward_home_completed_task_past_its_due_date_is_not_overdue(officer_clien
 
 
 def fill_ward(team, count):
+    """`count` rows of each kind in the ward of `team`, half of them in new groups."""
     ward = team.residential_group.ward
-    for _ in range(count):
+    for index in range(count):
+        if index % 2:
+            team = TeamFactory(residential_group=ResidentialGroupFactory(ward=ward))
         MemberFactory(team=team)
         ActivityFactory(team=team)
         CitizenFeedbackFactory(team=team)
-        TaskAssignmentFactory(ward=ward)
+        ProgressReportFactory(assignment=TaskAssignmentFactory(ward=ward))
 
 
 def page_queries(client, url):
@@ -623,3 +627,54 @@ def test_overview_queries_district_staff_are_the_same_for_1_and_6_wards(client):
 
     assert page_queries(client, url) == with_1
     assert len(client.get(url).context["wards"]) == 6
+
+
+@pytest.mark.parametrize("kind", ["member", "activity", "feedback"])
+def test_export_queries_ward_officer_are_the_same_for_5_and_50_rows(officer_client, team, kind):
+    url = reverse(f"teams:{kind}_list", args=[team.residential_group.ward.code]) + "?format=xlsx"
+    fill_ward(team, 5)
+    with_5 = page_queries(officer_client, url)
+
+    fill_ward(team, 45)
+
+    assert page_queries(officer_client, url) == with_5
+
+
+@pytest.mark.parametrize("kind", ["member", "activity", "feedback"])
+def test_export_viewer_is_403_and_the_list_offers_no_download(client, ward, kind):
+    client.force_login(RoleUserFactory(role=Role.VIEWER, district=ward.district))
+    url = reverse(f"teams:{kind}_list", args=[ward.code])
+
+    assert client.get(url, {"format": "xlsx"}).status_code == 403
+    assert "format=xlsx" not in client.get(url).text
+
+
+@pytest.mark.parametrize("kind", ["member", "activity", "feedback"])
+def test_export_other_ward_officer_is_404(officer_client, kind):
+    other = WardFactory()
+
+    response = officer_client.get(
+        reverse(f"teams:{kind}_list", args=[other.code]), {"format": "xlsx"}
+    )
+
+    assert response.status_code == 404
+
+
+def test_member_delete_ward_officer_of_a_trained_member_is_refused_with_a_way_out(
+    officer_client, team
+):
+    member = MemberFactory(team=team, full_name="Đinh Văn T")
+    TrainingFactory(district=team.residential_group.ward.district, attendees=[member])
+
+    response = officer_client.post(reverse("teams:member_delete", args=[member.pk]), follow=True)
+
+    assert Member.objects.filter(pk=member.pk).exists()
+    assert "ngày thôi tham gia" in response.text
+
+
+def test_activity_search_ward_officer_finds_words_after_punctuation(officer_client, team, ward):
+    activity = ActivityFactory(team=team, title="Hưởng ứng “Ngày Chủ nhật xanh” (Tổ 5), đường-phố")
+
+    for query in ("ngay chu nhat xanh", "to 5", "pho"):
+        response = listed(officer_client, "teams:activity_list", ward, q=query)
+        assert list(response.context["page_obj"]) == [activity], query

@@ -25,7 +25,7 @@ class SearchableModel(models.Model):
     scoped managers (`scope.ScopedQuerySet`); imports save row by row.
     """
 
-    SEARCH_LENGTH = 300
+    SEARCH_LENGTH = 1000
     search_source = ()
     derived_fields = ("search_text",)
 

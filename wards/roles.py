@@ -51,6 +51,15 @@ IMPORTABLE = [
     "teams.activity",
 ]
 
+# The lists district staff download as Excel files.
+EXPORTABLE = [
+    "wards.residentialgroup",
+    "teams.team",
+    "teams.member",
+    "teams.activity",
+    "teams.citizenfeedback",
+]
+
 READ = ["view"]
 WRITE = ["view", "add", "change", "delete"]
 
@@ -61,16 +70,17 @@ ROLE_PERMISSIONS = {
         (["wards.ward", *GROUPS, *TEAM_WORK, *SEMINARS, *PROGRESS, *ACCOUNTS], WRITE),
         (EVENTS, READ),
         (IMPORTABLE, ["import", "export"]),
+        (["teams.citizenfeedback"], ["export"]),
     ],
     Role.DISTRICT_STAFF: [
         (UNITS, READ),
         (GROUPS + TEAM_WORK + SEMINARS + PROGRESS, WRITE),
-        (["wards.residentialgroup", "teams.team", "teams.member", "teams.activity"], ["export"]),
+        (EXPORTABLE, ["export"]),
     ],
     Role.WARD_OFFICER: [
         (UNITS + SEMINARS, READ),
         (GROUPS + TEAM_WORK + PROGRESS, WRITE),
-        (["teams.member", "teams.activity"], ["export"]),
+        (["teams.member", "teams.activity", "teams.citizenfeedback"], ["export"]),
     ],
     Role.VIEWER: [
         (UNITS + GROUPS + TEAM_WORK + SEMINARS + PROGRESS, READ),

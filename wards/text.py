@@ -4,6 +4,7 @@ Neither database folds Vietnamese accents in an indexable way on both engines, s
 folded and sortable forms are computed here and stored in indexed columns.
 """
 
+import re
 import unicodedata
 
 from django.db.models import Q
@@ -24,10 +25,12 @@ WORD_BREAK = "00"
 
 
 def fold(text):
-    """Lower case, without tones or letter marks, đ as d: “Thượng Thanh” → “thuong thanh”."""
+    """Lower case words without tones, letter marks or punctuation, đ as d:
+    “Thượng Thanh” → “thuong thanh”."""
     decomposed = unicodedata.normalize("NFD", (text or "").casefold().replace("đ", "d"))
     plain = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return " ".join(plain.split())
+    # Punctuation separates words: “Dân vận khéo”, (Tổ 5), đường-phố.
+    return " ".join(re.sub(r"[\W_]+", " ", plain).split())
 
 
 def letters_and_tones(word):
