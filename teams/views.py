@@ -15,7 +15,9 @@ from . import forms, selectors, services
 from .models import Activity, CitizenFeedback, Member, Team
 from .resources import ActivityResource, FeedbackResource, MemberResource
 
-# What each kind of record needs: its list's filters and rows, the export, the form.
+# What each kind of record needs: its list's filters and rows, the export, the form, and
+# where a saved record is shown. Its URLs are named teams:<kind>_list, _add, _edit, _delete;
+# its list's template is teams/<kind>_list.html.
 KINDS = {
     "member": {
         "model": Member,
@@ -23,8 +25,6 @@ KINDS = {
         "rows": selectors.member_rows,
         "resource": MemberResource,
         "form": forms.MemberForm,
-        "list": "teams:member_list",
-        "template": "teams/member_list.html",
         # A new or edited member is shown in their team.
         "saved": lambda member, ward: reverse("teams:team_detail", args=[member.team_id]),
     },
@@ -34,8 +34,6 @@ KINDS = {
         "rows": selectors.activity_rows,
         "resource": ActivityResource,
         "form": forms.ActivityForm,
-        "list": "teams:activity_list",
-        "template": "teams/activity_list.html",
         "saved": lambda activity, ward: reverse("teams:activity_list", args=[ward.code]),
     },
     "feedback": {
@@ -44,8 +42,6 @@ KINDS = {
         "rows": selectors.feedback_rows,
         "resource": FeedbackResource,
         "form": forms.FeedbackForm,
-        "list": "teams:feedback_list",
-        "template": "teams/feedback_list.html",
         "saved": lambda feedback, ward: reverse("teams:feedback_list", args=[ward.code]),
     },
 }
@@ -71,7 +67,7 @@ def record_list(request, code, kind):
         return xlsx_download(request, dataset, f"{kind}-{ward.code}")
     return render(
         request,
-        spec["template"],
+        f"teams/{kind}_list.html",
         {
             "ward": ward,
             "filter_form": filter_form,
@@ -109,7 +105,7 @@ def record_form(request, *, kind, ward, instance=None):
             "ward": ward,
             "form": form,
             "title": title,
-            "cancel_url": reverse(spec["list"], args=[ward.code]),
+            "cancel_url": reverse(f"teams:{kind}_list", args=[ward.code]),
             "delete_url": reverse(f"teams:{kind}_delete", args=[instance.pk])
             if may_delete
             else "",
@@ -151,7 +147,7 @@ def record_delete(request, kind, pk):
             messages.error(request, str(refusal))
             return redirect(reverse(f"teams:{kind}_edit", args=[record.pk]))
         messages.success(request, _("Deleted: %(record)s.") % {"record": record})
-        return redirect(reverse(KINDS[kind]["list"], args=[ward.code]))
+        return redirect(reverse(f"teams:{kind}_list", args=[ward.code]))
     return render(
         request,
         "teams/record_delete.html",
