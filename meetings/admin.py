@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.db.models import Count, Min, OuterRef, Subquery
+from django.db.models import Count, Min
 from django.utils.translation import gettext_lazy as _
 
 from wards.admin_base import ScopedAdmin, ScopedInline, SharedChoicesInline
@@ -204,17 +204,7 @@ class TaskAssignmentAdmin(ScopedAdmin):
     date_hierarchy = "due_on"
 
     def get_queryset(self, request):
-        latest = ProgressReport.objects.filter(assignment=OuterRef("pk")).order_by(
-            "-period_end", "-reported_at"
-        )
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                latest_status=Subquery(latest.values("status")[:1]),
-                latest_percent=Subquery(latest.values("percent")[:1]),
-            )
-        )
+        return super().get_queryset(request).with_latest_report()
 
     @admin.display(description=_("latest status"))
     def latest_status(self, assignment):

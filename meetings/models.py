@@ -1,14 +1,14 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from wards.models import District, TimeStampedModel, Ward
-from wards.scope import scoped_manager
+from wards.scope import ScopedQuerySet, scoped_manager
 from wards.work_fields import WorkFieldsField
 
 
@@ -275,6 +275,22 @@ class DirectiveTask(TimeStampedModel):
         return f"{self.number}. {Truncator(self.text).words(8)}"
 
 
+class TaskAssignmentQuerySet(ScopedQuerySet):
+    def with_latest_report(self, *, until=None):
+        """Each assignment with its latest report's id, status and percent (None when not
+        reported); with `until`, the latest among the reports of periods that had begun by
+        that day."""
+        latest = ProgressReport.objects.filter(assignment=OuterRef("pk"))
+        if until:
+            latest = latest.filter(period_start__lte=until)
+        latest = latest.order_by("-period_end", "-reported_at")
+        return self.annotate(
+            latest_id=Subquery(latest.values("pk")[:1]),
+            latest_status=Subquery(latest.values("status")[:1]),
+            latest_percent=Subquery(latest.values("percent")[:1]),
+        )
+
+
 class TaskAssignment(TimeStampedModel):
     """A directive task given to one ward, with its due date."""
 
@@ -286,7 +302,7 @@ class TaskAssignment(TimeStampedModel):
     )
     due_on = models.DateField(_("due on"), null=True, blank=True)
 
-    objects = scoped_manager(wards=["ward"])
+    objects = scoped_manager(wards=["ward"], queryset=TaskAssignmentQuerySet)
     history = HistoricalRecords()
 
     class Meta:

@@ -2,13 +2,29 @@
 
 import dataclasses
 import datetime
+from collections import Counter, defaultdict
 
-from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Prefetch,
+    Q,
+)
 from django.utils import timezone
 
 from wards.models import Ward
 
-from .models import Attendee, ProgressReport, Seminar, SeminarSession, TaskAssignment
+from .models import (
+    Attendee,
+    DirectiveTask,
+    ProgressReport,
+    Seminar,
+    SeminarSession,
+    TaskAssignment,
+)
 
 LEADER_ROLES = [Attendee.Role.CHAIR, Attendee.Role.DIRECTING, Attendee.Role.GUEST]
 
@@ -68,33 +84,131 @@ def seminar_facts(*, seminar: Seminar) -> SeminarFacts:
     )
 
 
+def is_overdue(assignment, *, as_of):
+    """Due before `as_of` and not completed (by its latest report)."""
+    return bool(
+        assignment.due_on
+        and assignment.due_on < as_of
+        and assignment.latest_status != ProgressReport.Status.COMPLETED
+    )
+
+
+def status_label(status):
+    return ProgressReport.Status(status).label if status else None
+
+
 def ward_assignments(*, ward, user):
     """The tasks given to a ward, each with its latest report, soonest due first; `overdue`
     when the due date has passed and the task is not completed."""
-    latest = ProgressReport.objects.filter(assignment=OuterRef("pk")).order_by(
-        "-period_end", "-reported_at"
-    )
     assignments = list(
         TaskAssignment.objects.visible_to(user)
         .filter(ward=ward)
         .select_related("task__seminar")
-        .annotate(
-            latest_id=Subquery(latest.values("pk")[:1]),
-            latest_status=Subquery(latest.values("status")[:1]),
-            latest_percent=Subquery(latest.values("percent")[:1]),
-        )
+        .with_latest_report()
         .order_by("due_on", "task__seminar", "task__number")
     )
     today = timezone.localdate()
     for assignment in assignments:
-        assignment.overdue = bool(
-            assignment.due_on
-            and assignment.due_on < today
-            and assignment.latest_status != ProgressReport.Status.COMPLETED
-        )
-        assignment.latest_status_label = (
-            ProgressReport.Status(assignment.latest_status).label
-            if assignment.latest_status
-            else None
-        )
+        assignment.overdue = is_overdue(assignment, as_of=today)
+        assignment.latest_status_label = status_label(assignment.latest_status)
     return assignments
+
+
+def seminars_with_tasks(*, user):
+    """The seminars `user` sees that gave tasks, latest first."""
+    return (
+        Seminar.objects.visible_to(user)
+        .filter(Exists(DirectiveTask.objects.filter(seminar=OuterRef("pk"))))
+        .order_by("-created_at")
+    )
+
+
+def matrix_wards(*, seminar, wards, period):
+    """The wards of `wards` (a queryset) given tasks of `seminar`, those without a report
+    on them for `period` first (`reported` False), then by name."""
+    reported = ProgressReport.objects.filter(
+        assignment__ward=OuterRef("pk"),
+        assignment__task__seminar=seminar,
+        period_start__lte=period.end,
+        period_end__gte=period.start,
+    )
+    given = TaskAssignment.objects.filter(task__seminar=seminar).values("ward")
+    return (
+        Ward.objects.filter(pk__in=wards.values("pk"))
+        .filter(pk__in=given)
+        .annotate(reported=Exists(reported))
+        .order_by("reported", "name")
+    )
+
+
+@dataclasses.dataclass(frozen=True)
+class MatrixRow:
+    ward: Ward
+    reported: bool
+    cells: list  # per task: its TaskAssignment (with latest report and `overdue`) or None
+
+
+def progress_matrix(*, seminar, tasks, wards, period) -> list[MatrixRow]:
+    """One row per ward of `wards` (a page of `matrix_wards`), one cell per task of `tasks`:
+    the assignment with its latest status and percent as of the period's end, `overdue` when
+    due by then and not completed. One query."""
+    as_of = period.as_of()
+    assignments = (
+        TaskAssignment.objects.filter(task__seminar=seminar, ward__in=[w.pk for w in wards])
+        .with_latest_report(until=period.end)
+        .order_by()
+    )
+    cells = {}
+    for assignment in assignments:
+        assignment.overdue = is_overdue(assignment, as_of=as_of)
+        assignment.latest_status_label = status_label(assignment.latest_status)
+        cells[assignment.ward_id, assignment.task_id] = assignment
+    return [
+        MatrixRow(
+            ward=ward,
+            reported=ward.reported,
+            cells=[cells.get((ward.pk, task.pk)) for task in tasks],
+        )
+        for ward in wards
+    ]
+
+
+@dataclasses.dataclass(frozen=True)
+class TaskProgress:
+    """How the wards given one task stand on it: counts by latest status (None: no report
+    yet), and how many are overdue."""
+
+    task: DirectiveTask
+    by_status: dict
+    overdue: int
+
+    @property
+    def ward_count(self):
+        return sum(self.by_status.values())
+
+
+def task_progress(*, seminar, tasks, wards, period) -> list[TaskProgress]:
+    """For each task of `tasks`, where the wards of `wards` (a queryset) given it stand at the
+    period's end. One grouped query."""
+    as_of = period.as_of()
+    rows = (
+        TaskAssignment.objects.filter(task__seminar=seminar, ward__in=wards.values("pk"))
+        .with_latest_report(until=period.end)
+        .order_by()
+        .values(
+            "task_id",
+            "latest_status",
+            due=ExpressionWrapper(Q(due_on__lt=as_of), output_field=BooleanField()),
+        )
+        .annotate(count=Count("pk"))
+    )
+    by_status, overdue = defaultdict(Counter), Counter()
+    for row in rows:
+        status = row["latest_status"]
+        by_status[row["task_id"]][status] += row["count"]
+        if row["due"] and status != ProgressReport.Status.COMPLETED:
+            overdue[row["task_id"]] += row["count"]
+    return [
+        TaskProgress(task=task, by_status=dict(by_status[task.pk]), overdue=overdue[task.pk])
+        for task in tasks
+    ]

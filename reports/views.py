@@ -1,30 +1,155 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from wards.pages import ward_for
+from meetings.selectors import matrix_wards, progress_matrix, seminars_with_tasks
+from wards.models import Ward
+from wards.pages import paginate, query_without, require_permission, ward_for, xlsx_download
 from wards.roles import Role, user_role
+from wards.scope import works_for_a_unit
 
-from .selectors import ward_home as ward_home_data
-from .selectors import wards_overview
+from . import dashboards, exports, selectors
+from .periods import PeriodForm, period_links
+
+MATRIX_PAGE_SIZE = 50
+# The orders of the table of wards: the least active first shows who lags.
+WARD_SORTS = {
+    "name": (gettext_lazy("Name"), ["name"]),
+    "activities": (gettext_lazy("Least active first"), ["period_activities", "name"]),
+    "-activities": (gettext_lazy("Most active first"), ["-period_activities", "name"]),
+}
 
 
 @login_required
 def home(request):
-    """Each role's landing page: the admin for administrators, the ward for an officer of
-    one ward, the overview of the wards for everyone else."""
+    """Each role's landing page: the admin for administrators, the ward for an officer, the
+    district's dashboard for everyone else."""
     user = request.user
     if user.is_superuser or user_role(user) == Role.ADMINISTRATOR:
         return redirect("admin:index")
-    if user_role(user) == Role.WARD_OFFICER and not user.district_id:
-        codes = list(user.wards.values_list("code", flat=True)[:2])
-        if len(codes) == 1:
-            return redirect("reports:ward_home", code=codes[0])
+    if not works_for_a_unit(user):
+        ward = user.wards.order_by("name").first()
+        if ward:
+            return redirect("reports:ward_home", code=ward.code)
     return redirect("reports:overview")
+
+
+def chosen_seminar(request, seminars):
+    """The seminar of the matrix: the one asked for, else the latest."""
+    asked = request.GET.get("seminar")
+    if asked:
+        match = next((s for s in seminars if str(s.pk) == asked), None)
+        if match:
+            return match
+        messages.warning(request, _("That seminar is not among yours; showing the latest."))
+    return seminars[0] if seminars else None
 
 
 @login_required
 def overview(request):
-    return render(request, "reports/overview.html", {"wards": wards_overview(user=request.user)})
+    """The district's dashboard: key figures of the period, the wards' figures, charts, and
+    the progress matrix of a seminar's tasks. Ward officers have their ward's dashboard."""
+    user = request.user
+    if not works_for_a_unit(user):
+        raise PermissionDenied("district dashboard")
+    period_form = PeriodForm(request.GET)
+    period = period_form.get_period()
+    wards = Ward.objects.visible_to(user)
+    sort = request.GET.get("sort") if request.GET.get("sort") in WARD_SORTS else "name"
+    ward_rows = wards if sort == "name" else selectors.with_period_activities(wards, period=period)
+    ward_rows = ward_rows.order_by(*WARD_SORTS[sort][1])
+    seminars = list(seminars_with_tasks(user=user))
+    seminar = chosen_seminar(request, seminars)
+    tasks = list(seminar.tasks.order_by("number")) if seminar else []
+    matrix_rows = (
+        matrix_wards(seminar=seminar, wards=wards, period=period)
+        if seminar
+        else Ward.objects.none()
+    )
+    if request.GET.get("format") == "xlsx":
+        require_permission(request, "wards.export_district")
+        workbook = exports.district_workbook(
+            wards=wards, period=period, seminar=seminar, tasks=tasks, matrix_wards=matrix_rows
+        )
+        return xlsx_download(request, workbook, "tong-quan")
+    ward_page = paginate(request, ward_rows)
+    matrix_page = paginate(request, matrix_rows, param="matrix_page", size=MATRIX_PAGE_SIZE)
+    totals = selectors.dashboard_totals(wards=wards, period=period)
+    by_ward = selectors.figures_by_unit(wards=wards, period=period, units=ward_page, by="ward")
+    context = {
+        "period_form": period_form,
+        "period": period,
+        "period_links": period_links(request.GET, period),
+        "figures": dashboards.key_figures(
+            totals,
+            median_days=selectors.resolution_days_median(wards=wards, period=period),
+            period=period,
+            ward_count=ward_page.paginator.count,
+            anchor="#by-ward",
+        ),
+        "ward_page": ward_page,
+        "ward_rows": [(ward, by_ward[ward.pk]) for ward in ward_page],
+        "ward_page_query": query_without(request, "page", "format"),
+        "sort": sort,
+        "ward_sorts": [(key, label) for key, (label, _order) in WARD_SORTS.items()],
+        "sort_query": query_without(request, "sort", "page", "format"),
+        "activity_chart": dashboards.activity_chart(wards=wards, period=period),
+        "member_chart": dashboards.member_chart(wards=wards),
+        "seminars": seminars,
+        "seminar": seminar,
+        "tasks": tasks,
+        "matrix_page": matrix_page,
+        "period_query": urlencode(dashboards.period_filters(period)),
+        "can_export": user.has_perm("wards.export_district"),
+        "matrix_page_query": query_without(request, "matrix_page", "format"),
+        "query": query_without(request, "page", "matrix_page", "format"),
+    }
+    if seminar:
+        context["matrix"] = progress_matrix(
+            seminar=seminar, tasks=tasks, wards=list(matrix_page), period=period
+        )
+        context["progress_chart"], _progress = dashboards.progress_chart(
+            seminar=seminar, tasks=tasks, wards=wards, period=period
+        )
+    return render(request, "reports/overview.html", context)
+
+
+@login_required
+def ward_dashboard(request, code):
+    """One ward's figures for a period, by residential group, each linked to its list."""
+    ward = ward_for(request, code)
+    period_form = PeriodForm(request.GET)
+    period = period_form.get_period()
+    wards = Ward.objects.filter(pk=ward.pk)
+    groups = paginate(request, selectors.residential_groups(ward=ward, user=request.user))
+    totals = selectors.dashboard_totals(wards=wards, period=period)
+    by_group = selectors.figures_by_unit(wards=wards, period=period, units=groups, by="group")
+    return render(
+        request,
+        "reports/ward_dashboard.html",
+        {
+            "ward": ward,
+            "period_form": period_form,
+            "period": period,
+            "period_links": period_links(request.GET, period),
+            "figures": dashboards.key_figures(
+                totals,
+                median_days=selectors.resolution_days_median(wards=wards, period=period),
+                period=period,
+                ward=ward,
+            ),
+            "group_page": groups,
+            "group_rows": [(group, by_group[group.pk]) for group in groups],
+            "activity_chart": dashboards.activity_chart(wards=wards, period=period, ward=ward),
+            "member_chart": dashboards.member_chart(wards=wards, ward=ward),
+            "period_query": urlencode(dashboards.period_filters(period)),
+            "query": query_without(request, "page"),
+        },
+    )
 
 
 @login_required
@@ -36,7 +161,7 @@ def ward_home(request, code):
         "reports/ward_home.html",
         {
             "ward": ward,
-            **ward_home_data(ward=ward, user=user),
+            **selectors.ward_home(ward=ward, user=user),
             "can_add_activity": user.has_perm("teams.add_activity"),
             "can_report": user.has_perm("meetings.add_progressreport"),
             "can_correct": user.has_perm("meetings.change_progressreport"),

@@ -156,6 +156,11 @@ class MemberFilterForm(ListFilterForm):
     role = forms.ChoiceField(
         label=_("Role"), choices=[("", "—"), *Member.Role.choices], required=False
     )
+    party = forms.ChoiceField(
+        label=_("Party member"),
+        choices=[("", "—"), ("yes", _("Party members")), ("no", _("Not party members"))],
+        required=False,
+    )
     status = forms.ChoiceField(
         label=_("Membership"),
         choices=[(CURRENT, _("Current members")), (FORMER, _("Former members")), (ALL, _("All"))],

@@ -35,6 +35,8 @@ def member_rows(*, ward, user, filters, ordering):
     for name in ("organisation", "role"):
         if filters.get(name):
             rows = rows.filter(**{name: filters[name]})
+    if filters.get("party"):
+        rows = rows.filter(is_party_member=filters["party"] == "yes")
     status = filters.get("status") or "current"
     if status == "current":
         rows = rows.filter(left_on__isnull=True)

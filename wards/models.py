@@ -5,7 +5,13 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from .scope import DistrictQuerySet, SecurityEventQuerySet, UserQuerySet, scoped_manager
+from .scope import (
+    DistrictQuerySet,
+    SecurityEventQuerySet,
+    UserQuerySet,
+    scoped_manager,
+    works_for_a_unit,
+)
 from .text import fold
 
 
@@ -86,6 +92,10 @@ class User(AbstractUser):
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
 
+    @property
+    def works_for_a_unit(self):
+        return works_for_a_unit(self)
+
 
 class District(TimeStampedModel):
     """The unit whose committee runs the system.
@@ -116,6 +126,8 @@ class District(TimeStampedModel):
     history = HistoricalRecords()
 
     class Meta:
+        # The district dashboards' workbook (overview and progress matrix).
+        permissions = [("export_district", _("Can export the dashboards to a file"))]
         ordering = ["name"]
         verbose_name = _("managing unit")
         verbose_name_plural = _("managing units")

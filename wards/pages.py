@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from tablib import Databook
 
 from .models import SecurityEvent, Ward
 from .security import log_security_event
@@ -28,8 +29,10 @@ def require_permission(request, permission):
         raise PermissionDenied(permission)
 
 
-def paginate(request, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+def paginate(request, queryset, *, param="page", size=PAGE_SIZE):
+    """The page of `queryset` that `?<param>=` asks for (the first or last one when that is
+    not a page number)."""
+    return Paginator(queryset, size).get_page(request.GET.get(param))
 
 
 def query_without(request, *names):
@@ -40,12 +43,13 @@ def query_without(request, *names):
     return query.urlencode()
 
 
-def xlsx_download(request, dataset, name):
-    """A spreadsheet of `dataset` (a django-import-export export), logged as an export."""
-    log_security_event(
-        SecurityEvent.Kind.EXPORT, request=request, detail=f"{name} ({len(dataset)})"
-    )
-    response = HttpResponse(dataset.export("xlsx"), content_type=XLSX)
+def xlsx_download(request, data, name):
+    """A spreadsheet of `data` (a tablib Dataset, or a Databook of several sheets), logged
+    as an export. Cells a spreadsheet would run as formulas are written as text."""
+    sheets = data.sheets() if isinstance(data, Databook) else [data]
+    rows = sum(len(sheet) for sheet in sheets)
+    log_security_event(SecurityEvent.Kind.EXPORT, request=request, detail=f"{name} ({rows})")
+    response = HttpResponse(data.export("xlsx", escape=True), content_type=XLSX)
     filename = f"{name}-{timezone.localdate():%Y-%m-%d}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -70,12 +70,12 @@ ROLE_PERMISSIONS = {
         (["wards.ward", *GROUPS, *TEAM_WORK, *SEMINARS, *PROGRESS, *ACCOUNTS], WRITE),
         (EVENTS, READ),
         (IMPORTABLE, ["import", "export"]),
-        (["teams.citizenfeedback"], ["export"]),
+        (["teams.citizenfeedback", "wards.district"], ["export"]),
     ],
     Role.DISTRICT_STAFF: [
         (UNITS, READ),
         (GROUPS + TEAM_WORK + SEMINARS + PROGRESS, WRITE),
-        (EXPORTABLE, ["export"]),
+        ([*EXPORTABLE, "wards.district"], ["export"]),
     ],
     Role.WARD_OFFICER: [
         (UNITS + SEMINARS, READ),

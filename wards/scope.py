@@ -23,6 +23,12 @@ def visible_wards(user):
     return Ward.objects.filter(Q(district_id=user.district_id) | Q(pk__in=user.wards.values("pk")))
 
 
+def works_for_a_unit(user):
+    """Whether `user` works for a managing unit as a whole (district staff, viewers,
+    administrators, superusers) and may see its dashboards; ward officers do not."""
+    return is_active_user(user) and (user.is_superuser or user.district_id is not None)
+
+
 def is_active_user(user):
     return user.is_authenticated and user.is_active
 
@@ -74,11 +80,14 @@ class ScopedQuerySet(models.QuerySet):
         return super().bulk_create(objs, *args, **kwargs)
 
 
-def scoped_manager(*, wards=(), district=None, parent=None, manager=models.Manager):
-    """A manager whose `visible_to(user)` keeps the rows `user` may see (see ScopedQuerySet)."""
+def scoped_manager(
+    *, wards=(), district=None, parent=None, manager=models.Manager, queryset=ScopedQuerySet
+):
+    """A manager whose `visible_to(user)` keeps the rows `user` may see (see ScopedQuerySet);
+    `queryset`, a subclass of ScopedQuerySet, adds the model's own query methods."""
     queryset = type(
         "ScopedQuerySet",
-        (ScopedQuerySet,),
+        (queryset,),
         {"ward_paths": tuple(wards), "district_path": district, "parent_path": parent},
     )
     return manager.from_queryset(queryset)()

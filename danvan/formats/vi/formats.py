@@ -29,3 +29,4 @@ DATETIME_INPUT_FORMATS = [
 ]
 DECIMAL_SEPARATOR = ","
 THOUSAND_SEPARATOR = "."
+NUMBER_GROUPING = 3  # 130.856 where a figure asks for grouping

@@ -1,0 +1,205 @@
+"""Charts drawn on the server as SVG: stacked columns (a value per period) and stacked bars
+(a value per named row). The same markup shows in the page, with no JavaScript, and goes into
+the PDF reports; each chart has a title, a one-sentence description and its numbers as a
+table (`rows`), for screen readers and for print.
+
+A chart here is only geometry; `templates/reports/chart.svg` draws it, escaping every label.
+"""
+
+import dataclasses
+import math
+
+from django.utils.formats import number_format
+
+WIDTH = 640
+PLOT_LEFT = 44  # room for the value axis
+PLOT_TOP = 12
+LEGEND_COLUMNS = 2
+LEGEND_ROW = 18
+LEGEND_LABEL = 40  # characters; the table below the chart has the full names
+CHARACTER_WIDTH = 7  # a wide character at the charts' 12 px, to size labels
+MARGIN = 8
+
+
+@dataclasses.dataclass(frozen=True)
+class Series:
+    key: object
+    label: str
+    color: str
+
+
+@dataclasses.dataclass(frozen=True)
+class Rect:
+    x: float
+    y: float
+    width: float
+    height: float
+    color: str
+    tooltip: str
+    href: str = ""
+
+
+@dataclasses.dataclass(frozen=True)
+class Text:
+    x: float
+    y: float
+    text: str
+    anchor: str = "middle"
+
+
+@dataclasses.dataclass(frozen=True)
+class Chart:
+    id: str
+    title: str
+    description: str
+    width: int
+    height: int
+    rects: list
+    texts: list
+    gridlines: list  # (x1, y1, x2, y2)
+    legend: list  # (x, y, label, colour)
+    series: list
+    rows: list  # (label, [value per series], total): the table alternative
+
+    @property
+    def empty(self):
+        return not any(total for _label, _values, total in self.rows)
+
+
+def nice_step(largest, ticks=4):
+    """A round step (1, 2 or 5 × 10ⁿ) giving at most `ticks` gridlines up to `largest`."""
+    if largest <= ticks:
+        return 1
+    raw = largest / ticks
+    power = 10 ** math.floor(math.log10(raw))
+    return next(step * power for step in (1, 2, 5, 10) if step * power >= raw)
+
+
+def _legend(series, top):
+    if len(series) < 2:
+        return [], top
+    width = (WIDTH - PLOT_LEFT) / LEGEND_COLUMNS
+    items = [
+        (
+            PLOT_LEFT + (i % LEGEND_COLUMNS) * width,
+            top + (i // LEGEND_COLUMNS) * LEGEND_ROW,
+            _shorten(s.label, LEGEND_LABEL),
+            s.color,
+        )
+        for i, s in enumerate(series)
+    ]
+    return items, top + math.ceil(len(series) / LEGEND_COLUMNS) * LEGEND_ROW
+
+
+def _tooltip(row_label, series, value):
+    name = f"{row_label} · {series.label}" if series.label else row_label
+    return f"{name}: {number_format(value, force_grouping=True)}"
+
+
+def column_chart(*, id, title, description, columns, series, value, href=None, plot_height=180):
+    """Stacked columns: one per `columns` item (key, label), a segment per series;
+    `value(column key, series key)` gives a segment's height, `href` its link."""
+    totals = [sum(value(key, s.key) for s in series) for key, _label in columns]
+    step = nice_step(max(totals, default=0))
+    top_value = step * max(1, math.ceil(max(totals, default=0) / step))
+    scale = plot_height / top_value
+    plot_width = WIDTH - PLOT_LEFT - 8
+    slot = plot_width / max(len(columns), 1)
+    bar = min(slot * 0.7, 48)
+    base = PLOT_TOP + plot_height
+    rects, texts, gridlines = [], [], []
+    for tick in range(0, top_value + 1, step):
+        y = base - tick * scale
+        gridlines.append((PLOT_LEFT, y, WIDTH - 8, y))
+        texts.append(Text(PLOT_LEFT - 6, y + 4, number_format(tick, force_grouping=True), "end"))
+    # Every column's label, or every other one (and so on) when they would overlap.
+    widest = max((len(str(label)) for _key, label in columns), default=0) * CHARACTER_WIDTH
+    label_every = max(1, math.ceil(widest / (slot * 0.95)))
+    for index, (key, label) in enumerate(columns):
+        x = PLOT_LEFT + index * slot + (slot - bar) / 2
+        y = base
+        for s in series:
+            amount = value(key, s.key)
+            if amount:
+                height = amount * scale
+                y -= height
+                link = href(key, s.key) if href else ""
+                rects.append(Rect(x, y, bar, height, s.color, _tooltip(label, s, amount), link))
+        if index % label_every == 0:
+            texts.append(Text(x + bar / 2, base + 16, label))
+    legend, height = _legend(series, base + 34)
+    return Chart(
+        id=id,
+        title=title,
+        description=description,
+        width=WIDTH,
+        height=int(height + 4),
+        rects=rects,
+        texts=texts,
+        gridlines=gridlines,
+        legend=legend,
+        series=series,
+        rows=[
+            (label, [value(key, s.key) for s in series], total)
+            for (key, label), total in zip(columns, totals, strict=True)
+        ],
+    )
+
+
+def bar_chart(*, id, title, description, rows, series, value, href=None, bar_height=18):
+    """Stacked horizontal bars: one per `rows` item (key, label), a segment per series."""
+    totals = [sum(value(key, s.key) for s in series) for key, _label in rows]
+    largest = max(totals, default=0)
+    label_width = min(
+        WIDTH / 3, max((len(str(label)) for _key, label in rows), default=0) * CHARACTER_WIDTH
+    )
+    plot_left = MARGIN + label_width + MARGIN
+    plot_width = WIDTH - plot_left - 56  # room for the total after the bar
+    scale = plot_width / largest if largest else 0
+    rects, texts = [], []
+    for index, ((key, label), total) in enumerate(zip(rows, totals, strict=True)):
+        y = PLOT_TOP + index * (bar_height + 10)
+        texts.append(
+            Text(
+                label_width,
+                y + bar_height - 5,
+                _shorten(label, label_width // CHARACTER_WIDTH),
+                "end",
+            )
+        )
+        x = plot_left
+        for s in series:
+            amount = value(key, s.key)
+            if amount:
+                width = amount * scale
+                link = href(key, s.key) if href else ""
+                rects.append(
+                    Rect(x, y, width, bar_height, s.color, _tooltip(label, s, amount), link)
+                )
+                x += width
+        texts.append(
+            Text(x + 6, y + bar_height - 5, number_format(total, force_grouping=True), "start")
+        )
+    bottom = PLOT_TOP + len(rows) * (bar_height + 10)
+    legend, height = _legend(series, bottom + 12)
+    return Chart(
+        id=id,
+        title=title,
+        description=description,
+        width=WIDTH,
+        height=int(height + 4),
+        rects=rects,
+        texts=texts,
+        gridlines=[(plot_left, PLOT_TOP - 4, plot_left, bottom)],
+        legend=legend,
+        series=series,
+        rows=[
+            (label, [value(key, s.key) for s in series], total)
+            for (key, label), total in zip(rows, totals, strict=True)
+        ],
+    )
+
+
+def _shorten(label, limit):
+    label, limit = str(label), int(limit)
+    return label if len(label) <= limit else label[: limit - 1] + "…"
