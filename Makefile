@@ -27,10 +27,10 @@ check-deploy: setup
 	SECRET_KEY="$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
 		$(PYTHON) manage.py check --deploy --fail-level WARNING
 
-## The README's screenshots of the ward home (phone and desktop), made by the browser test
+## The README's screenshots (ward home, district overview; phone and desktop), made by the browser tests
 screenshots: setup
 	mkdir -p docs
-	SCREENSHOT_DIR=docs $(PYTHON) -m pytest -q tests/browser -k fits_a_phone
+	SCREENSHOT_DIR=docs $(PYTHON) -m pytest -q tests/browser -k "fits_a_phone or district_overview"
 
 ## Refresh the Vietnamese catalogue, merge the strings third-party packages lack, compile both
 ## domains (GNU gettext). djangojs.po is kept by hand: the project has no JavaScript to extract.

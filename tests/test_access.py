@@ -21,8 +21,10 @@ in a savepoint of it, so no test sees another's writes.
 
 import contextlib
 import dataclasses
+import io
 from collections.abc import Callable
 
+import openpyxl
 import pytest
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.apps import apps
@@ -84,6 +86,7 @@ from tests.factories import (
 from wards.models import District, ResidentialGroup, SecurityEvent, User, Ward
 from wards.resources import ResidentialGroupResource, WardResource
 from wards.roles import Role
+from wards.scope import works_for_a_unit
 
 pytestmark = pytest.mark.django_db
 
@@ -364,6 +367,10 @@ def page(name, *args, query=""):
     return lambda records: reverse(name, args=args) + query
 
 
+def overview_url(records):
+    return reverse("reports:overview") + f"?seminar={records['meetings.seminar'].pk}"
+
+
 def ward_home_url(records):
     return reverse("reports:ward_home", args=[records["wards.ward"].code])
 
@@ -399,8 +406,10 @@ def view_on_site_url(records):
 PAGE_ROUTES = {
     # The site's pages. (There is no jsi18n outside the admin.)
     "home": Route("home", url=page("home")),
-    "reports:overview": Route("page", url=page("reports:overview")),
+    # The district's dashboard, asked for the records' seminar (and as a workbook, below).
+    "reports:overview": Route("unit_page", url=overview_url),
     "reports:ward_home": Route("ward_page", url=ward_home_url),
+    "reports:ward_dashboard": Route("ward_page", url=ward_page_url("reports:ward_dashboard")),
     # The ward's workspace: lists (and their Excel files), forms, a team's page.
     **{
         f"teams:{kind}_list": Route("ward_page", url=ward_page_url(f"teams:{kind}_list"))
@@ -607,6 +616,7 @@ def expected_get_status(user, key, *, in_scope):
         "home": 302,
         "page": 200,
         "ward_page": 200 if in_scope else 404,
+        "unit_page": 200 if works_for_a_unit(user) else 403,  # ward officers have none
         "login": 200,
         "logout": 405,  # POST only
         "set_language": 302,
@@ -1745,13 +1755,57 @@ def test_home_redirects_each_role_to_its_landing_page(client, world, persona, la
 
 
 @pytest.mark.parametrize(
-    ("persona", "letters"),
-    [("officer_a", "A"), ("viewer_d1", "AB"), ("administrator_d2", "C")],
+    ("persona", "letters"), [("viewer_d1", "AB"), ("staff_d1", "AB"), ("administrator_d2", "C")]
 )
 def test_overview_lists_the_wards_of_the_users_scope(client, world, persona, letters):
     response = signed_in(client, world.users[persona]).get(reverse("reports:overview"))
 
-    assert set(response.context["wards"]) == {world.sides[letter].ward for letter in letters}
+    assert {ward for ward, _figures in response.context["ward_rows"]} == {
+        world.sides[letter].ward for letter in letters
+    }
+
+
+@pytest.mark.parametrize("persona", ["viewer_d1", "staff_d1"])
+def test_overview_matrix_of_the_shared_seminar_shows_the_wards_of_d1(client, world, persona):
+    seminar = world.shared_assignments["A"].task.seminar
+    signed_in(client, world.users[persona])
+
+    response = client.get(reverse("reports:overview"), {"seminar": seminar.pk})
+
+    assert response.context["seminar"] == seminar
+    assert {row.ward for row in response.context["matrix"]} == {
+        world.sides["A"].ward,
+        world.sides["B"].ward,
+    }
+
+
+def test_overview_matrix_administrator_d2_asking_for_d1s_seminar_gets_their_own(client, world):
+    shared = world.shared_assignments["A"].task.seminar
+    signed_in(client, world.users["administrator_d2"])
+
+    response = client.get(reverse("reports:overview"), {"seminar": shared.pk})
+
+    assert response.context["seminar"] == world.sides["C"].seminar
+    assert {row.ward for row in response.context["matrix"]} == {world.sides["C"].ward}
+    assert shared.title not in response.text
+    assert_hides(response, MARKERS["A"], MARKERS["B"])
+
+
+def test_overview_workbook_staff_d1_holds_no_ward_of_d2(client, world):
+    seminar = world.shared_assignments["A"].task.seminar
+    signed_in(client, world.users["staff_d1"])
+
+    response = client.get(reverse("reports:overview"), {"seminar": seminar.pk, "format": "xlsx"})
+
+    assert response.status_code == 200
+    text = " ".join(
+        str(cell)
+        for sheet in openpyxl.load_workbook(io.BytesIO(response.content))
+        for row in sheet.iter_rows(values_only=True)
+        for cell in row
+    )
+    assert world.sides["A"].ward.name in text
+    assert world.sides["C"].ward.name not in text
 
 
 # The security log
