@@ -65,6 +65,24 @@ def period_filters(period):
     return {"date_from": period.start.isoformat(), "date_to": period.end.isoformat()}
 
 
+def dashboard_head(*, wards, period, ward=None, ward_count=None, anchor=""):
+    """What both dashboards show first: the key figures and two charts (see key_figures)."""
+    totals = selectors.dashboard_totals(wards=wards, period=period)
+    return {
+        "figures": key_figures(
+            totals,
+            median_days=selectors.resolution_days_median(wards=wards, period=period),
+            period=period,
+            ward=ward,
+            ward_count=ward_count,
+            anchor=anchor,
+        ),
+        "activity_chart": activity_chart(wards=wards, period=period, ward=ward),
+        "member_chart": member_chart(wards=wards, ward=ward),
+        "period_query": urlencode(period_filters(period)),
+    }
+
+
 def key_figures(figures, *, median_days, period, ward=None, ward_count=None, anchor=""):
     """The figures of a dashboard's head, each linked to the list behind it: the ward's lists
     on a ward's dashboard, the table by ward (`anchor`) on the district's."""

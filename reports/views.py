@@ -2,7 +2,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -49,6 +48,14 @@ def chosen_seminar(request, seminars):
     return seminars[0] if seminars else None
 
 
+def period_context(request, period_form, period):
+    return {
+        "period_form": period_form,
+        "period": period,
+        "period_links": period_links(request.GET, period),
+    }
+
+
 @login_required
 def overview(request):
     """The district's dashboard: key figures of the period, the wards' figures, charts, and
@@ -78,32 +85,22 @@ def overview(request):
         return xlsx_download(request, workbook, "tong-quan")
     ward_page = paginate(request, ward_rows)
     matrix_page = paginate(request, matrix_rows, param="matrix_page", size=MATRIX_PAGE_SIZE)
-    totals = selectors.dashboard_totals(wards=wards, period=period)
     by_ward = selectors.figures_by_unit(wards=wards, period=period, units=ward_page, by="ward")
     context = {
-        "period_form": period_form,
-        "period": period,
-        "period_links": period_links(request.GET, period),
-        "figures": dashboards.key_figures(
-            totals,
-            median_days=selectors.resolution_days_median(wards=wards, period=period),
-            period=period,
-            ward_count=ward_page.paginator.count,
-            anchor="#by-ward",
+        **period_context(request, period_form, period),
+        **dashboards.dashboard_head(
+            wards=wards, period=period, ward_count=ward_page.paginator.count, anchor="#by-ward"
         ),
         "ward_page": ward_page,
-        "ward_rows": [(ward, by_ward[ward.pk]) for ward in ward_page],
+        "ward_rows": [(ward, by_ward[ward.pk], "") for ward in ward_page],
         "ward_page_query": query_without(request, "page", "format"),
         "sort": sort,
         "ward_sorts": [(key, label) for key, (label, _order) in WARD_SORTS.items()],
         "sort_query": query_without(request, "sort", "page", "format"),
-        "activity_chart": dashboards.activity_chart(wards=wards, period=period),
-        "member_chart": dashboards.member_chart(wards=wards),
         "seminars": seminars,
         "seminar": seminar,
         "tasks": tasks,
         "matrix_page": matrix_page,
-        "period_query": urlencode(dashboards.period_filters(period)),
         "can_export": user.has_perm("wards.export_district"),
         "matrix_page_query": query_without(request, "matrix_page", "format"),
         "query": query_without(request, "page", "matrix_page", "format"),
@@ -126,27 +123,16 @@ def ward_dashboard(request, code):
     period = period_form.get_period()
     wards = Ward.objects.filter(pk=ward.pk)
     groups = paginate(request, selectors.residential_groups(ward=ward, user=request.user))
-    totals = selectors.dashboard_totals(wards=wards, period=period)
     by_group = selectors.figures_by_unit(wards=wards, period=period, units=groups, by="group")
     return render(
         request,
         "reports/ward_dashboard.html",
         {
+            **period_context(request, period_form, period),
+            **dashboards.dashboard_head(wards=wards, period=period, ward=ward),
             "ward": ward,
-            "period_form": period_form,
-            "period": period,
-            "period_links": period_links(request.GET, period),
-            "figures": dashboards.key_figures(
-                totals,
-                median_days=selectors.resolution_days_median(wards=wards, period=period),
-                period=period,
-                ward=ward,
-            ),
             "group_page": groups,
-            "group_rows": [(group, by_group[group.pk]) for group in groups],
-            "activity_chart": dashboards.activity_chart(wards=wards, period=period, ward=ward),
-            "member_chart": dashboards.member_chart(wards=wards, ward=ward),
-            "period_query": urlencode(dashboards.period_filters(period)),
+            "group_rows": [(group, by_group[group.pk], f"group={group.pk}&") for group in groups],
             "query": query_without(request, "page"),
         },
     )

@@ -1760,7 +1760,7 @@ def test_home_redirects_each_role_to_its_landing_page(client, world, persona, la
 def test_overview_lists_the_wards_of_the_users_scope(client, world, persona, letters):
     response = signed_in(client, world.users[persona]).get(reverse("reports:overview"))
 
-    assert {ward for ward, _figures in response.context["ward_rows"]} == {
+    assert {ward for ward, _figures, _filter in response.context["ward_rows"]} == {
         world.sides[letter].ward for letter in letters
     }
 

@@ -169,7 +169,7 @@ def test_overview_district_staff_figures_equal_counts_of_the_records(staff_clien
 def test_overview_district_staff_each_wards_row_equals_its_own_counts(staff_client, district_data):
     response = staff_client.get(reverse("reports:overview"), {"period": YEAR})
 
-    rows = dict(response.context["ward_rows"])
+    rows = {ward: figures for ward, figures, _filter in response.context["ward_rows"]}
     assert set(rows) == set(district_data["wards"])
     for ward, figures in rows.items():
         expected = expected_figures(district_data, [ward])
@@ -250,7 +250,7 @@ def test_overview_sorted_by_activity_lists_the_least_active_ward_first(
         reverse("reports:overview"), {"period": YEAR, "sort": "activities"}
     )
 
-    assert [ward.name for ward, _f in response.context["ward_rows"]] == [
+    assert [ward.name for ward, _f, _filter in response.context["ward_rows"]] == [
         "Phường Hai",
         "Phường Một",
     ]
@@ -337,7 +337,7 @@ def test_ward_dashboard_ward_officer_figures_equal_counts_of_the_records(client,
 
     assert response.status_code == 200
     assert figures_of(response) == expected_figures(district_data, [ward])
-    groups = dict(response.context["group_rows"])
+    groups = {group: figures for group, figures, _filter in response.context["group_rows"]}
     assert sum(f.activities for f in groups.values()) == 3
     assert [f.teams for f in groups.values()] == [1, 1, 0]
 
@@ -372,7 +372,7 @@ def test_ward_dashboard_group_row_links_to_the_groups_activities(client, distric
     ward = district_data["wards"][0]
     client.force_login(RoleUserFactory(role=Role.WARD_OFFICER, wards=[ward]))
     response = client.get(reverse("reports:ward_dashboard", args=[ward.code]), {"period": YEAR})
-    group, figures = response.context["group_rows"][0]
+    group, figures, _filter = response.context["group_rows"][0]
     link = re.search(
         rf'href="([^"]*activities/\?group={group.pk}&amp;[^"]*)"', response.text
     ).group(1)

@@ -13,7 +13,7 @@ def test_district_overview_shows_figures_charts_and_the_seed_seminars_matrix(bro
         context = browser.new_context(viewport={"width": width, "height": height})
         page = context.new_page()
         errors = []
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("console", lambda m, errors=errors: m.type == "error" and errors.append(m.text))
         page.goto(site + "/accounts/login/")
         page.fill("#id_username", STAFF)
         page.fill("#id_password", PASSWORD)
