@@ -3,7 +3,8 @@
 Facts from the article: the title, organiser, the two clusters (dates, venues, 7 wards each),
 the three leaders with their titles and roles, 18 contributions (10 and 8) on the fields the
 article names, the 3 directing points and the 6 conclusion tasks, word for word. The speakers,
-the split of wards between clusters and the progress reports are fictitious.
+the split of wards between clusters, the documents' numbers and recipients and the progress
+reports are fictitious.
 """
 
 import datetime
@@ -65,6 +66,15 @@ DISCUSSION_SUMMARY = (
     "các kinh nghiệm thực hiện công tác dân vận của khối vận phường, tổ dân vận ở tổ dân phố trên "
     "một số lĩnh vực trọng tâm; đồng thời đưa ra nhiều giải pháp, kiến nghị nhằm nâng cao hơn nữa "
     "chất lượng hoạt động của các tổ dân vận ở tổ dân phố."
+)
+
+RECIPIENTS = "\n".join(
+    [
+        "Ban Dân vận Thành ủy (để báo cáo)",
+        "Thường trực Quận ủy (để báo cáo)",
+        "Đảng ủy, khối dân vận 14 phường (để thực hiện)",
+        "Lưu Ban Dân vận Quận ủy",
+    ]
 )
 
 BLOC_HEAD = "Trưởng khối dân vận phường"
@@ -185,6 +195,9 @@ def load_demo_seminar(district: District):
             "status": Seminar.Status.CONCLUDED,
             "introductory_report": INTRODUCTORY_REPORT,
             "discussion_summary": DISCUSSION_SUMMARY,
+            "report_number": "45-BC/BDVQU",
+            "notice_number": "46-TB/BDVQU",
+            "recipients": RECIPIENTS,
         },
     )
     wards = {ward.name: ward for ward in Ward.objects.filter(district=district)}

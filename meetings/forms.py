@@ -1,9 +1,18 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from wards.models import Ward
 from wards.pages import date_field
 
-from .models import ProgressReport
+from .models import (
+    Attendee,
+    Contribution,
+    DirectivePoint,
+    DirectiveTask,
+    ProgressReport,
+    Seminar,
+    SeminarSession,
+)
 
 
 class ProgressReportForm(forms.ModelForm):
@@ -29,3 +38,131 @@ class ProgressReportForm(forms.ModelForm):
         if start and end and duplicate.exists():
             raise forms.ValidationError(_("There is already a report for this period."))
         return cleaned
+
+
+# The seminar's editor: the seminar itself, then each of its parts as a table of rows.
+
+
+class SeminarForm(forms.ModelForm):
+    class Meta:
+        model = Seminar
+        fields = [
+            "title",
+            "theme",
+            "organiser",
+            "status",
+            "introductory_report",
+            "discussion_summary",
+            "report_number",
+            "notice_number",
+            "signer_position",
+            "recipients",
+        ]
+        widgets = {
+            "theme": forms.Textarea(attrs={"rows": 2}),
+            "introductory_report": forms.Textarea(attrs={"rows": 6}),
+            "discussion_summary": forms.Textarea(attrs={"rows": 4}),
+            "recipients": forms.Textarea(attrs={"rows": 4}),
+        }
+
+
+class SeminarPartForm(forms.ModelForm):
+    """A row of one of the seminar's parts; its choices are the seminar's own records and
+    the wards the user sees."""
+
+    def __init__(self, *args, seminar, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        if hasattr(self.instance, "seminar_id"):
+            self.instance.seminar = seminar
+        for field in self.fields.values():
+            queryset = getattr(field, "queryset", None)
+            if queryset is None:
+                continue
+            if queryset.model is Ward:
+                field.queryset = Ward.objects.visible_to(user).order_by("name")
+            elif queryset.model is SeminarSession:
+                field.queryset = seminar.sessions.order_by("number")
+            elif queryset.model is Attendee:
+                field.queryset = seminar.attendees.order_by("order", "full_name")
+
+    def _get_validation_exclusions(self):
+        # The seminar is set on the row, not typed in the form: check the constraints it is
+        # part of (one number per seminar) like the others.
+        exclusions = super()._get_validation_exclusions()
+        exclusions.discard("seminar")
+        return exclusions
+
+
+class SessionForm(SeminarPartForm):
+    date = date_field(_("date"), past_only=False)
+
+    class Meta:
+        model = SeminarSession
+        fields = ["number", "date", "venue", "wards"]
+        widgets = {
+            "number": forms.NumberInput(attrs={"inputmode": "numeric", "min": 1}),
+            "wards": forms.CheckboxSelectMultiple,
+        }
+
+
+class AttendeeForm(SeminarPartForm):
+    class Meta:
+        model = Attendee
+        fields = ["order", "full_name", "title", "organisation", "role", "session"]
+        widgets = {"order": forms.NumberInput(attrs={"inputmode": "numeric", "min": 0})}
+
+
+class ContributionForm(SeminarPartForm):
+    """One opinion; left without a place, it comes after the cluster's last one."""
+
+    class Meta:
+        model = Contribution
+        fields = [
+            "session",
+            "order",
+            "speaker",
+            "speaker_title",
+            "ward",
+            "unit",
+            "fields",
+            "summary",
+        ]
+        widgets = {
+            "order": forms.NumberInput(attrs={"inputmode": "numeric", "min": 1}),
+            "summary": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["order"].required = False
+
+
+class DirectivePointForm(SeminarPartForm):
+    class Meta:
+        model = DirectivePoint
+        fields = ["number", "session", "speaker", "text"]
+        widgets = {
+            "number": forms.NumberInput(attrs={"inputmode": "numeric", "min": 1}),
+            "text": forms.Textarea(attrs={"rows": 2}),
+        }
+
+
+class DirectiveTaskForm(SeminarPartForm):
+    """A conclusion task; saving it gives it to every ward of the seminar's clusters, due on
+    `due_on`."""
+
+    due_on = date_field(_("due on"), required=False, past_only=False)
+
+    class Meta:
+        model = DirectiveTask
+        fields = ["number", "category", "text"]
+        widgets = {
+            "number": forms.NumberInput(attrs={"inputmode": "numeric", "min": 1}),
+            "text": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and "due_on" not in self.initial:
+            due = self.instance.assignments.order_by("due_on").values_list("due_on", flat=True)
+            self.initial["due_on"] = due.first()

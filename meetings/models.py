@@ -38,6 +38,27 @@ class Seminar(TimeStampedModel):
         blank=True,
         help_text=_("What most contributions agreed on, as the report will say it."),
     )
+    # What the printed documents need besides the records.
+    report_number = models.CharField(
+        _("report number"), max_length=50, blank=True, help_text=_("E.g. “125-BC/BDVQU”.")
+    )
+    notice_number = models.CharField(
+        _("conclusion notice number"),
+        max_length=50,
+        blank=True,
+        help_text=_("E.g. “126-TB/BDVQU”."),
+    )
+    signer_position = models.CharField(
+        _("signer's position"),
+        max_length=100,
+        default="Trưởng ban",
+        help_text=_("Under “T/M …” in the signature block; the signer is the chair."),
+    )
+    recipients = models.TextField(
+        _("recipients"),
+        blank=True,
+        help_text=_("“Nơi nhận” of the documents, one per line."),
+    )
 
     objects = scoped_manager(
         wards=["sessions__wards", "tasks__assignments__ward"], district="district"

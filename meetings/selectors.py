@@ -123,14 +123,14 @@ def seminars_with_tasks(*, user):
     )
 
 
-def matrix_wards(*, seminar, wards, period):
-    """The wards of `wards` (a queryset) given tasks of `seminar`, those without a report
-    on them for `period` first (`reported` False), then by name."""
+def matrix_wards(*, seminar, wards, start, end):
+    """The wards of `wards` (a queryset) given tasks of `seminar`, those without a report on
+    them for a period overlapping `start`–`end` first (`reported` False), then by name."""
     reported = ProgressReport.objects.filter(
         assignment__ward=OuterRef("pk"),
         assignment__task__seminar=seminar,
-        period_start__lte=period.end,
-        period_end__gte=period.start,
+        period_start__lte=end,
+        period_end__gte=start,
     )
     given = TaskAssignment.objects.filter(task__seminar=seminar).values("ward")
     return (
@@ -148,14 +148,13 @@ class MatrixRow:
     cells: list  # per task: its TaskAssignment (with latest report and `overdue`) or None
 
 
-def progress_matrix(*, seminar, tasks, wards, period) -> list[MatrixRow]:
+def progress_matrix(*, seminar, tasks, wards, as_of) -> list[MatrixRow]:
     """One row per ward of `wards` (a page of `matrix_wards`), one cell per task of `tasks`:
-    the assignment with its latest status and percent as of the period's end, `overdue` when
-    due by then and not completed. One query."""
-    as_of = period.as_of()
+    the assignment with its latest status and percent as of the day `as_of` (among reports
+    of periods begun by then), `overdue` when due before it and not completed. One query."""
     assignments = (
         TaskAssignment.objects.filter(task__seminar=seminar, ward__in=[w.pk for w in wards])
-        .with_latest_report(until=period.end)
+        .with_latest_report(until=as_of)
         .order_by()
     )
     cells = {}
@@ -187,13 +186,12 @@ class TaskProgress:
         return sum(self.by_status.values())
 
 
-def task_progress(*, seminar, tasks, wards, period) -> list[TaskProgress]:
-    """For each task of `tasks`, where the wards of `wards` (a queryset) given it stand at the
-    period's end. One grouped query."""
-    as_of = period.as_of()
+def task_progress(*, seminar, tasks, wards, as_of) -> list[TaskProgress]:
+    """For each task of `tasks`, where the wards of `wards` (a queryset) given it stand on the
+    day `as_of`. One grouped query."""
     rows = (
         TaskAssignment.objects.filter(task__seminar=seminar, ward__in=wards.values("pk"))
-        .with_latest_report(until=period.end)
+        .with_latest_report(until=as_of)
         .order_by()
         .values(
             "task_id",

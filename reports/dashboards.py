@@ -203,7 +203,7 @@ def member_chart(*, wards, ward=None):
 
 def progress_chart(*, seminar, tasks, wards, period):
     """Where the wards stand on each task of a seminar at the period's end."""
-    progress = task_progress(seminar=seminar, tasks=tasks, wards=wards, period=period)
+    progress = task_progress(seminar=seminar, tasks=tasks, wards=wards, as_of=period.as_of())
     by_task = {item.task.pk: item for item in progress}
     series = [
         *(

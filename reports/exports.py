@@ -90,7 +90,7 @@ def _matrix_sheet(seminar, tasks, wards, period):
         *(_("Task %(number)s") % {"number": task.number} for task in tasks),
     ]
     sheet = Dataset(title=_("Progress matrix"), headers=headers)
-    for row in progress_matrix(seminar=seminar, tasks=tasks, wards=wards, period=period):
+    for row in progress_matrix(seminar=seminar, tasks=tasks, wards=wards, as_of=period.as_of()):
         sheet.append(
             [
                 row.ward.name,

@@ -73,7 +73,7 @@ def overview(request):
     seminar = chosen_seminar(request, seminars)
     tasks = list(seminar.tasks.order_by("number")) if seminar else []
     matrix_rows = (
-        matrix_wards(seminar=seminar, wards=wards, period=period)
+        matrix_wards(seminar=seminar, wards=wards, start=period.start, end=period.end)
         if seminar
         else Ward.objects.none()
     )
@@ -107,7 +107,7 @@ def overview(request):
     }
     if seminar:
         context["matrix"] = progress_matrix(
-            seminar=seminar, tasks=tasks, wards=list(matrix_page), period=period
+            seminar=seminar, tasks=tasks, wards=list(matrix_page), as_of=period.as_of()
         )
         context["progress_chart"], _progress = dashboards.progress_chart(
             seminar=seminar, tasks=tasks, wards=wards, period=period
