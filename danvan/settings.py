@@ -212,6 +212,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    # Sign-ins are in the security log; django-axes need only say what goes wrong.
-    "loggers": {"axes": {"level": "WARNING"}},
+    # Sign-ins are in the security log; django-axes need only say what goes wrong. WeasyPrint
+    # reports each step of every PDF at INFO, and a refused URL as a warning.
+    "loggers": {"axes": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}},
 }

@@ -66,6 +66,12 @@ class SeminarForm(forms.ModelForm):
         }
 
 
+class SeminarRowsFormSet(forms.BaseModelFormSet):
+    def get_unique_error_message(self, unique_check):
+        # Every part's unique check is a number (within the seminar, or the cluster).
+        return _("Two rows have the same number; give each its own.")
+
+
 class SeminarPartForm(forms.ModelForm):
     """A row of one of the seminar's parts; its choices are the seminar's own records and
     the wards the user sees."""

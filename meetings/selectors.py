@@ -9,6 +9,8 @@ from django.db.models import (
     Count,
     Exists,
     ExpressionWrapper,
+    F,
+    Min,
     OuterRef,
     Prefetch,
     Q,
@@ -16,9 +18,12 @@ from django.db.models import (
 from django.utils import timezone
 
 from wards.models import Ward
+from wards.work_fields import WorkField
 
 from .models import (
     Attendee,
+    Contribution,
+    DirectivePoint,
     DirectiveTask,
     ProgressReport,
     Seminar,
@@ -35,52 +40,120 @@ class SessionFacts:
     date: datetime.date
     venue: str
     wards: list[Ward]
-    contribution_count: int
+    contributions: list[Contribution]
+
+    @property
+    def contribution_count(self):
+        return len(self.contributions)
 
 
 @dataclasses.dataclass(frozen=True)
 class SeminarFacts:
+    """What a seminar's page and reports state, all counted from its records."""
+
     sessions: list[SessionFacts]
     leaders: list[Attendee]
-    contribution_count: int
-    directive_point_count: int
-    task_count: int
-    assignment_count: int
+    participant_count: int
+    points: list[DirectivePoint]
+    tasks: list[DirectiveTask]  # each with `due_on` (the earliest) and `ward_count`
 
     @property
     def ward_count(self):
         return len({ward.pk for session in self.sessions for ward in session.wards})
 
+    @property
+    def contribution_count(self):
+        return sum(session.contribution_count for session in self.sessions)
+
+    @property
+    def directive_point_count(self):
+        return len(self.points)
+
+    @property
+    def task_count(self):
+        return len(self.tasks)
+
+    @property
+    def assignment_count(self):
+        return sum(task.ward_count for task in self.tasks)
+
+    @property
+    def dates(self):
+        return sorted({session.date for session in self.sessions})
+
+    def leader(self, role):
+        return next((person for person in self.leaders if person.role == role), None)
+
+    @property
+    def chair(self):
+        return self.leader(Attendee.Role.CHAIR)
+
+    @property
+    def directing(self):
+        return self.leader(Attendee.Role.DIRECTING)
+
+    @property
+    def field_counts(self):
+        """The fields the contributions covered, most discussed first: [(label, count)]."""
+        counts = Counter(
+            code
+            for session in self.sessions
+            for contribution in session.contributions
+            for code in contribution.fields
+        )
+        return [
+            (WorkField(code).label, count)
+            for code, count in sorted(
+                counts.items(), key=lambda item: (-item[1], WorkField.values.index(item[0]))
+            )
+        ]
+
 
 def seminar_facts(*, seminar: Seminar) -> SeminarFacts:
-    """The numbers a seminar report states, counted from the records (four queries)."""
-    sessions = (
-        SeminarSession.objects.filter(seminar=seminar)
-        .annotate(contribution_count=Count("contributions"))
-        .prefetch_related(Prefetch("wards", queryset=Ward.objects.order_by("name")))
+    """The facts of a seminar's page and reports: six queries, whatever its size."""
+    sessions = SeminarSession.objects.filter(seminar=seminar).prefetch_related(
+        Prefetch("wards", queryset=Ward.objects.order_by("name")),
+        Prefetch(
+            "contributions",
+            queryset=Contribution.objects.select_related("ward").order_by("order"),
+        ),
     )
-    counts = Seminar.objects.filter(pk=seminar.pk).aggregate(
-        point_count=Count("directive_points", distinct=True),
-        task_count=Count("tasks", distinct=True),
-        assignment_count=Count("tasks__assignments", distinct=True),
-    )
-    session_facts = [
-        SessionFacts(
-            number=session.number,
-            date=session.date,
-            venue=session.venue,
-            wards=list(session.wards.all()),
-            contribution_count=session.contribution_count,
-        )
-        for session in sessions
-    ]
+    attendees = list(seminar.attendees.order_by("order", "full_name"))
+    tasks = seminar.tasks.annotate(
+        due_on=Min("assignments__due_on"), ward_count=Count("assignments")
+    ).order_by("number")
     return SeminarFacts(
-        sessions=session_facts,
-        leaders=list(seminar.attendees.filter(role__in=LEADER_ROLES).order_by("order")),
-        contribution_count=sum(session.contribution_count for session in session_facts),
-        directive_point_count=counts["point_count"],
-        task_count=counts["task_count"],
-        assignment_count=counts["assignment_count"],
+        sessions=[
+            SessionFacts(
+                number=session.number,
+                date=session.date,
+                venue=session.venue,
+                wards=list(session.wards.all()),
+                contributions=list(session.contributions.all()),
+            )
+            for session in sessions
+        ],
+        leaders=[person for person in attendees if person.role in LEADER_ROLES],
+        participant_count=sum(person.role == Attendee.Role.PARTICIPANT for person in attendees),
+        points=list(
+            seminar.directive_points.select_related("speaker", "session").order_by("number")
+        ),
+        tasks=list(tasks),
+    )
+
+
+def seminar_rows(*, user):
+    """The seminars `user` sees, latest first, with their first day and their numbers of
+    clusters and contributions."""
+    return (
+        Seminar.objects.visible_to(user)
+        .select_related("district")
+        .annotate(
+            first_day=Min("sessions__date"),
+            session_count=Count("sessions", distinct=True),
+            contribution_count=Count("sessions__contributions", distinct=True),
+        )
+        .order_by(F("first_day").desc(nulls_first=True), "-created_at")
     )
 
 
@@ -184,6 +257,22 @@ class TaskProgress:
     @property
     def ward_count(self):
         return sum(self.by_status.values())
+
+    @property
+    def completed(self):
+        return self.by_status.get(ProgressReport.Status.COMPLETED, 0)
+
+    @property
+    def in_progress(self):
+        return self.by_status.get(ProgressReport.Status.IN_PROGRESS, 0)
+
+    @property
+    def not_started(self):
+        return self.by_status.get(ProgressReport.Status.NOT_STARTED, 0)
+
+    @property
+    def not_reported(self):
+        return self.by_status.get(None, 0)
 
 
 def task_progress(*, seminar, tasks, wards, as_of) -> list[TaskProgress]:

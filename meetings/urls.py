@@ -5,6 +5,19 @@ from . import views
 app_name = "meetings"
 
 urlpatterns = [
+    path("seminars/", views.seminar_list, name="seminar_list"),
+    path("seminars/add/", views.seminar_add, name="seminar_add"),
+    path("seminars/<int:pk>/", views.seminar_detail, name="seminar_detail"),
+    path("seminars/<int:pk>/edit/", views.seminar_edit, name="seminar_edit"),
     path("assignments/<int:pk>/progress/", views.progress_add, name="progress_add"),
     path("progress/<int:pk>/edit/", views.progress_edit, name="progress_edit"),
+]
+urlpatterns += [
+    path(
+        f"seminars/<int:pk>/{part}/",
+        views.seminar_rows_edit,
+        {"part": part},
+        name=f"seminar_{part}",
+    )
+    for part in views.PARTS
 ]

@@ -1,18 +1,32 @@
-"""A ward's progress reports on the tasks given to it."""
+"""Seminars (list, page, editor) and the wards' progress reports on their tasks."""
 
 import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.forms import modelformset_factory
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
-from wards.pages import require_permission
+from wards.models import Ward
+from wards.pages import paginate, require_permission
 
-from .forms import ProgressReportForm
-from .models import ProgressReport, TaskAssignment
-from .services import progress_report_save
+from .forms import (
+    AttendeeForm,
+    ContributionForm,
+    DirectivePointForm,
+    DirectiveTaskForm,
+    ProgressReportForm,
+    SeminarForm,
+    SeminarRowsFormSet,
+    SessionForm,
+)
+from .models import Contribution, ProgressReport, Seminar, TaskAssignment
+from .selectors import seminar_facts, seminar_rows, task_progress
+from .services import RowsRefused, progress_report_save, seminar_rows_save, seminar_save
 
 
 def current_quarter():
@@ -65,3 +79,149 @@ def progress_edit(request, pk):
     )
     require_permission(request, "meetings.change_progressreport")
     return report_form(request, assignment=report.assignment, report=report)
+
+
+# Seminars: the list, the page that reads like the article, and the editor of district staff.
+
+
+def visible_seminar(request, pk):
+    return get_object_or_404(Seminar.objects.visible_to(request.user), pk=pk)
+
+
+@login_required
+def seminar_list(request):
+    require_permission(request, "meetings.view_seminar")
+    return render(
+        request,
+        "meetings/seminar_list.html",
+        {
+            "page_obj": paginate(request, seminar_rows(user=request.user)),
+            "can_add": request.user.has_perm("meetings.add_seminar"),
+        },
+    )
+
+
+@login_required
+def seminar_detail(request, pk):
+    seminar = visible_seminar(request, pk)
+    require_permission(request, "meetings.view_seminar")
+    facts = seminar_facts(seminar=seminar)
+    today = timezone.localdate()
+    return render(
+        request,
+        "meetings/seminar_detail.html",
+        {
+            "seminar": seminar,
+            "facts": facts,
+            "progress": task_progress(
+                seminar=seminar,
+                tasks=facts.tasks,
+                wards=Ward.objects.visible_to(request.user),
+                as_of=today,
+            ),
+            "today": today,
+            "parts": PARTS,
+            "can_change": request.user.has_perm("meetings.change_seminar"),
+        },
+    )
+
+
+def seminar_form(request, seminar=None):
+    form = SeminarForm(request.POST if request.method == "POST" else None, instance=seminar)
+    if form.is_bound and form.is_valid():
+        seminar = seminar_save(form=form, district=request.user.district)
+        messages.success(request, _("Saved: %(record)s.") % {"record": seminar})
+        return redirect("meetings:seminar_detail", pk=seminar.pk)
+    return render(
+        request,
+        "meetings/seminar_form.html",
+        {"form": form, "seminar": seminar, "parts": PARTS},
+    )
+
+
+@login_required
+def seminar_add(request):
+    require_permission(request, "meetings.add_seminar")
+    if request.user.district is None:
+        # A seminar belongs to a managing unit: the one its author works for.
+        raise PermissionDenied("seminar without a managing unit")
+    return seminar_form(request)
+
+
+@login_required
+def seminar_edit(request, pk):
+    seminar = visible_seminar(request, pk)
+    require_permission(request, "meetings.change_seminar")
+    return seminar_form(request, seminar)
+
+
+# Each part of a seminar edited as rows: its form, how many blank rows to offer (many for
+# quick entry of contributions), and its rows.
+PARTS = {
+    "sessions": {
+        "title": _lazy("Clusters"),
+        "form": SessionForm,
+        "extra": 1,
+        "rows": lambda seminar: seminar.sessions.order_by("number"),
+    },
+    "attendees": {
+        "title": _lazy("Attendees"),
+        "form": AttendeeForm,
+        "extra": 3,
+        "rows": lambda seminar: seminar.attendees.order_by("order", "full_name"),
+    },
+    "contributions": {
+        "title": _lazy("Contributions"),
+        "form": ContributionForm,
+        "extra": 10,
+        "rows": lambda seminar: Contribution.objects.filter(session__seminar=seminar).order_by(
+            "session__number", "order"
+        ),
+    },
+    "points": {
+        "title": _lazy("Directing points"),
+        "form": DirectivePointForm,
+        "extra": 3,
+        "rows": lambda seminar: seminar.directive_points.order_by("number"),
+    },
+    "tasks": {
+        "title": _lazy("Conclusion tasks"),
+        "form": DirectiveTaskForm,
+        "extra": 3,
+        "rows": lambda seminar: seminar.tasks.order_by("number"),
+    },
+}
+
+
+@login_required
+def seminar_rows_edit(request, pk, part):
+    """One part of a seminar as a table of rows, saved all or nothing."""
+    seminar = visible_seminar(request, pk)
+    require_permission(request, "meetings.change_seminar")
+    spec = PARTS[part]
+    formset_class = modelformset_factory(
+        spec["form"]._meta.model,
+        form=spec["form"],
+        formset=SeminarRowsFormSet,
+        extra=spec["extra"],
+        can_delete=True,
+    )
+    formset = formset_class(
+        request.POST if request.method == "POST" else None,
+        queryset=spec["rows"](seminar),
+        form_kwargs={"seminar": seminar, "user": request.user},
+        prefix=part,
+    )
+    if formset.is_bound and formset.is_valid():
+        try:
+            seminar_rows_save(formset=formset, seminar=seminar)
+        except RowsRefused as refusal:
+            messages.error(request, str(refusal))
+        else:
+            messages.success(request, _("Saved: %(record)s.") % {"record": spec["title"]})
+            return redirect("meetings:seminar_detail", pk=seminar.pk)
+    return render(
+        request,
+        "meetings/seminar_rows.html",
+        {"seminar": seminar, "formset": formset, "part": part, "spec": spec, "parts": PARTS},
+    )

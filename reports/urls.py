@@ -8,4 +8,11 @@ urlpatterns = [
     path("overview/", views.overview, name="overview"),
     path("wards/<str:code>/", views.ward_home, name="ward_home"),
     path("wards/<str:code>/dashboard/", views.ward_dashboard, name="ward_dashboard"),
+    path("seminars/<int:pk>/report.pdf", views.seminar_report_pdf, name="seminar_report_pdf"),
+    path(
+        "seminars/<int:pk>/conclusion.pdf",
+        views.conclusion_notice_pdf,
+        name="conclusion_notice_pdf",
+    ),
+    path("seminars/<int:pk>/progress.pdf", views.progress_report_pdf, name="progress_report_pdf"),
 ]

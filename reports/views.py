@@ -1,17 +1,21 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect, render
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from meetings.models import Seminar
 from meetings.selectors import matrix_wards, progress_matrix, seminars_with_tasks
-from wards.models import Ward
+from wards.models import SecurityEvent, Ward
 from wards.pages import paginate, query_without, require_permission, ward_for, xlsx_download
 from wards.roles import Role, user_role
 from wards.scope import works_for_a_unit
+from wards.security import log_security_event
 
-from . import dashboards, exports, selectors
+from . import dashboards, documents, exports, selectors
+from .pdf import DocumentTooLarge, render_pdf
 from .periods import PeriodForm, period_links
 
 MATRIX_PAGE_SIZE = 50
@@ -152,4 +156,66 @@ def ward_home(request, code):
             "can_report": user.has_perm("meetings.add_progressreport"),
             "can_correct": user.has_perm("meetings.change_progressreport"),
         },
+    )
+
+
+# Printed documents of a seminar
+
+
+def seminar_for(request, pk):
+    """The seminar of a document, if the user may read it; 404 otherwise."""
+    seminar = get_object_or_404(
+        Seminar.objects.visible_to(request.user).select_related("district"), pk=pk
+    )
+    require_permission(request, "meetings.view_seminar")
+    return seminar
+
+
+def pdf_response(request, template, context, name):
+    """The document as an inline PDF, logged as an export; a clear page when too large."""
+    try:
+        pdf = render_pdf(template, context)
+    except DocumentTooLarge as refusal:
+        return render(request, "reports/pdf_refused.html", {"reason": refusal}, status=413)
+    log_security_event(SecurityEvent.Kind.EXPORT, request=request, detail=name)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{name}.pdf"'
+    return response
+
+
+@login_required
+def seminar_report_pdf(request, pk):
+    seminar = seminar_for(request, pk)
+    return pdf_response(
+        request,
+        "reports/pdf/seminar_report.html",
+        documents.seminar_report(seminar),
+        f"bao-cao-toa-dam-{seminar.pk}",
+    )
+
+
+@login_required
+def conclusion_notice_pdf(request, pk):
+    seminar = seminar_for(request, pk)
+    return pdf_response(
+        request,
+        "reports/pdf/conclusion_notice.html",
+        documents.conclusion_notice(seminar),
+        f"thong-bao-ket-luan-{seminar.pk}",
+    )
+
+
+@login_required
+def progress_report_pdf(request, pk):
+    """The seminar's tasks in the wards the user sees, for a period (`?period=`)."""
+    seminar = seminar_for(request, pk)
+    period = PeriodForm(request.GET).get_period()
+    context = documents.progress_report(
+        seminar, wards=Ward.objects.visible_to(request.user), period=period
+    )
+    return pdf_response(
+        request,
+        "reports/pdf/progress_report.html",
+        context,
+        f"tien-do-toa-dam-{seminar.pk}-{period.param or period.start.isoformat()}",
     )

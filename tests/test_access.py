@@ -403,6 +403,8 @@ def view_on_site_url(records):
     return reverse("admin:view_on_site", args=[content_type.pk, member.pk])
 
 
+SEMINAR_PARTS = ("sessions", "attendees", "contributions", "points", "tasks")
+
 PAGE_ROUTES = {
     # The site's pages. (There is no jsi18n outside the admin.)
     "home": Route("home", url=page("home")),
@@ -439,6 +441,30 @@ PAGE_ROUTES = {
         model="meetings.progressreport",
         url=record_page_url("meetings:progress_edit", "meetings.progressreport"),
     ),
+    # Seminars: the list, the editor (the seminar and each part of it), the page and the PDFs.
+    "meetings:seminar_list": Route("page", url=page("meetings:seminar_list")),
+    "meetings:seminar_add": Route(
+        "create", model="meetings.seminar", url=page("meetings:seminar_add")
+    ),
+    **{
+        f"meetings:seminar_{name}": Route(
+            "site_edit",
+            model="meetings.seminar",
+            url=record_page_url(f"meetings:seminar_{name}", "meetings.seminar"),
+        )
+        for name in ("edit", *SEMINAR_PARTS)
+    },
+    **{
+        name: Route(
+            "site_view", model="meetings.seminar", url=record_page_url(name, "meetings.seminar")
+        )
+        for name in (
+            "meetings:seminar_detail",
+            "reports:seminar_report_pdf",
+            "reports:conclusion_notice_pdf",
+            "reports:progress_report_pdf",
+        )
+    },
     "login": Route("login", url=page("login")),
     "logout": Route("logout", url=page("logout")),
     "password_change": Route("page", url=page("password_change")),
@@ -628,6 +654,8 @@ def expected_get_status(user, key, *, in_scope):
     }
     if route.kind in pages:
         return pages[route.kind]
+    if route.kind == "create":  # a new record, of no ward yet: the role decides
+        return 200 if can(user, "add", label) else 403
     if route.kind.startswith("site_"):
         # The workspace: a record out of scope does not exist (404), for any role; in scope,
         # the role decides.

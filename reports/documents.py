@@ -1,0 +1,97 @@
+"""The contents of the printed documents of a seminar: the party document's header and
+signature block (Hướng dẫn 36-HD/VPTW), and each document's own facts."""
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from meetings.selectors import matrix_wards, progress_matrix, seminar_facts
+
+from . import dashboards
+
+
+def issuing_body(seminar):
+    """The organiser as the header names it under its party committee: “Ban Dân vận Quận
+    ủy” under “Quận ủy Long Biên” is “Ban Dân vận”."""
+    committee = " ".join(seminar.district.party_committee.split()[:2])  # “Quận ủy”
+    organiser = seminar.organiser.strip()
+    if committee and organiser.lower().endswith(committee.lower()):
+        organiser = organiser[: -len(committee)].strip()
+    return organiser
+
+
+def place_and_date(place, day):
+    return _("%(place)s, %(day)s %(month)s %(year)s") % {
+        "place": place,
+        "day": f"{day.day:02d}",
+        "month": day.month,
+        "year": day.year,
+    }
+
+
+def document(seminar, facts, *, number, day, title):
+    """What every document of `seminar` prints around its body."""
+    return {
+        "seminar": seminar,
+        "facts": facts,
+        "document_title": title,
+        "committee": seminar.district.party_committee,
+        "issuer": issuing_body(seminar),
+        "number": number,
+        "place_and_date": place_and_date(seminar.district.name, day),
+        "signer": facts.chair,
+        "signer_position": seminar.signer_position,
+        "recipients": [line.strip() for line in seminar.recipients.splitlines() if line.strip()],
+    }
+
+
+def seminar_report(seminar):
+    """The report (BÁO CÁO) of the seminar, dated its last day."""
+    facts = seminar_facts(seminar=seminar)
+    day = facts.dates[-1] if facts.dates else timezone.localdate()
+    return document(
+        seminar, facts, number=seminar.report_number, day=day, title=_("Seminar report")
+    )
+
+
+def conclusion_notice(seminar):
+    """The conclusion notice (THÔNG BÁO KẾT LUẬN) listing the tasks, dated the last day."""
+    facts = seminar_facts(seminar=seminar)
+    day = facts.dates[-1] if facts.dates else timezone.localdate()
+    return document(
+        seminar, facts, number=seminar.notice_number, day=day, title=_("Conclusion notice")
+    )
+
+
+def progress_report(seminar, *, wards, period):
+    """Where the wards of `wards` stand on the seminar's tasks at the end of `period`: the
+    chart of the dashboards, and a ward-by-task table, unreported wards first."""
+    facts = seminar_facts(seminar=seminar)
+    chart, progress = dashboards.progress_chart(
+        seminar=seminar, tasks=facts.tasks, wards=wards, period=period
+    )
+    rows = matrix_wards(seminar=seminar, wards=wards, start=period.start, end=period.end)
+    matrix = progress_matrix(
+        seminar=seminar, tasks=facts.tasks, wards=list(rows), as_of=period.as_of()
+    )
+    return {
+        **document(
+            seminar,
+            facts,
+            number="",
+            day=timezone.localdate(),
+            title=_("Progress report"),
+        ),
+        "period": period,
+        "chart": chart,
+        "progress": progress,
+        "matrix": matrix,
+        "unreported": [row.ward for row in matrix if not row.reported],
+        "totals": {
+            "assigned": sum(item.ward_count for item in progress),
+            "completed": sum(item.completed for item in progress),
+            "in_progress": sum(item.in_progress for item in progress),
+            "not_started": sum(item.not_started for item in progress),
+            "not_reported": sum(item.not_reported for item in progress),
+            "overdue": sum(item.overdue for item in progress),
+        },
+    }
