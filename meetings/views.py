@@ -9,7 +9,7 @@ from django.forms import modelformset_factory
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from wards.models import Ward
 from wards.pages import paginate, require_permission
@@ -159,19 +159,19 @@ def seminar_edit(request, pk):
 # quick entry of contributions), and its rows.
 PARTS = {
     "sessions": {
-        "title": _lazy("Clusters"),
+        "title": gettext_lazy("Clusters"),
         "form": SessionForm,
         "extra": 1,
         "rows": lambda seminar: seminar.sessions.order_by("number"),
     },
     "attendees": {
-        "title": _lazy("Attendees"),
+        "title": gettext_lazy("Attendees"),
         "form": AttendeeForm,
         "extra": 3,
         "rows": lambda seminar: seminar.attendees.order_by("order", "full_name"),
     },
     "contributions": {
-        "title": _lazy("Contributions"),
+        "title": gettext_lazy("Contributions"),
         "form": ContributionForm,
         "extra": 10,
         "rows": lambda seminar: Contribution.objects.filter(session__seminar=seminar).order_by(
@@ -179,13 +179,13 @@ PARTS = {
         ),
     },
     "points": {
-        "title": _lazy("Directing points"),
+        "title": gettext_lazy("Directing points"),
         "form": DirectivePointForm,
         "extra": 3,
         "rows": lambda seminar: seminar.directive_points.order_by("number"),
     },
     "tasks": {
-        "title": _lazy("Conclusion tasks"),
+        "title": gettext_lazy("Conclusion tasks"),
         "form": DirectiveTaskForm,
         "extra": 3,
         "rows": lambda seminar: seminar.tasks.order_by("number"),
