@@ -27,10 +27,14 @@ check-deploy: setup
 	SECRET_KEY="$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
 		$(PYTHON) manage.py check --deploy --fail-level WARNING
 
-## The README's screenshots (ward home, district overview; phone and desktop), made by the browser tests
+## The README's images: screenshots of the ward home and the district overview (phone and
+## desktop) from the browser tests, and the pages of the seed seminar's printed report
 screenshots: setup
 	mkdir -p docs
 	SCREENSHOT_DIR=docs $(PYTHON) -m pytest -q tests/browser -k "fits_a_phone or district_overview"
+	rm -rf .pdfs && $(PYTHON) bench/pdf_renders.py --runs 1 --out .pdfs
+	rm -f docs/seminar-report-*.png && pdftoppm -r 80 -png .pdfs/bao-cao-toa-dam.pdf docs/seminar-report
+	rm -rf .pdfs
 
 ## Refresh the Vietnamese catalogue, merge the strings third-party packages lack, compile both
 ## domains (GNU gettext). djangojs.po is kept by hand: the project has no JavaScript to extract.

@@ -1,0 +1,86 @@
+"""Time the printed documents of the seed seminar: the report, the conclusion notice and the
+progress report, each requested as district staff would (view, queries, template, WeasyPrint).
+
+    .venv/bin/python bench/pdf_renders.py [--runs 20] [--out DIR]
+
+Runs on a fresh SQLite file with the demo data unless DATABASE_URL names a database that
+already has it. With --out, the PDFs are also written to DIR (`make screenshots` turns the
+report's pages into the README's images).
+"""
+
+import argparse
+import io
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCUMENTS = [
+    ("bao-cao-toa-dam", "reports:seminar_report_pdf", ""),
+    ("thong-bao-ket-luan", "reports:conclusion_notice_pdf", ""),
+    ("bao-cao-tien-do", "reports:progress_report_pdf", "?period=2019-Q4"),
+]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--out", type=Path)
+    args = parser.parse_args()
+
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "danvan.settings")
+    os.environ.setdefault("DEBUG", "true")
+    scratch = tempfile.TemporaryDirectory()
+    os.environ.setdefault("DATABASE_URL", f"sqlite:///{scratch.name}/bench.sqlite3")
+
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.test import Client
+    from django.urls import reverse
+    from pypdf import PdfReader
+
+    from meetings.models import Seminar
+    from wards.models import User
+
+    settings.ALLOWED_HOSTS = ["*"]
+    call_command("migrate", verbosity=0)
+    if not Seminar.objects.exists():
+        call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    seminar = Seminar.objects.order_by("pk").first()
+    client = Client()
+    client.force_login(User.objects.get(username="canbo.quan"))
+
+    columns = ("runs", 6), ("median ms", 11), ("p95 ms", 9), ("max ms", 9), ("pages", 7), ("kB", 7)
+    print(f"{'document':<22}" + "".join(f"{title:>{width}}" for title, width in columns))
+    for name, url_name, query in DOCUMENTS:
+        url = reverse(url_name, args=[seminar.pk]) + query
+        times = []
+        for _ in range(args.runs):
+            start = time.perf_counter()
+            response = client.get(url)
+            times.append((time.perf_counter() - start) * 1000)
+            assert response.status_code == 200, (url, response.status_code)
+        pages = len(PdfReader(io.BytesIO(response.content)).pages)
+        p95 = (
+            statistics.quantiles(times, n=20, method="inclusive")[-1]
+            if len(times) > 1
+            else times[0]
+        )
+        print(
+            f"{name:<22}{len(times):>6}{statistics.median(times):>11.0f}{p95:>9.0f}"
+            f"{max(times):>9.0f}{pages:>7}{len(response.content) / 1024:>7.0f}"
+        )
+        if args.out:
+            args.out.mkdir(parents=True, exist_ok=True)
+            (args.out / f"{name}.pdf").write_bytes(response.content)
+
+
+if __name__ == "__main__":
+    main()
