@@ -74,22 +74,25 @@ class SeminarRowsFormSet(forms.BaseModelFormSet):
 
 class SeminarPartForm(forms.ModelForm):
     """A row of one of the seminar's parts; its choices are the seminar's own records and
-    the wards the user sees."""
+    the wards the user sees, read once for all the rows (`choices`, shared by the forms of
+    one formset)."""
 
-    def __init__(self, *args, seminar, user, **kwargs):
+    def __init__(self, *args, seminar, user, choices, **kwargs):
         super().__init__(*args, **kwargs)
         if hasattr(self.instance, "seminar_id"):
             self.instance.seminar = seminar
-        for field in self.fields.values():
-            queryset = getattr(field, "queryset", None)
-            if queryset is None:
-                continue
-            if queryset.model is Ward:
-                field.queryset = Ward.objects.visible_to(user).order_by("name")
-            elif queryset.model is SeminarSession:
-                field.queryset = seminar.sessions.order_by("number")
-            elif queryset.model is Attendee:
-                field.queryset = seminar.attendees.order_by("order", "full_name")
+        querysets = {
+            Ward: Ward.objects.visible_to(user).order_by("name"),
+            SeminarSession: seminar.sessions.order_by("number"),
+            Attendee: seminar.attendees.order_by("order", "full_name"),
+        }
+        for name, field in self.fields.items():
+            model = getattr(getattr(field, "queryset", None), "model", None)
+            if model in querysets:
+                field.queryset = querysets[model]
+                if name not in choices:
+                    choices[name] = list(field.choices)
+                field.choices = choices[name]
 
     def _get_validation_exclusions(self):
         # The seminar is set on the row, not typed in the form: check the constraints it is
@@ -169,6 +172,5 @@ class DirectiveTaskForm(SeminarPartForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.instance.pk and "due_on" not in self.initial:
-            due = self.instance.assignments.order_by("due_on").values_list("due_on", flat=True)
-            self.initial["due_on"] = due.first()
+        # The rows come with their earliest due date (`first_due`, see the editor's PARTS).
+        self.initial.setdefault("due_on", getattr(self.instance, "first_due", None))

@@ -124,7 +124,8 @@ class Attendee(TimeStampedModel):
     )
     session = models.ForeignKey(
         SeminarSession,
-        models.CASCADE,
+        # Deleting a cluster keeps its attendees (the chair signs the documents).
+        models.SET_NULL,
         null=True,
         blank=True,
         related_name="attendees",

@@ -44,13 +44,15 @@ def seminar_rows_save(*, formset, seminar):
             for form in formset.deleted_forms:
                 if form.instance.pk:
                     form.instance.delete()
+            changed = [
+                form
+                for form in formset.forms
+                if form not in formset.deleted_forms and form.has_changed()
+            ]
+            rows = [form.save(commit=False) for form in changed]
+            number_contributions(rows)
             due_dates = {}
-            for form in formset.forms:
-                if form in formset.deleted_forms or not form.has_changed():
-                    continue
-                row = form.save(commit=False)
-                if isinstance(row, Contribution) and row.order is None:
-                    row.order = next_contribution_order(row.session)
+            for form, row in zip(changed, rows, strict=True):
                 row.save()
                 form.save_m2m()
                 if isinstance(row, DirectiveTask):
@@ -65,35 +67,42 @@ def seminar_rows_save(*, formset, seminar):
         raise RowsRefused(_("Two rows have the same number; give each its own.")) from error
 
 
-def next_contribution_order(session):
-    last = session.contributions.aggregate(last=Max("order"))["last"]
-    return (last or 0) + 1
+def number_contributions(rows):
+    """Give the contributions of `rows` left without a place the next places of their
+    cluster, after its last saved one and after those typed in the same rows."""
+    contributions = [row for row in rows if isinstance(row, Contribution)]
+    last = {}
+    for row in contributions:
+        if row.session_id not in last:
+            saved = row.session.contributions.aggregate(last=Max("order"))["last"] or 0
+            typed = [r.order or 0 for r in contributions if r.session_id == row.session_id]
+            last[row.session_id] = max(saved, *typed)
+    for row in contributions:
+        if row.order is None:
+            last[row.session_id] += 1
+            row.order = last[row.session_id]
 
 
 def tasks_assign(*, seminar, due_dates):
-    """Give each task of `seminar` to every ward of its clusters that lacks it; set the due
-    date of the tasks in `due_dates` ({task id: date or None}) on all their assignments."""
-    wards = list(
-        Ward.objects.filter(seminar_sessions__seminar=seminar)
-        .distinct()
-        .values_list("pk", flat=True)
+    """Give each task of `seminar` to every ward of its clusters that lacks it, and take it
+    back from wards no longer in a cluster unless they have reported on it; set the due date
+    of the tasks in `due_dates` ({task id: date or None}) on all their assignments."""
+    wards = set(
+        Ward.objects.filter(seminar_sessions__seminar=seminar).values_list("pk", flat=True)
     )
-    given = set(
-        TaskAssignment.objects.filter(task__seminar=seminar).values_list("task_id", "ward_id")
-    )
-    tasks = list(seminar.tasks.all())
+    assignments = TaskAssignment.objects.filter(task__seminar=seminar)
+    assignments.exclude(ward__in=wards).filter(progress_reports__isnull=True).delete()
+    given = set(assignments.values_list("task_id", "ward_id"))
     earliest = {
         row["task_id"]: row["due"]
-        for row in TaskAssignment.objects.filter(task__seminar=seminar)
-        .values("task_id")
-        .annotate(due=Min("due_on"))
+        for row in assignments.order_by().values("task_id").annotate(due=Min("due_on"))
     }
     new = [
         TaskAssignment(
             task=task, ward_id=ward, due_on=due_dates.get(task.pk, earliest.get(task.pk))
         )
-        for task in tasks
-        for ward in wards
+        for task in seminar.tasks.all()
+        for ward in sorted(wards)
         if (task.pk, ward) not in given
     ]
     bulk_create_with_history(new, TaskAssignment)

@@ -5,6 +5,7 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Min
 from django.forms import modelformset_factory
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -88,6 +89,16 @@ def visible_seminar(request, pk):
     return get_object_or_404(Seminar.objects.visible_to(request.user), pk=pk)
 
 
+def changeable_seminar(request, pk):
+    """A seminar the user may change: one of their own managing unit (404 when they do not
+    see it, 403 when they see it without being allowed to change it)."""
+    seminar = visible_seminar(request, pk)
+    require_permission(request, "meetings.change_seminar")
+    if not Seminar.objects.managed_by(request.user).filter(pk=seminar.pk).exists():
+        raise PermissionDenied("seminar of another managing unit")
+    return seminar
+
+
 @login_required
 def seminar_list(request):
     require_permission(request, "meetings.view_seminar")
@@ -150,9 +161,7 @@ def seminar_add(request):
 
 @login_required
 def seminar_edit(request, pk):
-    seminar = visible_seminar(request, pk)
-    require_permission(request, "meetings.change_seminar")
-    return seminar_form(request, seminar)
+    return seminar_form(request, changeable_seminar(request, pk))
 
 
 # Each part of a seminar edited as rows: its form, how many blank rows to offer (many for
@@ -162,7 +171,7 @@ PARTS = {
         "title": gettext_lazy("Clusters"),
         "form": SessionForm,
         "extra": 1,
-        "rows": lambda seminar: seminar.sessions.order_by("number"),
+        "rows": lambda seminar: seminar.sessions.prefetch_related("wards").order_by("number"),
     },
     "attendees": {
         "title": gettext_lazy("Attendees"),
@@ -188,7 +197,9 @@ PARTS = {
         "title": gettext_lazy("Conclusion tasks"),
         "form": DirectiveTaskForm,
         "extra": 3,
-        "rows": lambda seminar: seminar.tasks.order_by("number"),
+        "rows": lambda seminar: seminar.tasks.annotate(
+            first_due=Min("assignments__due_on")
+        ).order_by("number"),
     },
 }
 
@@ -196,8 +207,7 @@ PARTS = {
 @login_required
 def seminar_rows_edit(request, pk, part):
     """One part of a seminar as a table of rows, saved all or nothing."""
-    seminar = visible_seminar(request, pk)
-    require_permission(request, "meetings.change_seminar")
+    seminar = changeable_seminar(request, pk)
     spec = PARTS[part]
     formset_class = modelformset_factory(
         spec["form"]._meta.model,
@@ -209,7 +219,7 @@ def seminar_rows_edit(request, pk, part):
     formset = formset_class(
         request.POST if request.method == "POST" else None,
         queryset=spec["rows"](seminar),
-        form_kwargs={"seminar": seminar, "user": request.user},
+        form_kwargs={"seminar": seminar, "user": request.user, "choices": {}},
         prefix=part,
     )
     if formset.is_bound and formset.is_valid():

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from wards.pages import DayFirstDateInput
 
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
+YEARS = (1900, 2100)  # what a period may name: the dates of the records have the same bounds
 LONGEST_RANGE_DAYS = 366 * 5  # the monthly chart of a range stays readable
 
 
@@ -128,7 +129,8 @@ class PeriodForm(forms.Form):
 
     def clean_period(self):
         value = self.cleaned_data["period"].strip()
-        if value and not PARAM.match(value):
+        match = PARAM.match(value)
+        if value and not (match and YEARS[0] <= int(match["year"]) <= YEARS[1]):
             raise forms.ValidationError(
                 _("“%(value)s” is not a period; write 2026, 2026-Q3 or 2026-11."),
                 params={"value": value},
@@ -142,6 +144,12 @@ class PeriodForm(forms.Form):
         if bool(start) != bool(end) and not self.has_error("date_from"):
             raise forms.ValidationError(_("Give both ends of the range."), code="incomplete")
         if start and end:
+            if not all(YEARS[0] <= day.year <= YEARS[1] for day in (start, end)):
+                raise forms.ValidationError(
+                    _("Choose days between %(first)s and %(last)s."),
+                    params={"first": YEARS[0], "last": YEARS[1]},
+                    code="out_of_range",
+                )
             if end < start:
                 raise forms.ValidationError(_("The range ends before it starts."), code="reversed")
             if (end - start).days > LONGEST_RANGE_DAYS:

@@ -34,11 +34,12 @@ def home(request):
     user = request.user
     if user.is_superuser or user_role(user) == Role.ADMINISTRATOR:
         return redirect("admin:index")
-    if not works_for_a_unit(user):
-        ward = user.wards.order_by("name").first()
-        if ward:
-            return redirect("reports:ward_home", code=ward.code)
-    return redirect("reports:overview")
+    if works_for_a_unit(user):
+        return redirect("reports:overview")
+    ward = user.wards.order_by("name").first()
+    if ward:
+        return redirect("reports:ward_home", code=ward.code)
+    return render(request, "reports/no_ward.html")
 
 
 def chosen_seminar(request, seminars):

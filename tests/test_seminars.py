@@ -16,7 +16,9 @@ from meetings.demo import DIRECTIVE_POINTS, TASKS, load_demo_seminar
 from meetings.models import Contribution, DirectiveTask, Seminar, TaskAssignment
 from reports import pdf
 from tests.factories import (
+    AttendeeFactory,
     ContributionFactory,
+    DirectivePointFactory,
     DirectiveTaskFactory,
     ProgressReportFactory,
     RoleUserFactory,
@@ -489,3 +491,135 @@ def test_seminar_editor_others_are_refused_and_nothing_changes(client, seed, rol
     assert (rows.status_code, edit.status_code) == (status, status)
     assert list(Contribution.objects.values_list("pk", "speaker", "order")) == before
     assert Seminar.objects.get(pk=seed.pk).title == seed.title
+
+
+# What the review of the editor found
+
+
+def test_seminar_editor_other_districts_staff_who_see_it_through_a_ward_cannot_change_it(
+    client, seed
+):
+    """A seminar of Long Biên that a ward of another district attended: that district's
+    staff read it, and may not change it."""
+    guest_ward = WardFactory()
+    seed.sessions.get(number=1).wards.add(guest_ward)
+    client.force_login(RoleUserFactory(role=Role.DISTRICT_STAFF, district=guest_ward.district))
+
+    page = client.get(reverse("meetings:seminar_detail", args=[seed.pk]))
+    edit = client.post(
+        reverse("meetings:seminar_edit", args=[seed.pk]),
+        {"title": "Đổi tên", "organiser": "X", "status": "held", "signer_position": "X"},
+    )
+    rows = client.get(reverse("meetings:seminar_sessions", args=[seed.pk]))
+
+    assert (page.status_code, edit.status_code, rows.status_code) == (200, 403, 403)
+    assert Seminar.objects.get(pk=seed.pk).title == seed.title
+
+
+def test_seminar_editor_deleting_a_cluster_keeps_its_attendees_and_takes_back_its_tasks(
+    staff_client, seed
+):
+    cluster_2 = seed.sessions.get(number=2)
+    chair = seed.attendees.get(role="chair")
+    chair.session = cluster_2
+    chair.save()
+    ward = cluster_2.wards.order_by("name").first()
+    unreported = TaskAssignment.objects.filter(ward=ward, progress_reports__isnull=True)
+    reported = set(
+        TaskAssignment.objects.filter(ward=ward, progress_reports__isnull=False)
+        .distinct()
+        .values_list("pk", flat=True)
+    )
+    assert unreported.exists() and reported
+    rows = [
+        {
+            "id": s.pk,
+            "number": s.number,
+            "date": f"{s.date:%d/%m/%Y}",
+            "venue": s.venue,
+            "wards": list(s.wards.values_list("pk", flat=True)),
+        }
+        for s in seed.sessions.order_by("number")
+    ]
+    rows[1]["DELETE"] = "on"
+
+    response = staff_client.post(
+        reverse("meetings:seminar_sessions", args=[seed.pk]),
+        formset_data("sessions", rows, initial=2),
+    )
+
+    assert response.status_code == 302
+    chair.refresh_from_db()
+    assert chair.session is None
+    # The ward's tasks without reports are taken back; those it reported on stay.
+    assert set(TaskAssignment.objects.filter(ward=ward).values_list("pk", flat=True)) == reported
+
+
+def test_seminar_editor_rows_without_a_place_come_after_those_typed(staff_client, seed):
+    cluster_2 = seed.sessions.get(number=2)  # places 1 to 8 are taken
+    rows = formset_data(
+        "contributions",
+        [
+            {"session": cluster_2.pk, "speaker": "Không ghi số"},
+            {"session": cluster_2.pk, "speaker": "Ghi số 9", "order": "9"},
+        ],
+    )
+
+    response = staff_client.post(reverse("meetings:seminar_contributions", args=[seed.pk]), rows)
+
+    assert response.status_code == 302
+    assert list(
+        cluster_2.contributions.filter(order__gt=8)
+        .order_by("order")
+        .values_list("order", "speaker")
+    ) == [(9, "Ghi số 9"), (10, "Không ghi số")]
+
+
+@pytest.mark.parametrize("part", ["sessions", "attendees", "contributions", "points", "tasks"])
+def test_seminar_editor_queries_do_not_grow_with_the_rows(staff_client, seed, part):
+    url = reverse(f"meetings:seminar_{part}", args=[seed.pk])
+    with CaptureQueriesContext(connection) as before:
+        staff_client.get(url)
+    session = seed.sessions.get(number=1)
+    session.wards.add(WardFactory(district=seed.district))
+    for number in range(20, 26):
+        ContributionFactory(session=session, order=number)
+        DirectiveTaskFactory(seminar=seed, number=number)
+        DirectivePointFactory(seminar=seed, number=number)
+        AttendeeFactory(seminar=seed, session=session)
+    SeminarSessionFactory(seminar=seed, number=3)
+
+    with CaptureQueriesContext(connection) as after:
+        response = staff_client.get(url)
+
+    assert response.status_code == 200
+    assert len(after) == len(before), [q["sql"][:90] for q in after.captured_queries]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"period": "0000"},
+        {"period": "9999"},
+        {"from": "0001-01-01", "to": "0001-01-02"},
+        {"date_from": "01/12/9999", "date_to": "31/12/9999"},
+    ],
+)
+def test_overview_extreme_periods_are_explained_not_500(staff_client, seed, query):
+    response = staff_client.get(reverse("reports:overview"), query)
+
+    assert response.status_code == 200
+    assert response.context["period_form"].errors
+    assert (
+        staff_client.get(reverse("reports:overview"), {**query, "format": "xlsx"}).status_code
+        == 200
+    )
+
+
+def test_home_ward_officer_without_a_ward_is_told_so(client):
+    client.force_login(RoleUserFactory(role=Role.WARD_OFFICER))
+
+    response = client.get(reverse("home"))
+
+    assert response.status_code == 200
+    assert "Tài khoản của bạn chưa được gắn với phường nào" in response.text

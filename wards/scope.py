@@ -71,6 +71,18 @@ class ScopedQuerySet(models.QuerySet):
             condition |= Q(**{self.district_path: user.district_id})
         return self.filter(condition)
 
+    def managed_by(self, user):
+        """The rows that belong to the managing unit `user` works for as a whole (a seminar
+        of their district): what its staff may change. Rows seen only through a ward (a
+        seminar of another unit that a ward of theirs attended) are read-only to them."""
+        if not is_active_user(user):
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        if not self.district_path or user.district_id is None:
+            return self.none()
+        return self.filter(**{self.district_path: user.district_id})
+
     def bulk_create(self, objs, *args, **kwargs):
         # Derived columns (search text, sort keys) are filled as save() would.
         objs = list(objs)
