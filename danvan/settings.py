@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "import_export",
     "simple_history",
+    "django_tasks",
+    "django_tasks_db",
     "axes",
     "wards",
     "teams",
@@ -156,6 +158,10 @@ FORMAT_MODULE_PATH = ["danvan.formats"]
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Uploaded files (imports waiting for their confirmation and their worker): a folder every
+# machine reaches (a shared volume), or another storage backend in production.
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+MEDIA_URL = "media/"  # never served: uploads are read by the application only
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -165,6 +171,15 @@ STORAGES = {
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
+}
+
+# Background work (large imports): django-tasks, by default with its database backend, which
+# needs no other service (`manage.py db_worker` runs the work; `make run` starts one). For a
+# real queue on several machines, name another backend, e.g. django-tasks' RQ backend.
+TASKS = {
+    "default": {
+        "BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"),
+    }
 }
 
 # django-import-export: one transaction per import, so a failing row leaves nothing behind;
@@ -214,5 +229,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     # Sign-ins are in the security log; django-axes need only say what goes wrong. WeasyPrint
     # reports each step of every PDF at INFO, and a refused URL as a warning.
-    "loggers": {"axes": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "django_tasks": {"level": "WARNING"},
+    },
 }

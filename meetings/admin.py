@@ -2,9 +2,15 @@ from django.contrib import admin
 from django.db.models import Count, Min
 from django.utils.translation import gettext_lazy as _
 
-from wards.admin_base import ScopedAdmin, ScopedInline, SharedChoicesInline
+from wards.admin_base import (
+    ScopedAdmin,
+    ScopedImportExportAdmin,
+    ScopedInline,
+    SharedChoicesInline,
+)
 from wards.work_fields import work_field_labels
 
+from .imports import ProgressReportImporter
 from .models import (
     Attendee,
     Contribution,
@@ -15,6 +21,7 @@ from .models import (
     SeminarSession,
     TaskAssignment,
 )
+from .resources import ProgressReportResource
 
 
 class SeminarSessionInline(SharedChoicesInline, admin.StackedInline):
@@ -218,7 +225,9 @@ class TaskAssignmentAdmin(ScopedAdmin):
 
 
 @admin.register(ProgressReport)
-class ProgressReportAdmin(ScopedAdmin):
+class ProgressReportAdmin(ScopedImportExportAdmin):
+    resource_classes = [ProgressReportResource]
+    importer_class = ProgressReportImporter
     list_display = [
         "task",
         "ward",

@@ -382,6 +382,10 @@ class ProgressReport(TimeStampedModel):
     history = HistoricalRecords()
 
     class Meta:
+        permissions = [
+            ("import_progressreport", _("Can import from a file")),
+            ("export_progressreport", _("Can export to a file")),
+        ]
         ordering = ["assignment", "-period_end"]
         verbose_name = _("progress report")
         verbose_name_plural = _("progress reports")

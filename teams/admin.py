@@ -4,6 +4,13 @@ from django.utils.translation import gettext_lazy as _
 
 from wards.admin_base import ScopedAdmin, ScopedImportExportAdmin, ScopedInline
 
+from .imports import (
+    ActivityImporter,
+    ExemplaryModelImporter,
+    FeedbackImporter,
+    MemberImporter,
+    TeamImporter,
+)
 from .models import (
     Activity,
     CitizenFeedback,
@@ -13,7 +20,13 @@ from .models import (
     Team,
     Training,
 )
-from .resources import ActivityResource, MemberResource, TeamResource
+from .resources import (
+    ActivityResource,
+    ExemplaryModelResource,
+    FeedbackResource,
+    MemberResource,
+    TeamResource,
+)
 
 WARD_FILTER = ("team__residential_group__ward", admin.RelatedOnlyFieldListFilter)
 
@@ -37,6 +50,7 @@ class MemberInline(ScopedInline, admin.TabularInline):
 @admin.register(Team)
 class TeamAdmin(ScopedImportExportAdmin):
     resource_classes = [TeamResource]
+    importer_class = TeamImporter
     ordering = ["residential_group__ward__name", "residential_group__code"]
     list_display = ["__str__", "ward", "founded_on", "current_members"]
     list_filter = [("residential_group__ward", admin.RelatedOnlyFieldListFilter)]
@@ -68,6 +82,7 @@ class TeamAdmin(ScopedImportExportAdmin):
 @admin.register(Member)
 class MemberAdmin(ScopedImportExportAdmin):
     resource_classes = [MemberResource]
+    importer_class = MemberImporter
     list_display = [
         "full_name",
         "team",
@@ -87,6 +102,7 @@ class MemberAdmin(ScopedImportExportAdmin):
 @admin.register(Activity)
 class ActivityAdmin(ScopedImportExportAdmin):
     resource_classes = [ActivityResource]
+    importer_class = ActivityImporter
     list_display = ["date", "title", "team", "field", "households_reached", "participants"]
     list_filter = ["field", WARD_FILTER]
     list_select_related = ["team__residential_group__ward"]
@@ -96,7 +112,9 @@ class ActivityAdmin(ScopedImportExportAdmin):
 
 
 @admin.register(CitizenFeedback)
-class CitizenFeedbackAdmin(ScopedAdmin):
+class CitizenFeedbackAdmin(ScopedImportExportAdmin):
+    resource_classes = [FeedbackResource]
+    importer_class = FeedbackImporter
     list_display = ["received_on", "__str__", "team", "field", "status", "resolved_on"]
     list_filter = ["status", "field", WARD_FILTER]
     list_select_related = ["team__residential_group__ward"]
@@ -106,7 +124,9 @@ class CitizenFeedbackAdmin(ScopedAdmin):
 
 
 @admin.register(ExemplaryModel)
-class ExemplaryModelAdmin(ScopedAdmin):
+class ExemplaryModelAdmin(ScopedImportExportAdmin):
+    resource_classes = [ExemplaryModelResource]
+    importer_class = ExemplaryModelImporter
     list_display = ["name", "ward", "team", "field", "year", "recognition_level", "reward"]
     list_filter = [
         "year",

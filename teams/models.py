@@ -206,7 +206,10 @@ class CitizenFeedback(SearchableModel, TimeStampedModel):
     history = HistoricalRecords(excluded_fields=["search_text"])
 
     class Meta:
-        permissions = [("export_citizenfeedback", _("Can export to a file"))]
+        permissions = [
+            ("import_citizenfeedback", _("Can import from a file")),
+            ("export_citizenfeedback", _("Can export to a file")),
+        ]
         ordering = ["-received_on"]
         verbose_name = _("citizen feedback")
         verbose_name_plural = _("citizen feedback")
@@ -274,6 +277,10 @@ class ExemplaryModel(TimeStampedModel):
     history = HistoricalRecords()
 
     class Meta:
+        permissions = [
+            ("import_exemplarymodel", _("Can import from a file")),
+            ("export_exemplarymodel", _("Can export to a file")),
+        ]
         ordering = ["-year", "name"]
         verbose_name = _("“Dân vận khéo” model")
         verbose_name_plural = _("“Dân vận khéo” models")

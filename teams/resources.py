@@ -8,8 +8,10 @@ nothing.
 from django.utils.translation import gettext as _
 from import_export import fields
 
+from wards.models import Ward
 from wards.resources import (
     GROUP_CODE,
+    WARD_CODE,
     CodeForeignKeyWidget,
     GroupWidget,
     NaturalKeyResource,
@@ -24,7 +26,7 @@ from wards.resources import (
 )
 from wards.work_fields import WorkField
 
-from .models import Activity, CitizenFeedback, Member, Team
+from .models import Activity, CitizenFeedback, ExemplaryModel, Member, Team
 
 
 class TeamWidget(CodeForeignKeyWidget):
@@ -154,3 +156,22 @@ class FeedbackResource(NaturalKeyResource):
 
     def get_queryset(self):
         return super().get_queryset().select_related("team__residential_group__ward")
+
+
+class ExemplaryModelResource(NaturalKeyResource):
+    ward = fields.Field(
+        attribute="ward", column_name=WARD_CODE, widget=CodeForeignKeyWidget(Ward, field="code")
+    )
+    name = text_field("name", "Tên mô hình")
+    field = choice_field("field", "Lĩnh vực", WorkField)
+    year = count_field("year", "Năm", blank=None)
+    recognition_level = choice_field("recognition_level", "Cấp công nhận", ExemplaryModel.Level)
+    reward = text_field("reward", "Khen thưởng")
+
+    class Meta(NaturalKeyResource.Meta):
+        model = ExemplaryModel
+        fields = ["ward", "name", "field", "year", "recognition_level", "reward"]
+        import_id_fields = ["ward", "name", "year"]
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("ward")

@@ -5,6 +5,7 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from .admin_base import ScopedAdmin, ScopedImportExportAdmin, ScopedInline, ScopedModelAdmin
+from .imports import ResidentialGroupImporter, WardImporter
 from .models import District, ResidentialGroup, SecurityEvent, User, Ward
 from .resources import ResidentialGroupResource, WardResource
 from .roles import Role
@@ -147,6 +148,7 @@ class ResidentialGroupInline(ScopedInline, admin.TabularInline):
 @admin.register(Ward)
 class WardAdmin(ScopedImportExportAdmin):
     resource_classes = [WardResource]
+    importer_class = WardImporter
     ordering = ["name"]  # the count's GROUP BY drops Meta.ordering
     list_display = ["name", "kind", "code", "district", "group_count", "is_active"]
     list_filter = [("district", admin.RelatedOnlyFieldListFilter), "kind", "is_active"]
@@ -165,6 +167,7 @@ class WardAdmin(ScopedImportExportAdmin):
 @admin.register(ResidentialGroup)
 class ResidentialGroupAdmin(ScopedImportExportAdmin):
     resource_classes = [ResidentialGroupResource]
+    importer_class = ResidentialGroupImporter
     list_display = ["name", "code", "ward", "households", "population", "has_team", "is_active"]
     list_filter = [("ward", admin.RelatedOnlyFieldListFilter), "is_active"]
     list_select_related = ["ward", "team"]

@@ -1,3 +1,5 @@
+import uuid
+
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import F, Q
@@ -7,6 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from .scope import (
     DistrictQuerySet,
+    ImportJobQuerySet,
     SecurityEventQuerySet,
     UserQuerySet,
     scoped_manager,
@@ -273,3 +276,54 @@ class SecurityEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} – {self.username}"
+
+
+class ImportJob(models.Model):
+    """An uploaded file on its way in: checked (a dry run), then imported on confirmation,
+    each step by a background worker that reports its progress here."""
+
+    class Status(models.TextChoices):
+        CHECKING = "checking", _("Being checked")
+        CHECKED = "checked", _("Checked")
+        IMPORTING = "importing", _("Being imported")
+        IMPORTED = "imported", _("Imported")
+        FAILED = "failed", _("Failed")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    importer = models.CharField(_("importer"), max_length=200)
+    file = models.FileField(_("file"), upload_to="imports/%Y/%m/")
+    file_name = models.CharField(_("file name"), max_length=255)
+    user = models.ForeignKey(
+        User, models.CASCADE, related_name="import_jobs", verbose_name=_("user")
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.CHECKING
+    )
+    rows_done = models.PositiveIntegerField(_("rows done"), default=0)
+    rows_total = models.PositiveIntegerField(_("rows"), default=0)
+    result = models.JSONField(_("result"), null=True, blank=True)
+    message = models.TextField(_("message"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = ImportJobQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+
+    def __str__(self):
+        return self.file_name
+
+    @property
+    def running(self):
+        return self.status in (self.Status.CHECKING, self.Status.IMPORTING)
+
+    def summary(self):
+        if not self.result:
+            return f"{self.get_status_display()}. {self.message}".strip()
+        return _(
+            "%(status)s: %(rows)s rows, %(new)s new, %(changed)s changed, %(unchanged)s "
+            "unchanged, %(error_rows)s with errors."
+        ) % {"status": self.get_status_display(), **self.result}

@@ -15,6 +15,7 @@ from import_export import fields, resources, widgets
 from .models import District, ResidentialGroup, Ward
 
 WARD_CODE = "Mã phường"
+DISTRICT_CODE = "Mã đơn vị quản lý"
 GROUP_CODE = "Mã tổ dân phố"
 
 
@@ -236,7 +237,7 @@ class NaturalKeyResource(resources.ModelResource):
 class WardResource(NaturalKeyResource):
     district = fields.Field(
         attribute="district",
-        column_name="Mã đơn vị quản lý",
+        column_name=DISTRICT_CODE,
         widget=CodeForeignKeyWidget(District, field="code"),
     )
     code = text_field("code", WARD_CODE)

@@ -42,13 +42,20 @@ PROGRESS = ["meetings.progressreport"]
 ACCOUNTS = ["wards.user"]
 EVENTS = ["wards.securityevent"]
 
-# The models with Excel/CSV import and export in the admin.
+# The models with Excel/CSV import and export in the admin; what the ward's own people keep
+# in Excel, they may import themselves.
+WARD_IMPORTS = [
+    "teams.member",
+    "teams.activity",
+    "teams.citizenfeedback",
+    "meetings.progressreport",
+]
 IMPORTABLE = [
     "wards.ward",
     "wards.residentialgroup",
     "teams.team",
-    "teams.member",
-    "teams.activity",
+    "teams.exemplarymodel",
+    *WARD_IMPORTS,
 ]
 
 # The lists district staff download as Excel files.
@@ -58,6 +65,8 @@ EXPORTABLE = [
     "teams.member",
     "teams.activity",
     "teams.citizenfeedback",
+    "teams.exemplarymodel",
+    "meetings.progressreport",
 ]
 
 READ = ["view"]
@@ -70,17 +79,19 @@ ROLE_PERMISSIONS = {
         (["wards.ward", *GROUPS, *TEAM_WORK, *SEMINARS, *PROGRESS, *ACCOUNTS], WRITE),
         (EVENTS, READ),
         (IMPORTABLE, ["import", "export"]),
-        (["teams.citizenfeedback", "wards.district"], ["export"]),
+        (["wards.district"], ["export"]),
     ],
     Role.DISTRICT_STAFF: [
         (UNITS, READ),
         (GROUPS + TEAM_WORK + SEMINARS + PROGRESS, WRITE),
         ([*EXPORTABLE, "wards.district"], ["export"]),
+        (["teams.team", "teams.exemplarymodel", *WARD_IMPORTS], ["import"]),
     ],
     Role.WARD_OFFICER: [
         (UNITS + SEMINARS, READ),
         (GROUPS + TEAM_WORK + PROGRESS, WRITE),
         (["teams.member", "teams.activity", "teams.citizenfeedback"], ["export"]),
+        (WARD_IMPORTS, ["import"]),
     ],
     Role.VIEWER: [
         (UNITS + GROUPS + TEAM_WORK + SEMINARS + PROGRESS, READ),

@@ -145,6 +145,17 @@ class SecurityEventQuerySet(models.QuerySet):
         )
 
 
+class ImportJobQuerySet(models.QuerySet):
+    """An import is seen by the user who sent the file (and superusers) only."""
+
+    def visible_to(self, user):
+        if not is_active_user(user):
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        return self.filter(user=user)
+
+
 class UserQuerySet(models.QuerySet):
     """Accounts an administrator may manage: those of the wards they see, never a superuser."""
 

@@ -1,0 +1,53 @@
+"""Bulk import of the wards' progress reports (see `wards.imports`): a row names its task by
+the ward's code, the seminar's title and the task's number."""
+
+from django.utils.translation import gettext_lazy
+
+from wards.imports import Importer, Relation
+from wards.resources import WARD_CODE, scoped
+
+from .models import TaskAssignment
+from .resources import SEMINAR_TITLE, TASK_NUMBER, ProgressReportResource
+
+
+def assignments_by_names(user, keys):
+    """{(ward code, seminar title, task number): assignment} among those `user` sees."""
+    assignments = scoped(
+        TaskAssignment.objects.filter(
+            ward__code__in={ward for ward, _title, _number in keys},
+            task__seminar__title__in={title for _ward, title, _number in keys},
+        ).select_related("ward", "task__seminar"),
+        user,
+    )
+    return {(a.ward.code, a.task.seminar.title, str(a.task.number)): a for a in assignments}
+
+
+class ProgressReportImporter(Importer):
+    resource_class = ProgressReportResource
+    example = {
+        WARD_CODE: "00115",
+        SEMINAR_TITLE: "Nâng cao chất lượng hoạt động của tổ dân vận ở tổ dân phố",
+        TASK_NUMBER: 2,
+        "Từ ngày": "01/10/2019",
+        "Đến ngày": "31/12/2019",
+        "Tình trạng": "Đang thực hiện",
+        "Tỷ lệ hoàn thành (%)": 60,
+        "Kết quả thực hiện": "Đã mở 2 lớp tập huấn cho tổ trưởng tổ dân vận.",
+    }
+    relations = (
+        Relation(
+            "assignment",
+            (WARD_CODE, SEMINAR_TITLE, TASK_NUMBER),
+            assignments_by_names,
+            gettext_lazy(
+                "No task number %(2)s of the seminar “%(1)s” is given to a ward you may "
+                "change with the code “%(0)s”."
+            ),
+        ),
+    )
+
+    def read(self, table, result, progress):
+        records = super().read(table, result, progress)
+        for record in records:
+            record.values["reported_by"] = self.user
+        return records

@@ -1,0 +1,497 @@
+"""Bulk import of a table (`tables.read_table`), all or nothing, keyed on natural keys.
+
+The columns and the way each cell is read are those of the model's export resource
+(`resources.py`): one definition of the file format for both directions. What a resource
+does row by row with a query per relation and per row, an importer does in bulk:
+
+1. every cell is read by its column's widget (dates dd/mm/yyyy or Excel dates, “Có/Không”,
+   choices by their Vietnamese label, whole numbers); an unreadable cell is a row error that
+   names the row, the column and the value;
+2. the relations (a team named by its ward and group codes, …) are resolved with one query
+   for the whole file, among the records the user sees: a row of another ward is an error;
+3. the records the rows name are read with one query, and each row is new, changed or
+   unchanged; the model's field validation and its constraints run in Python per row;
+4. with no error and `commit`, new rows are inserted and changed ones updated in batches, in
+   one transaction, with their history.
+
+A row error anywhere means nothing is written.
+"""
+
+import dataclasses
+import io
+import time
+from collections.abc import Callable
+
+import openpyxl
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db import transaction
+from django.db.models import CheckConstraint, F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from import_export.widgets import ForeignKeyWidget
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from .models import District, Ward
+from .resources import (
+    DISTRICT_CODE,
+    WARD_CODE,
+    ChoiceLabelWidget,
+    DateWidget,
+    ResidentialGroupResource,
+    WardResource,
+    WholeNumberWidget,
+    YesNoWidget,
+    scoped,
+)
+from .tables import FileRefused
+
+BATCH = 2000
+PROGRESS_EVERY = 5000
+
+
+@dataclasses.dataclass
+class RowError:
+    row: int  # the row's number in the spreadsheet (the header is row 1)
+    column: str
+    value: object
+    message: str
+
+
+@dataclasses.dataclass
+class ImportResult:
+    rows: int = 0
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    errors: list[RowError] = dataclasses.field(default_factory=list)
+    written: bool = False
+    seconds: float = 0.0
+
+    @property
+    def error_rows(self):
+        return len({error.row for error in self.errors})
+
+    def as_dict(self, *, max_errors=500):
+        return {
+            "rows": self.rows,
+            "new": self.new,
+            "changed": self.changed,
+            "unchanged": self.unchanged,
+            "error_rows": self.error_rows,
+            "written": self.written,
+            "seconds": round(self.seconds, 2),
+            "errors": [dataclasses.asdict(error) for error in self.errors[:max_errors]],
+            "more_errors": max(0, len(self.errors) - max_errors),
+        }
+
+
+@dataclasses.dataclass
+class Record:
+    row: int
+    cells: dict  # header → cell
+    values: dict  # attribute → value
+    instance: object = None
+    action: str = ""  # "new", "changed" or "unchanged"
+    failed: bool = False
+
+
+@dataclasses.dataclass(frozen=True)
+class Relation:
+    """A relation set from other columns of the row (`columns`), resolved for all rows at
+    once: `lookup(user, keys)` gives {key: related object} for the keys (tuples of cells) of
+    the records the user sees."""
+
+    attribute: str
+    columns: tuple[str, ...]
+    lookup: Callable
+    message: str  # with %(…)s named after the columns' positions: %(0)s, %(1)s
+
+
+class Importer:
+    """The bulk import of one model, in the format of its export resource."""
+
+    resource_class = None
+    relations: tuple[Relation, ...] = ()
+
+    def __init__(self, *, user=None):
+        self.user = user
+        self.resource = self.resource_class(user=user)
+        self.model = self.resource._meta.model
+        fields = self.resource.fields.values()
+        self.relation_attributes = {relation.attribute for relation in self.relations}
+        # The columns read as values (the relations' own columns are read by their lookups).
+        self.value_fields = [
+            field
+            for field in fields
+            if not field.readonly
+            and field.attribute not in self.relation_attributes
+            and not isinstance(field.widget, ForeignKeyWidget)
+        ]
+        self.key = tuple(
+            self.resource.fields[name].attribute for name in self.resource.get_import_id_fields()
+        )
+        self.attributes = [field.attribute for field in self.value_fields] + [
+            relation.attribute for relation in self.relations
+        ]
+
+    # An example row of the template, by column ("Mã phường": "00115", …).
+    example = {}
+
+    @property
+    def headers(self):
+        return [field.column_name for field in self.resource.get_export_fields()]
+
+    def template(self):
+        """An xlsx file to fill in: the header row and an example row on the first sheet,
+        every column typed as text so that codes keep their leading zeros, and a second
+        sheet saying what each column holds and which values it allows."""
+        book = openpyxl.Workbook()
+        sheet = book.active
+        sheet.title = _("Data")
+        sheet.append(self.headers)
+        sheet.append([self.example.get(header, "") for header in self.headers])
+        for index, header in enumerate(self.headers, start=1):
+            letter = get_column_letter(index)
+            sheet.column_dimensions[letter].width = max(14, len(header) + 4)
+            sheet[f"{letter}1"].font = Font(bold=True)
+            for row in range(2, 1002):
+                sheet[f"{letter}{row}"].number_format = "@"
+        sheet.freeze_panes = "A2"
+        notes = book.create_sheet(_("Notes"))
+        notes.append([_("Column"), _("Required"), _("What it holds")])
+        for field in self.resource.get_export_fields():
+            notes.append([field.column_name, *self.describe(field)])
+        notes.append([])
+        notes.append([_("Rows are matched on: %(key)s.") % {"key": self.key_header()}])
+        notes.append([_("The first sheet is read; empty rows are skipped.")])
+        for letter, width in (("A", 24), ("B", 12), ("C", 90)):
+            notes.column_dimensions[letter].width = width
+        buffer = io.BytesIO()
+        book.save(buffer)
+        return buffer.getvalue()
+
+    def describe(self, field):
+        """Whether a column must be filled in, and what it holds."""
+        widget = field.widget
+        model_field = self.model_field(field.attribute)
+        required = model_field is not None and not model_field.blank
+        name = str(model_field.verbose_name) if model_field else ""
+        if isinstance(widget, ChoiceLabelWidget):
+            allowed = ", ".join(widget._labels())
+            text = _("%(name)s, one of: %(allowed)s.") % {"name": name, "allowed": allowed}
+        elif isinstance(widget, YesNoWidget):
+            text = _("%(name)s: “Có” or “Không”.") % {"name": name}
+        elif isinstance(widget, DateWidget):
+            text = _("%(name)s, a date dd/mm/yyyy (or an Excel date).") % {"name": name}
+        elif isinstance(widget, WholeNumberWidget):
+            text = _("%(name)s, a whole number.") % {"name": name}
+        elif field.column_name in self.relation_columns():
+            text = self.relation_columns()[field.column_name]
+            required = True
+        else:
+            text = name
+            if model_field is not None and getattr(model_field, "max_length", None):
+                text += " " + _("(at most %(count)s characters)") % {
+                    "count": model_field.max_length
+                }
+        help_text = str(model_field.help_text) if model_field and model_field.help_text else ""
+        return (_("Yes") if required else _("No")), " ".join(filter(None, [text, help_text]))
+
+    def model_field(self, attribute):
+        try:
+            return self.model._meta.get_field(attribute)
+        except FieldDoesNotExist:
+            return None
+
+    def relation_columns(self):
+        """The columns that name a related record: {header: what it holds}."""
+        return {
+            column: _("A code: with the row's other codes, it names the %(record)s.")
+            % {
+                "record": self.model._meta.get_field(
+                    relation.attribute
+                ).related_model._meta.verbose_name
+            }
+            for relation in self.relations
+            for column in relation.columns
+        }
+
+    # The steps
+
+    def run(self, table, *, commit, progress=None):
+        """Read, check and (with `commit` and no error) write `table`; `progress(done,
+        total)` is told how far it has come."""
+        started = time.perf_counter()
+        result = ImportResult(rows=len(table.rows))
+        self.check_headers(table.headers)
+        records = self.read(table, result, progress)
+        self.resolve(records, result)
+        self.match(records, result)
+        if commit and not result.errors:
+            self.write(records, result)
+        result.seconds = time.perf_counter() - started
+        return result
+
+    def check_headers(self, headers):
+        missing = [header for header in self.headers if header not in headers]
+        if missing:
+            raise FileRefused(
+                _(
+                    "The file lacks the column(s) %(missing)s. Start from the template: its "
+                    "first row names the columns %(expected)s."
+                )
+                % {
+                    "missing": ", ".join(f"“{header}”" for header in missing),
+                    "expected": ", ".join(f"“{header}”" for header in self.headers),
+                }
+            )
+
+    def read(self, table, result, progress):
+        records = []
+        for index, (number, cells) in enumerate(table.rows, start=1):
+            row = dict(zip(table.headers, cells, strict=True))
+            record = Record(number, row, {})
+            for field in self.value_fields:
+                value = row.get(field.column_name)
+                try:
+                    record.values[field.attribute] = field.widget.clean(value, row=row)
+                except ValueError as error:
+                    self.fail(result, record, field.column_name, value, str(error))
+            records.append(record)
+            if progress and index % PROGRESS_EVERY == 0:
+                progress(index, len(table.rows))
+        return records
+
+    def resolve(self, records, result):
+        for relation in self.relations:
+            keys = {
+                tuple(self.key_cell(record.cells.get(column)) for column in relation.columns)
+                for record in records
+            }
+            found = relation.lookup(self.user, keys)
+            for record in records:
+                key = tuple(self.key_cell(record.cells.get(column)) for column in relation.columns)
+                if key in found:
+                    record.values[relation.attribute] = found[key]
+                else:
+                    self.fail(
+                        result,
+                        record,
+                        relation.columns[-1],
+                        key[-1],
+                        relation.message % {str(i): value for i, value in enumerate(key)},
+                    )
+
+    @staticmethod
+    def key_cell(value):
+        """A code as text: Excel turns “00115” typed into a number cell into 115.0."""
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        return "" if value is None else str(value)
+
+    def match(self, records, result):
+        """Find each valid row's record, by its key, and say what the row does to it."""
+        seen = {}
+        candidates = []
+        for record in records:
+            if record.failed:
+                continue
+            key = tuple(record.values[attribute] for attribute in self.key)
+            if key in seen:
+                self.fail(
+                    result,
+                    record,
+                    self.key_header(),
+                    ", ".join(str(part) for part in key),
+                    _("The same record as row %(row)s.") % {"row": seen[key]},
+                )
+                continue
+            seen[key] = record.row
+            candidates.append((key, record))
+        existing = self.existing([key for key, _record in candidates])
+        for key, record in candidates:
+            instance = existing.get(key)
+            if instance is None:
+                instance = self.model(**record.values)
+                record.action = "new"
+            else:
+                changed = [
+                    attribute
+                    for attribute in self.attributes
+                    if getattr(instance, attribute) != record.values[attribute]
+                ]
+                for attribute in changed:
+                    setattr(instance, attribute, record.values[attribute])
+                record.action = "changed" if changed else "unchanged"
+            record.instance = instance
+            if record.action != "unchanged":
+                self.validate(record, result)
+        self.check_rows([r for _key, r in candidates if not r.failed], result)
+        for _key, record in candidates:
+            if not record.failed:
+                setattr(result, record.action, getattr(result, record.action) + 1)
+
+    def key_header(self):
+        return " + ".join(
+            self.resource.fields[name].column_name for name in self.resource.get_import_id_fields()
+        )
+
+    def existing(self, keys):
+        """{key: instance} of the records named by `keys`, among those the user sees (one
+        query, narrowed by the first part of the key)."""
+        if not keys:
+            return {}
+        first = self.key[0]
+        rows = self.resource.get_queryset().filter(**{f"{first}__in": {key[0] for key in keys}})
+        wanted = set(keys)
+        found = {}
+        for instance in rows:
+            key = tuple(getattr(instance, attribute) for attribute in self.key)
+            if key in wanted:
+                found[key] = instance
+        return found
+
+    def validate(self, record, result):
+        """The model's own field validation and constraints, in Python (no query)."""
+        instance = record.instance
+        try:
+            instance.clean_fields(exclude=self.relation_attributes)
+        except ValidationError as error:
+            for name, messages in error.message_dict.items():
+                self.fail(
+                    result,
+                    record,
+                    self.header_of(name),
+                    getattr(instance, name, ""),
+                    " ".join(messages),
+                )
+        for message in self.constraint_errors(instance):
+            self.fail(result, record, "", "", message)
+
+    def header_of(self, attribute):
+        for field in self.resource.fields.values():
+            if field.attribute == attribute:
+                return field.column_name
+        return attribute
+
+    def constraint_errors(self, instance):
+        """The messages of the model's check constraints that `instance` breaks, evaluated
+        in Python from the constraints' own conditions."""
+        return [
+            str(constraint.violation_error_message)
+            for constraint in self.model._meta.constraints
+            if isinstance(constraint, CheckConstraint)
+            and not satisfies(constraint.condition, instance)
+        ]
+
+    def check_rows(self, records, result):
+        """Rules across rows (one current leader per team); `records` are the valid ones."""
+
+    def fail(self, result, record, column, value, message):
+        record.failed = True
+        result.errors.append(RowError(record.row, column, value, message))
+
+    def write(self, records, result):
+        new = [r.instance for r in records if r.action == "new"]
+        changed = [r.instance for r in records if r.action == "changed"]
+        derived = list(getattr(self.model, "derived_fields", ()))
+        now = timezone.now()
+        for instance in changed:
+            instance.updated_at = now  # bulk updates skip auto_now
+            if derived:
+                instance.fill_derived_fields()
+        with transaction.atomic():
+            bulk_create_with_history(new, self.model, batch_size=BATCH, default_user=self.user)
+            if changed:
+                bulk_update_with_history(
+                    changed,
+                    self.model,
+                    [*self.attributes, *derived, "updated_at"],
+                    batch_size=BATCH,
+                    default_user=self.user,
+                )
+        result.written = True
+
+
+LOOKUPS = {
+    "exact": lambda value, other: value == other,
+    "isnull": lambda value, other: (value is None) == other,
+    "gte": lambda value, other: value is not None and other is not None and value >= other,
+    "lte": lambda value, other: value is not None and other is not None and value <= other,
+    "gt": lambda value, other: value is not None and other is not None and value > other,
+    "lt": lambda value, other: value is not None and other is not None and value < other,
+    "range": lambda value, other: value is not None and other[0] <= value <= other[1],
+}
+
+
+def satisfies(condition, instance):
+    """Whether `instance` meets a check constraint's condition (a Q of the lookups above on
+    its own fields, values or F() of other fields), as the database would judge it."""
+    results = []
+    for child in condition.children:
+        if isinstance(child, Q):
+            results.append(satisfies(child, instance))
+            continue
+        lookup, other = child
+        name, _, kind = lookup.partition("__")
+        if isinstance(other, F):
+            other = getattr(instance, other.name)
+        attribute = instance._meta.get_field(name).attname
+        results.append(LOOKUPS[kind or "exact"](getattr(instance, attribute), other))
+    met = all(results) if condition.connector == Q.AND else any(results)
+    return not met if condition.negated else met
+
+
+# The units' importers
+
+
+def wards_by_code(user, keys):
+    codes = {code for (code,) in keys}
+    return {(w.code,): w for w in scoped(Ward.objects.filter(code__in=codes), user)}
+
+
+def districts_by_code(user, keys):
+    codes = {code for (code,) in keys}
+    return {(d.code,): d for d in scoped(District.objects.filter(code__in=codes), user)}
+
+
+class WardImporter(Importer):
+    resource_class = WardResource
+    example = {
+        DISTRICT_CODE: "004",
+        WARD_CODE: "00115",
+        "Tên phường": "Thượng Thanh",
+        "Loại": "Phường",
+        "Đang hoạt động": "Có",
+    }
+    relations = (
+        Relation(
+            "district",
+            (DISTRICT_CODE,),
+            districts_by_code,
+            gettext_lazy("No managing unit you may change has the code “%(0)s”."),
+        ),
+    )
+
+
+class ResidentialGroupImporter(Importer):
+    resource_class = ResidentialGroupResource
+    example = {
+        WARD_CODE: "00115",
+        "Mã tổ dân phố": "07",
+        "Tên tổ dân phố": "Tổ dân phố số 7",
+        "Số hộ": 245,
+        "Số nhân khẩu": 890,
+        "Đang hoạt động": "Có",
+    }
+    relations = (
+        Relation(
+            "ward",
+            (WARD_CODE,),
+            wards_by_code,
+            gettext_lazy("No ward you may change has the code “%(0)s”."),
+        ),
+    )

@@ -1,0 +1,57 @@
+"""Background work: each step of an import (check, then import) runs as a django-tasks task,
+so that a large file neither holds a request open nor times out."""
+
+import logging
+
+from django.db import DatabaseError
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+from django_tasks import task
+
+from .models import ImportJob, SecurityEvent
+from .security import log_security_event
+from .tables import FileRefused, read_table
+
+logger = logging.getLogger(__name__)
+
+
+@task()
+def run_import(job_id: str, commit: bool):
+    """Check the job's file (a dry run), or import it (`commit`), and record the outcome."""
+    job = ImportJob.objects.select_related("user").get(pk=job_id)
+    importer = import_string(job.importer)(user=job.user)
+
+    def progress(done, total):
+        ImportJob.objects.filter(pk=job.pk).update(rows_done=done, rows_total=total)
+
+    with override("vi"):  # the messages are read later, in the sender's language
+        try:
+            with job.file.open("rb") as upload:
+                table = read_table(job.file_name, upload.read())
+            job.rows_total = len(table.rows)
+            result = importer.run(table, commit=commit, progress=progress)
+        except FileRefused as refusal:
+            job.status, job.message = ImportJob.Status.FAILED, str(refusal)
+        except DatabaseError:
+            logger.exception("import %s failed", job.pk)
+            job.status = ImportJob.Status.FAILED
+            job.message = _(
+                "The database refused the rows (a record of another ward may have the "
+                "same key); nothing was written."
+            )
+        else:
+            job.result = result.as_dict()
+            job.rows_done = job.rows_total
+            if result.errors:
+                job.status = ImportJob.Status.FAILED if commit else ImportJob.Status.CHECKED
+            else:
+                job.status = ImportJob.Status.IMPORTED if commit else ImportJob.Status.CHECKED
+        job.save()
+    if commit:
+        job.file.delete()  # the data is in the database now, or it was refused
+        log_security_event(
+            SecurityEvent.Kind.IMPORT,
+            user=job.user,
+            detail=f"{job.file_name}: {job.summary()}",
+        )
