@@ -46,8 +46,8 @@ class ProgressReportImporter(Importer):
         ),
     )
 
-    def read(self, table, result, progress):
-        records = super().read(table, result, progress)
+    def read(self, *args):
+        records = super().read(*args)
         for record in records:
             record.values["reported_by"] = self.user
         return records

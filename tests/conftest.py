@@ -10,3 +10,11 @@ def pytest_configure(config):
 def fast_password_hasher(settings):
     """Hashing with the production hasher costs a fraction of a second per user."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def tasks_run_at_once(settings, tmp_path):
+    """Background tasks run within the request (the database backend needs its worker);
+    uploaded files go to a folder of the test's own."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.MEDIA_ROOT = tmp_path / "media"

@@ -186,16 +186,14 @@ def test_member_import_through_the_admin_superuser_writes_history(admin_client, 
         "Mã phường,Mã tổ dân phố,Họ và tên,Giới tính,Năm sinh,Đảng viên,Đại diện tổ chức,Vai trò\n"
         f"{group.ward.code},{group.code},Lê Thị D,female,1980,Không,women,member\n"
     )
-    upload = {"format": "0", "resource": "0"}
 
     preview = admin_client.post(
         reverse("admin:teams_member_import"),
-        {**upload, "import_file": SimpleUploadedFile("members.csv", csv.encode())},
+        {"file": SimpleUploadedFile("members.csv", csv.encode())},
+        follow=True,
     )
-    confirm = preview.context["confirm_form"]
     admin_client.post(
-        reverse("admin:teams_member_process_import"),
-        {name: confirm[name].value() for name in confirm.fields},
+        reverse("admin:teams_member_process_import"), {"job": preview.context["job"].pk}
     )
 
     imported = Member.objects.get(full_name="Lê Thị D")

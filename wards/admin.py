@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
+from django_tasks_db.models import DBTaskResult
 
 from .admin_base import ScopedAdmin, ScopedImportExportAdmin, ScopedInline, ScopedModelAdmin
 from .imports import ResidentialGroupImporter, WardImporter
@@ -177,3 +178,8 @@ class ResidentialGroupAdmin(ScopedImportExportAdmin):
     @admin.display(description=_("has a team"), boolean=True)
     def has_team(self, group):
         return hasattr(group, "team")
+
+
+# The worker's queue is not a record of anyone's: imports show their progress on their own
+# pages (ImportJob), and operators read the queue in the database.
+admin.site.unregister(DBTaskResult)

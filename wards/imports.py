@@ -133,9 +133,6 @@ class Importer:
         self.key = tuple(
             self.resource.fields[name].attribute for name in self.resource.get_import_id_fields()
         )
-        self.attributes = [field.attribute for field in self.value_fields] + [
-            relation.attribute for relation in self.relations
-        ]
 
     # An example row of the template, by column ("Mã phường": "00115", …).
     example = {}
@@ -223,20 +220,27 @@ class Importer:
 
     def run(self, table, *, commit, progress=None):
         """Read, check and (with `commit` and no error) write `table`; `progress(done,
-        total)` is told how far it has come."""
+        total)` is told how far it has come. Columns that may be left out are left alone
+        in the records the rows change."""
         started = time.perf_counter()
         result = ImportResult(rows=len(table.rows))
-        self.check_headers(table.headers)
-        records = self.read(table, result, progress)
+        fields = self.columns_of(table.headers)
+        records = self.read(table, fields, result, progress)
         self.resolve(records, result)
-        self.match(records, result)
+        self.match(records, result, [field.attribute for field in fields])
         if commit and not result.errors:
-            self.write(records, result)
+            self.write(records, result, [field.attribute for field in fields])
         result.seconds = time.perf_counter() - started
         return result
 
-    def check_headers(self, headers):
-        missing = [header for header in self.headers if header not in headers]
+    def columns_of(self, headers):
+        """The value columns of the file; it must have those the records need."""
+        required = [
+            field.column_name
+            for field in self.value_fields
+            if field.attribute in self.key or self.is_required(field.attribute)
+        ] + [column for relation in self.relations for column in relation.columns]
+        missing = [header for header in dict.fromkeys(required) if header not in headers]
         if missing:
             raise FileRefused(
                 _(
@@ -248,13 +252,18 @@ class Importer:
                     "expected": ", ".join(f"“{header}”" for header in self.headers),
                 }
             )
+        return [field for field in self.value_fields if field.column_name in headers]
 
-    def read(self, table, result, progress):
+    def is_required(self, attribute):
+        field = self.model_field(attribute)
+        return field is not None and not field.blank and not field.has_default()
+
+    def read(self, table, fields, result, progress):
         records = []
         for index, (number, cells) in enumerate(table.rows, start=1):
             row = dict(zip(table.headers, cells, strict=True))
             record = Record(number, row, {})
-            for field in self.value_fields:
+            for field in fields:
                 value = row.get(field.column_name)
                 try:
                     record.values[field.attribute] = field.widget.clean(value, row=row)
@@ -292,8 +301,9 @@ class Importer:
             value = int(value)
         return "" if value is None else str(value)
 
-    def match(self, records, result):
+    def match(self, records, result, attributes):
         """Find each valid row's record, by its key, and say what the row does to it."""
+        attributes = [*attributes, *self.relation_attributes]
         seen = {}
         candidates = []
         for record in records:
@@ -320,7 +330,7 @@ class Importer:
             else:
                 changed = [
                     attribute
-                    for attribute in self.attributes
+                    for attribute in attributes
                     if getattr(instance, attribute) != record.values[attribute]
                 ]
                 for attribute in changed:
@@ -394,7 +404,7 @@ class Importer:
         record.failed = True
         result.errors.append(RowError(record.row, column, value, message))
 
-    def write(self, records, result):
+    def write(self, records, result, attributes):
         new = [r.instance for r in records if r.action == "new"]
         changed = [r.instance for r in records if r.action == "changed"]
         derived = list(getattr(self.model, "derived_fields", ()))
@@ -409,7 +419,7 @@ class Importer:
                 bulk_update_with_history(
                     changed,
                     self.model,
-                    [*self.attributes, *derived, "updated_at"],
+                    [*attributes, *self.relation_attributes, *derived, "updated_at"],
                     batch_size=BATCH,
                     default_user=self.user,
                 )

@@ -15,6 +15,7 @@ from pathlib import PurePath
 
 import openpyxl
 import tablib
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from import_export.formats import base_formats
 from openpyxl.cell import WriteOnlyCell
@@ -167,6 +168,8 @@ def xlsx_bytes(*sheets):
 
 
 def _text_cell(sheet, value, *, bold=False):
+    if isinstance(value, Promise):  # a translated label
+        value = str(value)
     if not isinstance(value, str):
         return value
     cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))
