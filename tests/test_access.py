@@ -19,7 +19,6 @@ The records are made once per module, in a transaction rolled back at its end; e
 in a savepoint of it, so no test sees another's writes.
 """
 
-import contextlib
 import dataclasses
 import io
 from collections.abc import Callable
@@ -31,14 +30,13 @@ from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import DatabaseError, transaction
 from django.forms import BooleanField, SplitDateTimeField
 from django.test import Client, override_settings
 from django.urls import URLResolver, get_resolver, reverse
 from django.views import static
-from import_export.formats.base_formats import CSV
-from import_export.tmp_storages import TempFolderStorage
 from tablib import Dataset
 
 from meetings.models import (
@@ -51,6 +49,7 @@ from meetings.models import (
     SeminarSession,
     TaskAssignment,
 )
+from meetings.resources import ProgressReportResource
 from teams.models import (
     Activity,
     CitizenFeedback,
@@ -60,7 +59,13 @@ from teams.models import (
     Team,
     Training,
 )
-from teams.resources import ActivityResource, MemberResource, TeamResource
+from teams.resources import (
+    ActivityResource,
+    ExemplaryModelResource,
+    FeedbackResource,
+    MemberResource,
+    TeamResource,
+)
 from tests.factories import (
     ActivityFactory,
     AttendeeFactory,
@@ -83,7 +88,7 @@ from tests.factories import (
     UserFactory,
     WardFactory,
 )
-from wards.models import District, ResidentialGroup, SecurityEvent, User, Ward
+from wards.models import District, ImportJob, ResidentialGroup, SecurityEvent, User, Ward
 from wards.resources import ResidentialGroupResource, WardResource
 from wards.roles import Role
 from wards.scope import works_for_a_unit
@@ -487,7 +492,9 @@ PAGE_ROUTES = {
 # page), "simple_history" a past version's page, "password" the user admin's password form.
 ADMIN_VIEWS = ("changelist", "add", "change", "delete", "history", "redirect")
 HISTORY = (*ADMIN_VIEWS, "simple_history")
-IMPORT_EXPORT = (*HISTORY, "import", "process_import", "export")
+# Imports: the upload (a check by the worker follows), the confirmation, the job's page and
+# the template to fill in.
+IMPORT_EXPORT = (*HISTORY, "import", "process_import", "import_job", "import_template", "export")
 
 ADMIN_MODELS = {
     "auth.group": ADMIN_VIEWS,
@@ -502,8 +509,8 @@ ADMIN_MODELS = {
     "teams.team": IMPORT_EXPORT,
     "teams.member": IMPORT_EXPORT,
     "teams.activity": IMPORT_EXPORT,
-    "teams.citizenfeedback": HISTORY,
-    "teams.exemplarymodel": HISTORY,
+    "teams.citizenfeedback": IMPORT_EXPORT,
+    "teams.exemplarymodel": IMPORT_EXPORT,
     "teams.training": HISTORY,
     "teams.prestigiousperson": HISTORY,
     "meetings.seminar": HISTORY,
@@ -513,7 +520,7 @@ ADMIN_MODELS = {
     "meetings.directivepoint": HISTORY,
     "meetings.directivetask": HISTORY,
     "meetings.taskassignment": HISTORY,
-    "meetings.progressreport": HISTORY,
+    "meetings.progressreport": IMPORT_EXPORT,
 }
 # Django's and django-axes' admin classes: not scoped, for superusers only.
 UNSCOPED_MODELS = {"auth.group", "axes.accessattempt", "axes.accessfailurelog", "axes.accesslog"}
@@ -605,7 +612,9 @@ def route_url(key, records):
         return f"/admin/{app_label}/{model_name}/{obj.pk}/"
     if route.kind == "password":
         return reverse("admin:auth_user_password_change", args=[obj.pk])
-    return reverse(name)  # import, process_import, export
+    if route.kind == "import_job":
+        return reverse(name, args=[checked_job(route.model, obj).pk])
+    return reverse(name)  # import, process_import, import_template, export
 
 
 def prefill_query(obj):
@@ -663,8 +672,13 @@ def expected_get_status(user, key, *, in_scope):
             return 404
         action = {"site_edit": "change"}.get(route.kind, route.kind.removeprefix("site_"))
         return 200 if can(user, action, label) else 403
-    if route.kind in ("import", "export"):
-        return 200 if can(user, route.kind, label) else 403
+    if route.kind in ("import", "export", "import_template"):
+        return 200 if can(user, route.kind.removesuffix("_template"), label) else 403
+    if route.kind == "import_job":
+        # The harness's jobs are the superuser's: nobody else sees them.
+        if not can(user, "import", label):
+            return 403
+        return 200 if user.is_superuser else 404
     may_view = can(user, "view", label) or can(user, "change", label)
     if route.kind == "changelist":
         return 200 if may_view else 403  # the list, without the record when out of scope
@@ -692,7 +706,8 @@ def expected_post_status(user, key, *, in_scope):
     if kind in ("import", "process_import"):
         if not can(user, "import", label):
             return {403}
-        return {200} if kind == "import" else None  # the preview, with its row errors
+        # An upload goes to its job's page (the check's errors); another's job is not found.
+        return {302} if kind == "import" else {404}
     if kind == "add":
         # 200: the form again, with its errors; 403: a save that would put the record out of
         # the user's scope (an account, a managing unit: their add forms name no ward).
@@ -750,13 +765,15 @@ def assert_hides(response, *markers):
 
 def database_snapshot():
     """Every row of the project's records, accounts and groups: what a write would change.
-    (History tables follow their records; the security log is appended to by refusals.)"""
+    (History tables follow their records; the security log is appended to by refusals; an
+    upload is kept as an import job, whatever its rows.)"""
     models = [Group]
     for app_label in ("wards", "teams", "meetings"):
         models += [
             model
             for model in apps.get_app_config(app_label).get_models(include_auto_created=True)
-            if model is not SecurityEvent and not model.__name__.startswith("Historical")
+            if model not in (SecurityEvent, ImportJob)
+            and not model.__name__.startswith("Historical")
         ]
     return {
         model._meta.label: list(model._base_manager.order_by("pk").values_list())
@@ -874,11 +891,10 @@ def write_request(world, superuser_forms, key, letter, records):
         return url, {"post": "yes"}
     if kind == "password":
         return url, {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
-    if kind in ("import", "process_import"):
-        content = import_file(label, obj)
-        if kind == "import":
-            return url, upload_data(label, content)
-        return url, confirm_data(label, content)
+    if kind == "import":
+        return url, {"file": SimpleUploadedFile("to-dan-van.csv", import_file(label, obj))}
+    if kind == "process_import":
+        return url, {"job": checked_job(label, obj).pk}
     if label == "wards.user" and kind == "add":
         # The account form has no field of scope; the other side's are posted anyway.
         return url, {
@@ -910,6 +926,9 @@ def write_request(world, superuser_forms, key, letter, records):
 # The resource of each importable model, and the cell an import file changes.
 IMPORT_RESOURCES = {
     "wards.ward": (WardResource, "Tên phường", "Phường đổi tên"),
+    "teams.citizenfeedback": (FeedbackResource, "Lĩnh vực", "An ninh trật tự"),
+    "teams.exemplarymodel": (ExemplaryModelResource, "Khen thưởng", "Bằng khen"),
+    "meetings.progressreport": (ProgressReportResource, "Kết quả thực hiện", "Đã tập huấn."),
     "wards.residentialgroup": (ResidentialGroupResource, "Tên tổ dân phố", "Tổ đổi tên"),
     "teams.team": (TeamResource, "Ngày thành lập", "01/01/2016"),
     "teams.member": (MemberResource, "Điện thoại", "0987 654 321"),
@@ -935,44 +954,25 @@ def csv_of(row):
     return dataset_of(row).export("csv").encode()
 
 
-def csv_format_index(label):
+def checked_job(label, obj):
+    """A checked import of `obj`'s row with one cell changed, ready to confirm: the
+    superuser's, so that nobody else may see or confirm it."""
     model_admin = admin.site._registry[apps.get_model(label)]
-    names = [format_class.__name__ for format_class in model_admin.get_import_formats()]
-    return str(names.index("CSV"))
-
-
-def upload_data(label, content):
-    """The import page's form: a CSV file."""
-    return {
-        "resource": "0",
-        "format": csv_format_index(label),
-        "import_file": SimpleUploadedFile("to-dan-van.csv", content, "text/csv"),
-    }
-
-
-def confirm_data(label, content):
-    """The confirm step's form as a tampered page sends it: a file whose preview the user
-    never passed, put where the import page keeps files."""
-    model_admin = admin.site._registry[apps.get_model(label)]
-    upload = SimpleUploadedFile("to-dan-van.csv", content, "text/csv")
-    storage = model_admin.write_to_tmp_storage(upload, CSV(encoding="utf-8-sig"))
-    return {
-        "import_file_name": storage.name,
-        "original_file_name": "to-dan-van.csv",
-        "format": csv_format_index(label),
-        "resource": "0",
-    }
+    superuser = User.objects.get(username="superuser")
+    return ImportJob.objects.create(
+        importer=model_admin.importer_path(),
+        file=ContentFile(import_file(label, obj), name="to-dan-van.csv"),
+        file_name="to-dan-van.csv",
+        user=superuser,
+        status=ImportJob.Status.CHECKED,
+        result={"rows": 1, "new": 0, "changed": 1, "unchanged": 0, "error_rows": 0},
+    )
 
 
 def post_and_compare(client, url, data):
     """POST, and the tables that changed."""
     before = database_snapshot()
-    try:
-        response = client.post(url, data)
-    finally:
-        if "import_file_name" in data:
-            with contextlib.suppress(FileNotFoundError):  # the import removed it
-                TempFolderStorage(name=data["import_file_name"]).remove()
+    response = client.post(url, data)
     return response, changed_tables(before, database_snapshot())
 
 
@@ -1075,13 +1075,11 @@ def test_every_write_url_for_records_out_of_scope_writes_nothing(
 
     response, changed = post_and_compare(client, url, data)
 
-    if ROUTES[key].kind == "import" and response.status_code == 200:
-        # The preview shows the file back, markers and all: it must find no row to update
-        # and offer no confirmation.
-        result = response.context["result"]
-        assert result.has_errors() or result.has_validation_errors()
-        assert result.totals["update"] == 0
-        assert "confirm_form" not in response.context
+    if ROUTES[key].kind == "import" and response.status_code == 302:
+        # The check finds the row outside the poster's scope: an error, nothing to confirm.
+        job = ImportJob.objects.filter(user=user).latest("created_at")
+        assert job.status == ImportJob.Status.CHECKED, job.message
+        assert job.result["error_rows"] == 1 and job.result["changed"] == 0, job.result
     else:
         assert_hides(response, *forbidden_markers(persona))
     if key == "admin:wards_user_add" and response.status_code == 302:
@@ -1503,14 +1501,19 @@ def test_admin_import_administrator_d1_naming_district_d2_is_refused_and_writes_
     signed_in(client, world.users["administrator_d1"])
     before = database_snapshot()
 
-    preview = client.post(admin_url(label, "import"), upload_data(label, content))
-    # The confirm step, tampered: the same file, sent as if its preview had passed.
-    post_and_compare(client, admin_url(label, "process_import"), confirm_data(label, content))
+    preview = client.post(
+        admin_url(label, "import"),
+        {"file": SimpleUploadedFile("to-dan-van.csv", content)},
+        follow=True,
+    )
+    # The confirmation, tampered: the job, confirmed although its check found errors.
+    confirm = client.post(admin_url(label, "process_import"), {"job": preview.context["job"].pk})
 
-    assert preview.status_code == 200
-    result = preview.context["result"]
-    assert result.has_errors() or result.has_validation_errors()
-    assert "confirm_form" not in preview.context
+    job = preview.context["job"]
+    assert job.status == ImportJob.Status.CHECKED and job.result["error_rows"] == 1
+    assert confirm.status_code == 302
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.CHECKED  # not imported
     assert not changed_tables(before, database_snapshot())
 
 
@@ -1521,14 +1524,15 @@ def test_admin_import_administrator_d1_for_ward_b_once_confirmed_is_written_and_
     signed_in(client, world.users["administrator_d1"])
     content = csv_of(member_row(side.ward.code, side.group.code))
     preview = client.post(
-        admin_url("teams.member", "import"), upload_data("teams.member", content)
+        admin_url("teams.member", "import"),
+        {"file": SimpleUploadedFile("to-dan-van.csv", content)},
+        follow=True,
     )
-    assert "confirm_form" in preview.context, preview.context["result"].row_errors()
+    job = preview.context["job"]
+    assert job.result["error_rows"] == 0, job.result
     events = list(SecurityEvent.objects.values_list("pk", flat=True))
 
-    response = client.post(
-        admin_url("teams.member", "process_import"), preview.context["confirm_form"].initial
-    )
+    response = client.post(admin_url("teams.member", "process_import"), {"job": job.pk})
 
     assert response.status_code == 302
     assert Member.objects.filter(full_name="Nguyễn Thị Nhập", team=side.team).exists()
@@ -1539,7 +1543,7 @@ def test_admin_import_administrator_d1_for_ward_b_once_confirmed_is_written_and_
 def export_members(client, query="", **extra):
     model_admin = admin.site._registry[Member]
     formats = [format_class.__name__ for format_class in model_admin.get_export_formats()]
-    data = {"format": str(formats.index("CSV")), "resource": "0", **extra}
+    data = {"format": str(formats.index("SafeCSV")), "resource": "0", **extra}
     for field in MemberResource().get_export_order():
         data[f"memberresource_{field}"] = "on"
     return client.post(admin_url("teams.member", "export") + query, data)
