@@ -1,0 +1,442 @@
+"""Bulk imports with real files (tests/data/imports/): 100 members of Thượng Thanh as an Excel
+workbook, and the same rows as CSV in UTF-8 with BOM, UTF-16 and Windows-1258; a file with
+one bad row; a fake workbook; rows of two wards. Through the importer, the admin (upload,
+check, confirm) and `manage.py import_data`."""
+
+import io
+import unicodedata
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from meetings.imports import ProgressReportImporter
+from teams.imports import ActivityImporter, MemberImporter
+from teams.models import Activity, Member
+from tests.factories import (
+    ActivityFactory,
+    DirectiveTaskFactory,
+    MemberFactory,
+    RoleUserFactory,
+    SeminarFactory,
+    TaskAssignmentFactory,
+    TeamFactory,
+    WardFactory,
+)
+from wards import tables
+from wards.models import ImportJob, SecurityEvent
+from wards.roles import Role
+from wards.tables import FileRefused, read_table
+from wards.tasks import run_import
+
+pytestmark = pytest.mark.django_db
+
+DATA = Path(__file__).parent / "data" / "imports"
+SAME_ROWS = ["thanh-vien.xlsx", "thanh-vien-bom.csv", "thanh-vien-utf16.csv"]
+
+
+def table_of(name):
+    return read_table(name, (DATA / name).read_bytes())
+
+
+@pytest.fixture
+def thuong_thanh():
+    """Ward 00115 with residential groups 01 to 05, each with its team, and ward 00118."""
+    ward = WardFactory(code="00115", name="Thượng Thanh")
+    for number in range(1, 6):
+        TeamFactory(residential_group__ward=ward, residential_group__code=f"{number:02d}")
+    TeamFactory(
+        residential_group__ward=WardFactory(
+            code="00118", name="Thạch Bàn", district=ward.district
+        ),
+        residential_group__code="01",
+    )
+    return ward
+
+
+def members():
+    return sorted(Member.objects.values_list("full_name", "birth_year", "joined_on", "phone"))
+
+
+# Reading files
+
+
+@pytest.mark.parametrize("name", [*SAME_ROWS, "thanh-vien-cp1258.csv"])
+def test_read_table_every_encoding_gives_the_same_rows(name):
+    reference = table_of("thanh-vien-bom.csv")
+
+    table = table_of(name)
+
+    assert table.headers == reference.headers
+    assert len(table.rows) == 100
+    # Excel's date cells come as dates, the others as text: compare the names and codes.
+    assert [cells[:3] for _n, cells in table.rows] == [cells[:3] for _n, cells in reference.rows]
+
+
+def test_read_table_name_typed_with_combining_accents_is_nfc_and_trimmed():
+    name = table_of("thanh-vien.xlsx").rows[7][1][2]
+
+    assert name == unicodedata.normalize("NFC", name) == name.strip()
+    assert name == "Bùi Thị Hương"
+
+
+def test_read_table_empty_trailing_rows_are_ignored_and_rows_keep_their_numbers():
+    table = table_of("thanh-vien.xlsx")
+
+    assert [number for number, _cells in table.rows] == list(range(2, 102))
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("gia-excel.xlsx", "không phải là tệp Excel"),
+        ("thanh-vien-utf16-khong-bom.csv", "thiếu dấu BOM"),
+        ("thanh-vien.ods", r"Hãy gửi tệp Excel \(.xlsx\) hoặc tệp CSV"),
+    ],
+)
+def test_read_table_unreadable_file_is_refused_with_a_message(name, message):
+    data = (DATA / name).read_bytes() if (DATA / name).exists() else b"PK\x03\x04"
+
+    with pytest.raises(FileRefused, match=message):
+        read_table(name, data)
+
+
+def test_read_table_a_zip_that_is_not_a_workbook_is_refused():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("tai-lieu.txt", "không phải Excel")
+
+    with pytest.raises(FileRefused, match="Không đọc được tệp Excel này"):
+        read_table("tai-lieu.xlsx", buffer.getvalue())
+
+
+def test_read_table_oversized_file_and_too_many_rows_are_refused():
+    data = (DATA / "thanh-vien-bom.csv").read_bytes()
+
+    with pytest.raises(FileRefused, match="chỉ nhận tệp tối đa"):
+        read_table("thanh-vien.csv", data, max_bytes=1024 * 1024 // 200)
+    with pytest.raises(FileRefused, match="Tệp có hơn 50 dòng"):
+        read_table("thanh-vien.csv", data, max_rows=50)
+
+
+def test_xlsx_is_parsed_with_defusedxml():
+    assert openpyxl.xml.DEFUSEDXML
+
+
+# Importing
+
+
+@pytest.mark.parametrize("name", [*SAME_ROWS, "thanh-vien-cp1258.csv"])
+def test_import_good_file_writes_every_row_then_again_finds_all_unchanged(thuong_thanh, name):
+    first = MemberImporter().run(table_of(name), commit=True)
+    written = members()
+
+    again = MemberImporter().run(table_of(name), commit=True)
+
+    assert (first.new, first.errors, first.written) == (100, [], True)
+    assert (again.new, again.changed, again.unchanged, again.errors) == (0, 0, 100, [])
+    assert members() == written
+    assert Member.objects.filter(full_name="Bùi Thị Hương").count() == 1
+
+
+def test_import_the_files_in_other_encodings_match_the_workbooks_rows(thuong_thanh):
+    MemberImporter().run(table_of("thanh-vien.xlsx"), commit=True)
+
+    for name in ("thanh-vien-bom.csv", "thanh-vien-utf16.csv", "thanh-vien-cp1258.csv"):
+        result = MemberImporter().run(table_of(name), commit=False)
+        assert (result.unchanged, result.errors) == (100, []), name
+
+
+def test_import_one_bad_row_of_100_writes_nothing_and_names_row_column_and_value(thuong_thanh):
+    result = MemberImporter().run(table_of("thanh-vien-mot-dong-loi.csv"), commit=True)
+
+    [error] = result.errors
+    assert (error.row, error.column, error.value) == (57, "Năm sinh", "19x8")
+    assert "không phải số nguyên" in error.message
+    assert (result.written, Member.objects.count()) == (False, 0)
+
+
+def test_import_ward_officer_row_of_another_ward_writes_nothing(thuong_thanh):
+    officer = RoleUserFactory(role=Role.WARD_OFFICER, wards=[thuong_thanh])
+
+    result = MemberImporter(user=officer).run(table_of("hai-phuong.csv"), commit=True)
+
+    [error] = result.errors
+    assert (error.row, error.column) == (4, "Mã tổ dân phố")
+    assert "trong phạm vi của bạn" in error.message
+    assert Member.objects.count() == 0
+
+
+def test_import_changed_cell_updates_that_record_only_with_its_history(thuong_thanh):
+    MemberImporter().run(table_of("thanh-vien.xlsx"), commit=True)
+    table = table_of("thanh-vien.xlsx")
+    _number, cells = table.rows[3]
+    cells[5] = "0987 654 321"
+
+    result = MemberImporter().run(table, commit=True)
+
+    assert (result.changed, result.unchanged) == (1, 99)
+    member = Member.objects.get(phone="0987 654 321")
+    assert member.history.count() == 2
+    assert member.history.first().history_type == "~"
+
+
+def test_import_second_current_leader_of_a_team_is_an_error(thuong_thanh):
+    team = thuong_thanh.residential_groups.get(code="01").team
+    MemberFactory(team=team, role=Member.Role.LEADER, full_name="Tổ trưởng cũ")
+
+    result = MemberImporter().run(table_of("thanh-vien.xlsx"), commit=True)
+
+    [error] = result.errors
+    assert (error.row, error.column) == (2, "Vai trò")
+    assert Member.objects.count() == 1
+
+
+def test_import_the_same_record_twice_in_a_file_is_an_error(thuong_thanh):
+    table = table_of("thanh-vien-bom.csv")
+    table.rows.append((102, list(table.rows[0][1])))
+
+    result = MemberImporter().run(table, commit=True)
+
+    [error] = result.errors
+    assert error.row == 102 and "dòng 2" in error.message
+
+
+def test_import_file_without_a_required_column_is_refused(thuong_thanh):
+    table = table_of("thanh-vien-bom.csv")
+    table.headers[2] = "Tên"
+
+    with pytest.raises(FileRefused, match="Tệp thiếu cột “Họ và tên”"):
+        MemberImporter().run(table, commit=True)
+
+
+def test_template_has_a_valid_example_row_and_notes_for_every_column():
+    ward = WardFactory(code="00115")
+    TeamFactory(residential_group__ward=ward, residential_group__code="07")
+    importer = ActivityImporter()
+
+    book = openpyxl.load_workbook(io.BytesIO(importer.template()))
+
+    data, notes = book.worksheets
+    assert [cell.value for cell in data[1]] == importer.headers
+    assert data["A2"].number_format == "@"
+    noted = [row[0] for row in notes.iter_rows(min_row=2, values_only=True) if row[0]]
+    assert set(importer.headers) <= set(noted)
+    assert "Vệ sinh môi trường" in str(list(notes.iter_rows(values_only=True)))
+    result = importer.run(read_table("mau.xlsx", importer.template()), commit=False)
+    assert (result.new, result.errors) == (1, [])
+
+
+def test_import_progress_reports_by_task_number_as_a_ward_officer(thuong_thanh):
+    seminar = SeminarFactory(district=thuong_thanh.district, title="Tọa đàm 2025")
+    assignment = TaskAssignmentFactory(
+        task=DirectiveTaskFactory(seminar=seminar, number=2), ward=thuong_thanh
+    )
+    officer = RoleUserFactory(role=Role.WARD_OFFICER, wards=[thuong_thanh])
+    csv = (
+        "Mã phường,Tọa đàm,Nhiệm vụ số,Từ ngày,Đến ngày,Tình trạng,Tỷ lệ hoàn thành (%)\n"
+        "00115,Tọa đàm 2025,2,01/07/2025,30/09/2025,Đang thực hiện,60\n"
+        "00115,Tọa đàm 2025,3,01/07/2025,30/09/2025,Đã hoàn thành,90\n"
+    )
+    result = ProgressReportImporter(user=officer).run(
+        read_table("tien-do.csv", csv.encode()), commit=True
+    )
+
+    messages = {error.row: error.message for error in result.errors}
+    assert set(messages) == {3}
+    assert "nhiệm vụ số 3" in messages[3]
+    assert not assignment.progress_reports.exists()
+
+
+# Exports stay inert
+
+
+def test_admin_export_cell_starting_with_equals_comes_back_as_text(admin_client):
+    activity = ActivityFactory(title='=HYPERLINK("http://x.vn","Bấm")', outcome="+1-2")
+
+    response = admin_client.post(
+        reverse("admin:teams_activity_export"),
+        {"format": "0", "resource": "0", "activityresource_title": "on"},
+    )
+
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    cells = {cell.value: cell for cell in sheet["A"]}
+    assert cells[activity.title].data_type == "s"
+
+
+def test_csv_export_quotes_formula_like_texts_and_the_import_reads_them_back():
+    assert tables.csv_safe("=1+1") == "'=1+1"
+    assert tables.csv_safe("-3") == "'-3"
+    assert tables.csv_safe("Bình thường") == "Bình thường"
+    assert tables.clean_cell("'=1+1") == "=1+1"
+    assert tables.clean_cell("'Tổ 5") == "'Tổ 5"
+
+
+def test_workspace_export_formula_is_a_text_cell(client):
+    activity = ActivityFactory(title="=1+1")
+    ward = activity.team.residential_group.ward
+    client.force_login(RoleUserFactory(role=Role.WARD_OFFICER, wards=[ward]))
+
+    response = client.get(reverse("teams:activity_list", args=[ward.code]), {"format": "xlsx"})
+
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    [cell] = [cell for row in sheet.iter_rows() for cell in row if cell.value == "=1+1"]
+    assert cell.data_type == "s"
+
+
+# The admin: upload, check, confirm
+
+
+def upload(client, name, data=None, model="member"):
+    return client.post(
+        reverse(f"admin:teams_{model}_import"),
+        {
+            "file": SimpleUploadedFile(
+                name, data if data is not None else (DATA / name).read_bytes()
+            )
+        },
+        follow=True,
+    )
+
+
+def test_admin_import_ward_officer_checks_then_confirms_and_both_are_recorded(
+    client, thuong_thanh
+):
+    officer = RoleUserFactory(role=Role.WARD_OFFICER, wards=[thuong_thanh])
+    client.force_login(officer)
+
+    preview = upload(client, "thanh-vien.xlsx")
+    job = preview.context["job"]
+    assert (job.status, job.result["new"], Member.objects.count()) == ("checked", 100, 0)
+    confirm = client.post(
+        reverse("admin:teams_member_process_import"), {"job": job.pk}, follow=True
+    )
+
+    job.refresh_from_db()
+    assert (job.status, Member.objects.count()) == (ImportJob.Status.IMPORTED, 100)
+    assert "Đã nhập xong" in confirm.text
+    assert not job.file  # the uploaded file is deleted once imported
+    event = SecurityEvent.objects.get(kind=SecurityEvent.Kind.IMPORT)
+    assert event.user == officer and "100 mới" in event.detail
+    assert Member.objects.first().history.get().history_user == officer
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("gia-excel.xlsx", None, "không phải là tệp Excel"),
+        ("thanh-vien-utf16-khong-bom.csv", None, "thiếu dấu BOM"),
+    ],
+)
+def test_admin_import_unreadable_file_is_refused_with_its_message_never_a_500(
+    admin_client, thuong_thanh, name, data, message
+):
+    response = upload(admin_client, name, data)
+
+    assert response.status_code == 200
+    assert response.context["job"].status == ImportJob.Status.FAILED
+    assert message in response.text
+
+
+def test_admin_import_oversized_or_wrong_type_upload_is_refused_by_the_form(
+    admin_client, monkeypatch
+):
+    monkeypatch.setattr("wards.admin_base.MAX_BYTES", 1000)
+
+    too_big = upload(admin_client, "thanh-vien-bom.csv")
+    wrong_type = upload(admin_client, "ghi-chu.txt", b"Ghi chu")
+
+    assert "chỉ nhận tệp tối đa" in too_big.text
+    assert "Hãy gửi tệp Excel (.xlsx) hoặc tệp CSV" in wrong_type.text
+    assert not ImportJob.objects.exists()
+
+
+def test_admin_import_job_with_errors_cannot_be_confirmed(admin_client, thuong_thanh):
+    job = upload(admin_client, "thanh-vien-mot-dong-loi.csv").context["job"]
+
+    response = admin_client.post(
+        reverse("admin:teams_member_process_import"), {"job": job.pk}, follow=True
+    )
+
+    assert "Chỉ nhập được tệp đã kiểm tra và không có lỗi" in response.text
+    assert "19x8" in response.text
+    assert Member.objects.count() == 0
+
+
+def test_admin_import_another_users_job_is_404(client, admin_client, thuong_thanh):
+    job = upload(admin_client, "thanh-vien.xlsx").context["job"]
+    client.force_login(RoleUserFactory(role=Role.WARD_OFFICER, wards=[thuong_thanh]))
+
+    page = client.get(reverse("admin:teams_member_import_job", args=[job.pk]))
+    confirm = client.post(reverse("admin:teams_member_process_import"), {"job": job.pk})
+
+    assert (page.status_code, confirm.status_code) == (404, 404)
+    assert Member.objects.count() == 0
+
+
+def test_admin_import_in_the_background_shows_progress_until_the_worker_runs(
+    admin_client, thuong_thanh, settings
+):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+
+    page = upload(admin_client, "thanh-vien.xlsx")
+
+    job = page.context["job"]
+    assert job.status == ImportJob.Status.CHECKING
+    assert '<meta http-equiv="refresh"' in page.text
+    assert "Đang chờ xử lý" in page.text
+    run_import.call(str(job.pk), False)  # what the worker does
+    page = admin_client.get(reverse("admin:teams_member_import_job", args=[job.pk]))
+    assert page.context["job"].status == ImportJob.Status.CHECKED
+    assert '<meta http-equiv="refresh"' not in page.text
+
+
+# The command line
+
+
+def test_import_data_command_dry_run_then_import(thuong_thanh, capsys):
+    path = str(DATA / "thanh-vien.xlsx")
+
+    call_command("import_data", "member", path, "--dry-run")
+    assert Member.objects.count() == 0
+    call_command("import_data", "member", path)
+
+    out = capsys.readouterr().out
+    assert "100 mới" in out and "Đã ghi vào cơ sở dữ liệu" in out
+    assert Member.objects.count() == 100
+
+
+def test_import_data_command_bad_row_fails_naming_it(thuong_thanh, capsys):
+    with pytest.raises(CommandError):
+        call_command("import_data", "member", str(DATA / "thanh-vien-mot-dong-loi.csv"))
+
+    assert "Dòng 57, cột “Năm sinh”, giá trị “19x8”" in capsys.readouterr().out
+    assert Member.objects.count() == 0
+
+
+def test_import_data_command_as_a_ward_officer_keeps_to_their_ward(thuong_thanh):
+    officer = RoleUserFactory(role=Role.WARD_OFFICER, wards=[thuong_thanh], username="can_bo")
+
+    with pytest.raises(CommandError):
+        call_command("import_data", "member", str(DATA / "hai-phuong.csv"), "--user", "can_bo")
+
+    assert not Member.objects.exists()
+    assert officer.is_active
+
+
+def test_activity_import_is_keyed_on_team_date_and_title(thuong_thanh):
+    team = thuong_thanh.residential_groups.get(code="01").team
+    ActivityFactory(team=team, title="Tổng vệ sinh", outcome="")
+    csv = (
+        "Mã phường,Mã tổ dân phố,Ngày,Lĩnh vực,Tên hoạt động,Kết quả\n"
+        "00115,01,05/09/2025,Vệ sinh môi trường,Tổng vệ sinh,Thu gom 2 tấn rác.\n"
+    )
+
+    result = ActivityImporter().run(read_table("hd.csv", csv.encode()), commit=True)
+
+    assert (result.changed, result.new) == (1, 0)
+    assert Activity.objects.get().outcome == "Thu gom 2 tấn rác."
