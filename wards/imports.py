@@ -24,8 +24,8 @@ from collections.abc import Callable
 
 import openpyxl
 from django.core.exceptions import FieldDoesNotExist, ValidationError
-from django.db import transaction
-from django.db.models import CheckConstraint, F, Q
+from django.db import connection, transaction
+from django.db.models import CheckConstraint, F, Model, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -177,7 +177,7 @@ class Importer:
         required = model_field is not None and not model_field.blank
         name = str(model_field.verbose_name) if model_field else ""
         if isinstance(widget, ChoiceLabelWidget):
-            allowed = ", ".join(widget._labels())
+            allowed = ", ".join(widget._labels)
             text = _("%(name)s, one of: %(allowed)s.") % {"name": name, "allowed": allowed}
         elif isinstance(widget, YesNoWidget):
             text = _("%(name)s: “Có” or “Không”.") % {"name": name}
@@ -302,20 +302,21 @@ class Importer:
         return "" if value is None else str(value)
 
     def match(self, records, result, attributes):
-        """Find each valid row's record, by its key, and say what the row does to it."""
+        """Find each valid row's record, by its key, and say what the row does to it.
+        Relations are compared by their ids, so no related record is read."""
         attributes = [*attributes, *self.relation_attributes]
         seen = {}
         candidates = []
         for record in records:
             if record.failed:
                 continue
-            key = tuple(record.values[attribute] for attribute in self.key)
+            key = tuple(plain(record.values[attribute]) for attribute in self.key)
             if key in seen:
                 self.fail(
                     result,
                     record,
                     self.key_header(),
-                    ", ".join(str(part) for part in key),
+                    ", ".join(str(record.values[attribute]) for attribute in self.key),
                     _("The same record as row %(row)s.") % {"row": seen[key]},
                 )
                 continue
@@ -331,18 +332,23 @@ class Importer:
                 changed = [
                     attribute
                     for attribute in attributes
-                    if getattr(instance, attribute) != record.values[attribute]
+                    if getattr(instance, self.attname(attribute))
+                    != plain(record.values[attribute])
                 ]
                 for attribute in changed:
                     setattr(instance, attribute, record.values[attribute])
                 record.action = "changed" if changed else "unchanged"
-            record.instance = instance
             if record.action != "unchanged":
+                record.instance = instance
                 self.validate(record, result)
-        self.check_rows([r for _key, r in candidates if not r.failed], result)
+        self.check_rows([r for _key, r in candidates if r.instance and not r.failed], result)
         for _key, record in candidates:
             if not record.failed:
                 setattr(result, record.action, getattr(result, record.action) + 1)
+
+    def attname(self, attribute):
+        """The column behind an attribute: `team_id` for `team`."""
+        return self.model._meta.get_field(attribute).attname
 
     def key_header(self):
         return " + ".join(
@@ -354,12 +360,16 @@ class Importer:
         query, narrowed by the first part of the key)."""
         if not keys:
             return {}
-        first = self.key[0]
-        rows = self.resource.get_queryset().filter(**{f"{first}__in": {key[0] for key in keys}})
+        attnames = [self.attname(attribute) for attribute in self.key]
+        rows = (
+            self.resource.get_queryset()
+            .select_related(None)
+            .filter(**{f"{attnames[0]}__in": {key[0] for key in keys}})
+        )
         wanted = set(keys)
         found = {}
-        for instance in rows:
-            key = tuple(getattr(instance, attribute) for attribute in self.key)
+        for instance in rows.iterator(chunk_size=BATCH):
+            key = tuple(getattr(instance, attname) for attname in attnames)
             if key in wanted:
                 found[key] = instance
         return found
@@ -414,7 +424,7 @@ class Importer:
             if derived:
                 instance.fill_derived_fields()
         with transaction.atomic():
-            bulk_create_with_history(new, self.model, batch_size=BATCH, default_user=self.user)
+            insert_with_history(self.model, new, user=self.user)
             if changed:
                 bulk_update_with_history(
                     changed,
@@ -424,6 +434,67 @@ class Importer:
                     default_user=self.user,
                 )
         result.written = True
+
+
+def insert_with_history(model, objects, *, user):
+    """Insert `objects` and a “created” history row for each: with COPY on PostgreSQL (ten
+    times Django's bulk_create), with bulk_create elsewhere."""
+    if connection.vendor != "postgresql":
+        bulk_create_with_history(objects, model, batch_size=BATCH, default_user=user)
+        return
+    if not objects:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [model._meta.db_table, model._meta.pk.column, len(objects)],
+        )
+        for instance, (pk,) in zip(objects, cursor.fetchall(), strict=True):
+            instance.pk = pk
+    fields = model._meta.concrete_fields
+    for instance in objects:
+        if hasattr(instance, "fill_derived_fields"):
+            instance.fill_derived_fields()
+        for field in fields:
+            field.pre_save(instance, add=True)  # auto_now(_add) dates
+    copy_rows(model, fields, ([getattr(o, f.attname) for f in fields] for o in objects))
+    history = model.history.model
+    tracked = [field.attname for field in history.tracked_fields]
+    extra = {
+        "history_date": timezone.now(),
+        "history_type": "+",
+        "history_user_id": user and user.pk,
+    }
+    extra["history_change_reason"] = None
+    history_fields = [f for f in history._meta.concrete_fields if f.attname != "history_id"]
+    copy_rows(
+        history,
+        history_fields,
+        (
+            [
+                getattr(o, f.attname) if f.attname in tracked else extra[f.attname]
+                for f in history_fields
+            ]
+            for o in objects
+        ),
+    )
+
+
+def copy_rows(model, fields, rows):
+    """COPY `rows` (lists of column values, in the order of `fields`) into `model`'s table."""
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(field.column) for field in fields)
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN") as copy,
+    ):
+        for row in rows:
+            copy.write_row(row)
+
+
+def plain(value):
+    """A value as its column holds it: a related record as its id."""
+    return value.pk if isinstance(value, Model) else value
 
 
 LOOKUPS = {

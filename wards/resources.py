@@ -5,6 +5,7 @@ and a file exported under one interface language must import under the other.
 """
 
 import datetime
+import functools
 import re
 
 from django.core.exceptions import MultipleObjectsReturned
@@ -26,9 +27,14 @@ class ChoiceLabelWidget(widgets.Widget):
         self.choices = choices
         super().__init__(**kwargs)
 
+    @functools.cached_property
     def _labels(self):
         with translation.override("vi"):
             return {str(label): value for value, label in self.choices.choices}
+
+    @functools.cached_property
+    def _by_folded_label(self):
+        return {label.casefold(): code for label, code in self._labels.items()}
 
     def clean(self, value, row=None, **kwargs):
         if value is None or str(value).strip() == "":
@@ -36,13 +42,12 @@ class ChoiceLabelWidget(widgets.Widget):
         text = str(value).strip()
         if text in self.choices.values:
             return text
-        labels = self._labels()
-        by_folded_label = {label.casefold(): code for label, code in labels.items()}
-        if text.casefold() in by_folded_label:
-            return by_folded_label[text.casefold()]
+        code = self._by_folded_label.get(text.casefold())
+        if code is not None:
+            return code
         raise ValueError(
             _("“%(value)s” is not one of the allowed values: %(choices)s.")
-            % {"value": text, "choices": ", ".join(labels)}
+            % {"value": text, "choices": ", ".join(self._labels)}
         )
 
     def render(self, value, obj=None, **kwargs):
