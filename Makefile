@@ -5,11 +5,13 @@ INSTALLED := $(VENV)/.installed
 
 .PHONY: run test lint check-deploy screenshots setup messages
 
-## Set up, migrate, load the demo data and serve the site on http://127.0.0.1:8000
+## Set up, migrate, load the demo data and serve the site on http://127.0.0.1:8000, with the
+## background worker
 run: setup
 	$(PYTHON) manage.py migrate --noinput
 	$(PYTHON) manage.py load_demo
-	$(PYTHON) manage.py runserver 127.0.0.1:8000
+	$(PYTHON) manage.py db_worker & worker=$$!; trap 'kill $$worker' EXIT INT TERM; \
+		$(PYTHON) manage.py runserver 127.0.0.1:8000
 
 ## Set up and run the tests (on DATABASE_URL: SQLite unless set; PYTEST_ARGS to narrow)
 test: setup
