@@ -3,7 +3,7 @@ the ward's code, the seminar's title and the task's number."""
 
 from django.utils.translation import gettext_lazy
 
-from wards.imports import Importer, Relation
+from wards.imports import AMBIGUOUS, Importer, Relation, code_variants
 from wards.resources import WARD_CODE, scoped
 
 from .models import TaskAssignment
@@ -14,12 +14,17 @@ def assignments_by_names(user, keys):
     """{(ward code, seminar title, task number): assignment} among those `user` sees."""
     assignments = scoped(
         TaskAssignment.objects.filter(
-            ward__code__in={ward for ward, _title, _number in keys},
+            ward__code__in=code_variants(ward for ward, _title, _number in keys),
             task__seminar__title__in={title for _ward, title, _number in keys},
         ).select_related("ward", "task__seminar"),
         user,
     )
-    return {(a.ward.code, a.task.seminar.title, str(a.task.number)): a for a in assignments}
+    found = {}
+    for a in assignments:
+        key = (a.ward.code, a.task.seminar.title, str(a.task.number))
+        # Two seminars of one title that gave the ward a task of one number.
+        found[key] = AMBIGUOUS if key in found else a
+    return found
 
 
 class ProgressReportImporter(Importer):

@@ -4,7 +4,7 @@ ward and residential group codes, among the teams the importing user sees."""
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from wards.imports import Importer, Relation, wards_by_code
+from wards.imports import Importer, Relation, code_variants, wards_by_code
 from wards.models import ResidentialGroup
 from wards.resources import GROUP_CODE, WARD_CODE, scoped
 
@@ -22,8 +22,8 @@ def teams_by_codes(user, keys):
     """{(ward code, group code): team} of the keys, among the teams `user` sees."""
     teams = scoped(
         Team.objects.filter(
-            residential_group__ward__code__in={ward for ward, _group in keys},
-            residential_group__code__in={group for _ward, group in keys},
+            residential_group__ward__code__in=code_variants(ward for ward, _group in keys),
+            residential_group__code__in=code_variants(group for _ward, group in keys),
         ).select_related("residential_group__ward"),
         user,
     )
@@ -33,8 +33,8 @@ def teams_by_codes(user, keys):
 def groups_by_codes(user, keys):
     groups = scoped(
         ResidentialGroup.objects.filter(
-            ward__code__in={ward for ward, _group in keys},
-            code__in={group for _ward, group in keys},
+            ward__code__in=code_variants(ward for ward, _group in keys),
+            code__in=code_variants(group for _ward, group in keys),
         ).select_related("ward"),
         user,
     )
@@ -109,6 +109,12 @@ class MemberImporter(Importer):
                         record.cells.get(self.header_of("role")),
                         _("This team already has a current leader."),
                     )
+
+    def update_batches(self, changed):
+        """Members who stop being a current leader first, then the others."""
+        leaders = [m for m in changed if m.role == Member.Role.LEADER and m.left_on is None]
+        others = [m for m in changed if m not in leaders]
+        return [batch for batch in (others, leaders) if batch]
 
 
 class ActivityImporter(Importer):

@@ -3,6 +3,7 @@ workbook, and the same rows as CSV in UTF-8 with BOM, UTF-16 and Windows-1258; a
 one bad row; a fake workbook; rows of two wards. Through the importer, the admin (upload,
 check, confirm) and `manage.py import_data`."""
 
+import datetime
 import io
 import unicodedata
 import zipfile
@@ -292,8 +293,9 @@ def test_workspace_export_formula_is_a_text_cell(client):
 
 
 def upload(client, name, data=None, model="member"):
+    """Upload to the members' import page (`model=None`: the wards')."""
     return client.post(
-        reverse(f"admin:teams_{model}_import"),
+        reverse(f"admin:teams_{model}_import" if model else "admin:wards_ward_import"),
         {
             "file": SimpleUploadedFile(
                 name, data if data is not None else (DATA / name).read_bytes()
@@ -440,3 +442,121 @@ def test_activity_import_is_keyed_on_team_date_and_title(thuong_thanh):
 
     assert (result.changed, result.new) == (1, 0)
     assert Activity.objects.get().outcome == "Thu gom 2 tấn rác."
+
+
+# What the review of the importer found
+
+
+def test_import_replacing_a_teams_leader_in_one_file_is_written(thuong_thanh):
+    team = thuong_thanh.residential_groups.get(code="01").team
+    MemberFactory(team=team, role=Member.Role.LEADER, full_name="Lê Văn Cũ", birth_year=1950)
+    csv = (
+        "Mã phường,Mã tổ dân phố,Họ và tên,Giới tính,Năm sinh,Đại diện tổ chức,Vai trò\n"
+        "00115,01,Lê Văn Cũ,Nam,1950,Chi bộ,Tổ viên\n"
+        "00115,01,Trần Thị Mới,Nữ,1975,Chi bộ,Tổ trưởng\n"
+    )
+
+    result = MemberImporter().run(read_table("tv.csv", csv.encode()), commit=True)
+
+    assert (result.errors, result.written) == ([], True)
+    assert team.members.get(role=Member.Role.LEADER).full_name == "Trần Thị Mới"
+
+
+def test_import_codes_typed_as_numbers_name_the_stored_codes(thuong_thanh):
+    book = openpyxl.Workbook()
+    book.active.append(
+        ["Mã phường", "Mã tổ dân phố", "Họ và tên", "Giới tính", "Năm sinh", "Đại diện tổ chức"]
+    )
+    book.active.append([115, 1, "Ngô Thị Số", "Nữ", 1971, "Chi bộ"])  # number cells: 00115, 01
+    buffer = io.BytesIO()
+    book.save(buffer)
+
+    result = MemberImporter().run(read_table("so.xlsx", buffer.getvalue()), commit=True)
+
+    assert (result.new, result.errors) == (1, [])
+    assert Member.objects.get().team.residential_group.code == "01"
+
+
+def test_import_excel_date_cell_in_a_number_column_is_a_row_error_not_a_stuck_job(
+    admin_client, thuong_thanh
+):
+    book = openpyxl.load_workbook(DATA / "thanh-vien.xlsx")
+    book.active["E2"] = datetime.datetime(1968, 1, 1)
+    buffer = io.BytesIO()
+    book.save(buffer)
+
+    job = upload(admin_client, "thanh-vien.xlsx", buffer.getvalue()).context["job"]
+
+    assert job.status == ImportJob.Status.CHECKED
+    assert [(e["row"], e["column"]) for e in job.result["errors"]] == [(2, "Năm sinh")]
+
+
+def test_read_table_damaged_sheet_in_a_sound_archive_is_refused():
+    source = zipfile.ZipFile(DATA / "thanh-vien.xlsx")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as damaged:
+        for item in source.infolist():
+            content = source.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                content = content[: len(content) // 2]
+            damaged.writestr(item, content)
+
+    with pytest.raises(FileRefused, match="Không đọc được tệp Excel này"):
+        read_table("hong.xlsx", buffer.getvalue())
+
+
+def test_read_table_column_twice_is_refused():
+    with pytest.raises(FileRefused, match="“Điện thoại” xuất hiện hai lần"):
+        read_table("tv.csv", "Họ và tên,Điện thoại,Điện thoại\nA,1,\n".encode())
+
+
+def test_import_exported_text_with_windows_line_ends_comes_back_unchanged(thuong_thanh):
+    team = thuong_thanh.residential_groups.get(code="01").team
+    ActivityFactory(team=team, description="Dòng một\r\nDòng hai")
+    exported = ActivityImporter().resource.export()
+
+    result = ActivityImporter().run(
+        read_table("hd.xlsx", tables.xlsx_bytes(exported)), commit=False
+    )
+
+    assert (result.unchanged, result.changed) == (1, 0)
+
+
+def test_import_progress_of_two_seminars_with_one_title_is_an_error(thuong_thanh):
+    for _ in range(2):
+        seminar = SeminarFactory(district=thuong_thanh.district, title="Tọa đàm dân vận")
+        TaskAssignmentFactory(
+            task=DirectiveTaskFactory(seminar=seminar, number=2), ward=thuong_thanh
+        )
+    csv = (
+        "Mã phường,Tọa đàm,Nhiệm vụ số,Từ ngày,Đến ngày,Tình trạng,Tỷ lệ hoàn thành (%)\n"
+        "00115,Tọa đàm dân vận,2,01/07/2025,30/09/2025,Đang thực hiện,60\n"
+    )
+
+    result = ProgressReportImporter().run(read_table("td.csv", csv.encode()), commit=True)
+
+    [error] = result.errors
+    assert "Nhiều bản ghi khớp với các mã này" in error.message
+
+
+def test_import_a_row_the_database_refuses_fails_the_job_and_writes_nothing(client, thuong_thanh):
+    """A ward code used in another district: unseen, so “new” to the check; refused by the
+    database's unique code at the import, which then fails as a whole."""
+    outside = WardFactory(code="00999")
+    administrator = RoleUserFactory(role=Role.ADMINISTRATOR, district=thuong_thanh.district)
+    client.force_login(administrator)
+    csv = (
+        "Mã đơn vị quản lý,Mã phường,Tên phường,Loại,Đang hoạt động\n"
+        f"{thuong_thanh.district.code},00777,Phường Mới,Phường,Có\n"
+        f"{thuong_thanh.district.code},00999,Phường Trùng,Phường,Có\n"
+    )
+    job = upload(client, "phuong.csv", csv.encode(), model=None).context["job"]
+    assert (job.status, job.result["new"]) == (ImportJob.Status.CHECKED, 2)
+
+    client.post(reverse("admin:wards_ward_process_import"), {"job": job.pk})
+
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.FAILED and "nothing" not in job.message
+    assert "Cơ sở dữ liệu từ chối" in job.message
+    assert not type(outside).objects.filter(code="00777").exists()
+    assert type(outside).objects.get(code="00999").name == outside.name

@@ -83,7 +83,10 @@ class ImportResult:
             "error_rows": self.error_rows,
             "written": self.written,
             "seconds": round(self.seconds, 2),
-            "errors": [dataclasses.asdict(error) for error in self.errors[:max_errors]],
+            "errors": [
+                {**dataclasses.asdict(error), "value": shown(error.value)}
+                for error in self.errors[:max_errors]
+            ],
             "more_errors": max(0, len(self.errors) - max_errors),
         }
 
@@ -281,10 +284,20 @@ class Importer:
                 for record in records
             }
             found = relation.lookup(self.user, keys)
+            found = {tuple(map(canonical, key)): value for key, value in found.items()}
             for record in records:
                 key = tuple(self.key_cell(record.cells.get(column)) for column in relation.columns)
-                if key in found:
-                    record.values[relation.attribute] = found[key]
+                value = found.get(tuple(map(canonical, key)))
+                if value is AMBIGUOUS:
+                    self.fail(
+                        result,
+                        record,
+                        relation.columns[-1],
+                        key[-1],
+                        _("Several records match these codes; correct them in the admin first."),
+                    )
+                elif value is not None:
+                    record.values[relation.attribute] = value
                 else:
                     self.fail(
                         result,
@@ -296,7 +309,7 @@ class Importer:
 
     @staticmethod
     def key_cell(value):
-        """A code as text: Excel turns “00115” typed into a number cell into 115.0."""
+        """A code as text (Excel turns “00115” typed into a number cell into 115.0)."""
         if isinstance(value, float) and value.is_integer():
             value = int(value)
         return "" if value is None else str(value)
@@ -310,7 +323,7 @@ class Importer:
         for record in records:
             if record.failed:
                 continue
-            key = tuple(plain(record.values[attribute]) for attribute in self.key)
+            key = tuple(canonical(plain(record.values[attribute])) for attribute in self.key)
             if key in seen:
                 self.fail(
                     result,
@@ -329,11 +342,15 @@ class Importer:
                 instance = self.model(**record.values)
                 record.action = "new"
             else:
+                for attribute in self.key:
+                    # A code read as 7 names the stored “07”: keep the stored one.
+                    if not self.model_field(attribute).is_relation:
+                        record.values[attribute] = getattr(instance, attribute)
                 changed = [
                     attribute
                     for attribute in attributes
-                    if getattr(instance, self.attname(attribute))
-                    != plain(record.values[attribute])
+                    if comparable(getattr(instance, self.attname(attribute)))
+                    != comparable(plain(record.values[attribute]))
                 ]
                 for attribute in changed:
                     setattr(instance, attribute, record.values[attribute])
@@ -364,12 +381,12 @@ class Importer:
         rows = (
             self.resource.get_queryset()
             .select_related(None)
-            .filter(**{f"{attnames[0]}__in": {key[0] for key in keys}})
+            .filter(**{f"{attnames[0]}__in": code_variants(key[0] for key in keys)})
         )
         wanted = set(keys)
         found = {}
         for instance in rows.iterator(chunk_size=BATCH):
-            key = tuple(getattr(instance, attname) for attname in attnames)
+            key = tuple(canonical(getattr(instance, attname)) for attname in attnames)
             if key in wanted:
                 found[key] = instance
         return found
@@ -378,7 +395,10 @@ class Importer:
         """The model's own field validation and constraints, in Python (no query)."""
         instance = record.instance
         try:
-            instance.clean_fields(exclude=self.relation_attributes)
+            # Relations are checked by their lookups; validating them would read each one.
+            instance.clean_fields(
+                exclude={field.name for field in self.model._meta.fields if field.is_relation}
+            )
         except ValidationError as error:
             for name, messages in error.message_dict.items():
                 self.fail(
@@ -424,16 +444,22 @@ class Importer:
             if derived:
                 instance.fill_derived_fields()
         with transaction.atomic():
-            insert_with_history(self.model, new, user=self.user)
-            if changed:
+            # Updates first, in the order `update_batches` gives, so that a record that
+            # gives up a unique place (a team's leader) does so before another takes it.
+            for batch in self.update_batches(changed):
                 bulk_update_with_history(
-                    changed,
+                    batch,
                     self.model,
                     [*attributes, *self.relation_attributes, *derived, "updated_at"],
                     batch_size=BATCH,
                     default_user=self.user,
                 )
+            insert_with_history(self.model, new, user=self.user)
         result.written = True
+
+    def update_batches(self, changed):
+        """The changed records, in the groups to update one after the other."""
+        return [changed] if changed else []
 
 
 def insert_with_history(model, objects, *, user):
@@ -484,7 +510,9 @@ def copy_rows(model, fields, rows):
     """COPY `rows` (lists of column values, in the order of `fields`) into `model`'s table."""
     quote = connection.ops.quote_name
     columns = ", ".join(quote(field.column) for field in fields)
+    # psycopg's own errors, as Django's (IntegrityError, …), like any other query's.
     with (
+        connection.wrap_database_errors,
         connection.cursor() as cursor,
         cursor.cursor.copy(f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN") as copy,
     ):
@@ -492,29 +520,74 @@ def copy_rows(model, fields, rows):
             copy.write_row(row)
 
 
+AMBIGUOUS = object()  # what a lookup gives for a key that several records share
+
+
+def canonical(value):
+    """A code compared as its number when it is only digits: “115” names “00115”."""
+    if isinstance(value, str) and value.isdigit():
+        return str(int(value))
+    return value
+
+
+def code_variants(codes):
+    """The codes to look up for `codes`: a code of digits also with leading zeros, up to
+    six digits, so that 115 finds 00115 in the database."""
+    variants = set()
+    for code in codes:
+        variants.add(code)
+        if isinstance(code, str) and code.isdigit():
+            variants.update(str(int(code)).zfill(width) for width in range(1, 7))
+    return variants
+
+
+def comparable(value):
+    """A value as compared with the file's: line ends as a spreadsheet keeps them."""
+    return value.replace("\r\n", "\n") if isinstance(value, str) else value
+
+
+def shown(value):
+    """A cell as the job's JSON result can hold it."""
+    return value if isinstance(value, str | int | float | bool | None) else str(value)
+
+
 def plain(value):
     """A value as its column holds it: a related record as its id."""
     return value.pk if isinstance(value, Model) else value
 
 
+def _compare(operator):
+    def compare(value, other):
+        if value is None or other is None:
+            return None  # SQL's unknown: a check constraint passes on it
+        return operator(value, other)
+
+    return compare
+
+
 LOOKUPS = {
-    "exact": lambda value, other: value == other,
+    "exact": _compare(lambda value, other: value == other),
     "isnull": lambda value, other: (value is None) == other,
-    "gte": lambda value, other: value is not None and other is not None and value >= other,
-    "lte": lambda value, other: value is not None and other is not None and value <= other,
-    "gt": lambda value, other: value is not None and other is not None and value > other,
-    "lt": lambda value, other: value is not None and other is not None and value < other,
-    "range": lambda value, other: value is not None and other[0] <= value <= other[1],
+    "gte": _compare(lambda value, other: value >= other),
+    "lte": _compare(lambda value, other: value <= other),
+    "gt": _compare(lambda value, other: value > other),
+    "lt": _compare(lambda value, other: value < other),
+    "range": _compare(lambda value, other: other[0] <= value <= other[1]),
 }
 
 
 def satisfies(condition, instance):
     """Whether `instance` meets a check constraint's condition (a Q of the lookups above on
-    its own fields, values or F() of other fields), as the database would judge it."""
+    its own fields, values or F() of other fields), as the database would judge it: the
+    check fails only when the condition is false, not when it is unknown (NULL)."""
+    return _evaluate(condition, instance) is not False
+
+
+def _evaluate(condition, instance):
     results = []
     for child in condition.children:
         if isinstance(child, Q):
-            results.append(satisfies(child, instance))
+            results.append(_evaluate(child, instance))
             continue
         lookup, other = child
         name, _, kind = lookup.partition("__")
@@ -522,8 +595,11 @@ def satisfies(condition, instance):
             other = getattr(instance, other.name)
         attribute = instance._meta.get_field(name).attname
         results.append(LOOKUPS[kind or "exact"](getattr(instance, attribute), other))
-    met = all(results) if condition.connector == Q.AND else any(results)
-    return not met if condition.negated else met
+    if condition.connector == Q.AND:
+        met = False if False in results else (None if None in results else True)
+    else:
+        met = True if True in results else (None if None in results else False)
+    return met if met is None or not condition.negated else not met
 
 
 # The units' importers
@@ -531,12 +607,14 @@ def satisfies(condition, instance):
 
 def wards_by_code(user, keys):
     codes = {code for (code,) in keys}
-    return {(w.code,): w for w in scoped(Ward.objects.filter(code__in=codes), user)}
+    wards = Ward.objects.filter(code__in=code_variants(codes))
+    return {(w.code,): w for w in scoped(wards, user)}
 
 
 def districts_by_code(user, keys):
     codes = {code for (code,) in keys}
-    return {(d.code,): d for d in scoped(District.objects.filter(code__in=codes), user)}
+    districts = District.objects.filter(code__in=code_variants(codes))
+    return {(d.code,): d for d in scoped(districts, user)}
 
 
 class WardImporter(Importer):

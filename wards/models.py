@@ -289,7 +289,7 @@ class ImportJob(models.Model):
         IMPORTED = "imported", _("Imported")
         FAILED = "failed", _("Failed")
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    id = models.UUIDField(_("import number"), primary_key=True, default=uuid.uuid4, editable=False)
     importer = models.CharField(_("importer"), max_length=200)
     file = models.FileField(_("file"), upload_to="imports/%Y/%m/")
     file_name = models.CharField(_("file name"), max_length=255)

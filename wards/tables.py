@@ -68,6 +68,11 @@ def _xlsx_rows(data):
         ) from error
     try:
         yield from book.worksheets[0].iter_rows(values_only=True)
+    except Exception as error:  # a damaged sheet inside a sound archive: many kinds
+        raise FileRefused(
+            _("This Excel workbook cannot be read (%(error)s); save it again as .xlsx.")
+            % {"error": type(error).__name__}
+        ) from error
     finally:
         book.close()
 
@@ -134,7 +139,16 @@ def _table(rows, max_rows):
     while headers and not headers[-1]:
         headers.pop()
     if not any(headers):
-        raise FileRefused(_("The file is empty: its first row must name the columns."))
+        raise FileRefused(
+            _("The file (or its first sheet) is empty: its first row must name the columns.")
+        )
+    named = [header for header in headers if header]
+    twice = sorted({header for header in named if named.count(header) > 1})
+    if twice:
+        raise FileRefused(
+            _("The column(s) %(columns)s appear twice; keep one of each.")
+            % {"columns": ", ".join(f"“{header}”" for header in twice)}
+        )
     body = []
     for number, cells in enumerate(rows, start=2):
         cells = [clean_cell(cell) for cell in cells]

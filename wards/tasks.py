@@ -40,6 +40,11 @@ def run_import(job_id: str, commit: bool):
                 "The database refused the rows (a record of another ward may have the "
                 "same key); nothing was written."
             )
+        except Exception:
+            # The job must not stay “being checked” for ever; the log has the details.
+            logger.exception("import %s failed", job.pk)
+            job.status = ImportJob.Status.FAILED
+            job.message = _("The file could not be processed; nothing was written.")
         else:
             job.result = result.as_dict()
             job.rows_done = job.rows_total
@@ -48,8 +53,10 @@ def run_import(job_id: str, commit: bool):
             else:
                 job.status = ImportJob.Status.IMPORTED if commit else ImportJob.Status.CHECKED
         job.save()
+    if commit or job.status == ImportJob.Status.FAILED or job.result["error_rows"]:
+        # Imported, or never to be: the personal data of the file need not wait.
+        job.file.delete()
     if commit:
-        job.file.delete()  # the data is in the database now, or it was refused
         log_security_event(
             SecurityEvent.Kind.IMPORT,
             user=job.user,
