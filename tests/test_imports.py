@@ -181,6 +181,7 @@ def test_import_changed_cell_updates_that_record_only_with_its_history(thuong_th
     result = MemberImporter().run(table, commit=True)
 
     assert (result.changed, result.unchanged) == (1, 99)
+    assert result.samples == [(5, "changed", "Điện thoại: 0900000003 → 0987 654 321")]
     member = Member.objects.get(phone="0987 654 321")
     assert member.history.count() == 2
     assert member.history.first().history_type == "~"
@@ -314,6 +315,7 @@ def test_admin_import_ward_officer_checks_then_confirms_and_both_are_recorded(
     preview = upload(client, "thanh-vien.xlsx")
     job = preview.context["job"]
     assert (job.status, job.result["new"], Member.objects.count()) == ("checked", 100, 0)
+    assert "Những dòng đầu tiên sẽ" in preview.text and "Nguyễn Thị Hương" in preview.text
     confirm = client.post(
         reverse("admin:teams_member_process_import"), {"job": job.pk}, follow=True
     )

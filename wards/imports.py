@@ -50,6 +50,7 @@ from .tables import FileRefused
 
 BATCH = 2000
 PROGRESS_EVERY = 5000
+SAMPLES = 20
 
 
 @dataclasses.dataclass
@@ -67,6 +68,8 @@ class ImportResult:
     changed: int = 0
     unchanged: int = 0
     errors: list[RowError] = dataclasses.field(default_factory=list)
+    # The first rows that add or change a record, for the preview: (row, action, what).
+    samples: list[tuple] = dataclasses.field(default_factory=list)
     written: bool = False
     seconds: float = 0.0
 
@@ -88,6 +91,9 @@ class ImportResult:
                 for error in self.errors[:max_errors]
             ],
             "more_errors": max(0, len(self.errors) - max_errors),
+            "samples": [
+                {"row": row, "action": action, "what": what} for row, action, what in self.samples
+            ],
         }
 
 
@@ -341,6 +347,8 @@ class Importer:
             if instance is None:
                 instance = self.model(**record.values)
                 record.action = "new"
+                if len(result.samples) < SAMPLES:
+                    result.samples.append((record.row, "new", str(instance)))
             else:
                 for attribute in self.key:
                     # A code read as 7 names the stored “07”: keep the stored one.
@@ -352,6 +360,10 @@ class Importer:
                     if comparable(getattr(instance, self.attname(attribute)))
                     != comparable(plain(record.values[attribute]))
                 ]
+                if changed and len(result.samples) < SAMPLES:
+                    result.samples.append(
+                        (record.row, "changed", self.changes(instance, record, changed))
+                    )
                 for attribute in changed:
                     setattr(instance, attribute, record.values[attribute])
                 record.action = "changed" if changed else "unchanged"
@@ -362,6 +374,14 @@ class Importer:
         for _key, record in candidates:
             if not record.failed:
                 setattr(result, record.action, getattr(result, record.action) + 1)
+
+    def changes(self, instance, record, attributes):
+        """What a row changes in its record: “Điện thoại: 0912 → 0987; …”."""
+        return "; ".join(
+            f"{self.header_of(attribute)}: {shown(getattr(instance, attribute)) or '–'} → "
+            f"{shown(record.values[attribute]) or '–'}"
+            for attribute in attributes
+        )
 
     def attname(self, attribute):
         """The column behind an attribute: `team_id` for `team`."""
