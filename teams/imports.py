@@ -4,7 +4,7 @@ ward and residential group codes, among the teams the importing user sees."""
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from wards.imports import Importer, Relation, code_variants, wards_by_code
+from wards.imports import WARD, Importer, Relation, code_variants
 from wards.models import ResidentialGroup
 from wards.resources import GROUP_CODE, WARD_CODE, scoped
 
@@ -158,11 +158,4 @@ class ExemplaryModelImporter(Importer):
         "Cấp công nhận": "Cấp phường",
         "Khen thưởng": "Giấy khen của UBND phường",
     }
-    relations = (
-        Relation(
-            "ward",
-            (WARD_CODE,),
-            wards_by_code,
-            gettext_lazy("No ward you may change has the code “%(0)s”."),
-        ),
-    )
+    relations = (WARD,)

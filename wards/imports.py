@@ -637,6 +637,14 @@ def districts_by_code(user, keys):
     return {(d.code,): d for d in scoped(districts, user)}
 
 
+WARD = Relation(
+    "ward",
+    (WARD_CODE,),
+    wards_by_code,
+    gettext_lazy("No ward you may change has the code “%(0)s”."),
+)
+
+
 class WardImporter(Importer):
     resource_class = WardResource
     example = {
@@ -666,11 +674,4 @@ class ResidentialGroupImporter(Importer):
         "Số nhân khẩu": 890,
         "Đang hoạt động": "Có",
     }
-    relations = (
-        Relation(
-            "ward",
-            (WARD_CODE,),
-            wards_by_code,
-            gettext_lazy("No ward you may change has the code “%(0)s”."),
-        ),
-    )
+    relations = (WARD,)
