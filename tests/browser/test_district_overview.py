@@ -3,7 +3,7 @@ without JavaScript, and the seed seminar's progress matrix of 14 wards by 6 task
 
 from pathlib import Path
 
-from tests.browser.test_ward_officer_on_a_phone import PASSWORD, SCREENSHOTS
+from tests.browser.test_ward_officer_on_a_phone import SCREENSHOTS, sign_in
 
 STAFF = "canbo.quan"
 
@@ -14,10 +14,7 @@ def test_district_overview_shows_figures_charts_and_the_seed_seminars_matrix(bro
         page = context.new_page()
         errors = []
         page.on("console", lambda m, errors=errors: m.type == "error" and errors.append(m.text))
-        page.goto(site + "/accounts/login/")
-        page.fill("#id_username", STAFF)
-        page.fill("#id_password", PASSWORD)
-        page.click("button[type=submit]")
+        sign_in(page, site, STAFF)
 
         assert page.url.endswith("/overview/")
         assert page.locator("h1").inner_text().startswith("Tổng quan toàn quận")

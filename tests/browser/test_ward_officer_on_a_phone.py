@@ -14,11 +14,14 @@ PASSWORD = "danvan-demo-2019"
 SCREENSHOTS = os.environ.get("SCREENSHOT_DIR")
 
 
-def sign_in(page, site):
+def sign_in(page, site, username=OFFICER):
+    """Sign in, and wait until the landing page has loaded, stylesheet included (layout
+    checks measure the page as styled)."""
     page.goto(site + "/accounts/login/")
-    page.fill("#id_username", OFFICER)
+    page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
+    with page.expect_navigation(wait_until="load"):
+        page.click("button[type=submit]")
 
 
 def test_ward_officer_on_a_phone_records_finds_and_exports_an_activity(phone, site):
