@@ -1,0 +1,126 @@
+"""Server time and query count of every main page, on the database DATABASE_URL names
+(fill it first with `manage.py seed_scale district|city|national`):
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/danvan_national \\
+        .venv/bin/python bench/pages.py [--runs 20]
+
+Pages are requested in-process through Django's test client, as district staff of the first
+district and as the officer of its first ward (both made here if missing), after two
+warm-up requests; the time is the whole request (middleware, queries, template).
+"""
+
+import argparse
+import datetime
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=20)
+    args = parser.parse_args()
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "danvan.settings")
+    os.environ.setdefault("DEBUG", "true")
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    from meetings.models import Seminar
+    from teams.models import Activity, Team
+    from wards.models import District, Ward
+    from wards.roles import Role
+
+    settings.ALLOWED_HOSTS = ["*"]
+    district = District.objects.order_by("pk").first()
+    ward = Ward.objects.filter(district=district).order_by("pk").first()
+    team = Team.objects.filter(residential_group__ward=ward).order_by("pk").first()
+    seminar = Seminar.objects.filter(district=district).order_by("pk").first()
+    staff = bench_user("bench.staff", Role.DISTRICT_STAFF, district=district)
+    officer = bench_user("bench.officer", Role.WARD_OFFICER, wards=[ward])
+    word = Activity.objects.filter(team=team).values_list("title", flat=True).first().split()[-1]
+    clients = {"staff": Client(), "officer": Client()}
+    clients["staff"].force_login(staff)
+    clients["officer"].force_login(officer)
+    code = ward.code
+    year = f"?period={datetime.date.today().year}"
+    pages = [
+        ("district overview", "staff", reverse("reports:overview") + year),
+        ("ward dashboard", "officer", reverse("reports:ward_dashboard", args=[code]) + year),
+        ("ward home", "officer", reverse("reports:ward_home", args=[code])),
+        ("team page", "officer", reverse("teams:team_detail", args=[team.pk])),
+        ("member list", "officer", reverse("teams:member_list", args=[code])),
+        ("member list, search", "officer", reverse("teams:member_list", args=[code]) + "?q=van"),
+        ("activity list", "officer", reverse("teams:activity_list", args=[code])),
+        (
+            "activity list, search",
+            "officer",
+            reverse("teams:activity_list", args=[code]) + f"?q={word}",
+        ),
+        ("feedback list", "officer", reverse("teams:feedback_list", args=[code])),
+        (
+            "feedback list, search",
+            "officer",
+            reverse("teams:feedback_list", args=[code]) + "?q=den",
+        ),
+    ]
+    if seminar:
+        pages += [
+            ("seminar detail", "staff", reverse("meetings:seminar_detail", args=[seminar.pk])),
+            (
+                "progress matrix (overview)",
+                "staff",
+                reverse("reports:overview") + f"{year}&seminar={seminar.pk}",
+            ),
+            ("PDF report", "staff", reverse("reports:seminar_report_pdf", args=[seminar.pk])),
+            (
+                "PDF conclusion",
+                "staff",
+                reverse("reports:conclusion_notice_pdf", args=[seminar.pk]),
+            ),
+            ("PDF progress", "staff", reverse("reports:progress_report_pdf", args=[seminar.pk])),
+        ]
+    print(f"{connection.vendor}, {Activity.objects.count():,} activities; {args.runs} runs a page")
+    print(f"{'page':<30}{'median ms':>10}{'p95 ms':>8}{'queries':>9}")
+    for name, who, url in pages:
+        client = clients[who]
+        for _ in range(2):
+            assert client.get(url).status_code == 200, url
+        times = []
+        for _ in range(args.runs):
+            with CaptureQueriesContext(connection) as queries:
+                started = time.perf_counter()
+                response = client.get(url)
+                times.append((time.perf_counter() - started) * 1000)
+            assert response.status_code == 200, url
+        p95 = statistics.quantiles(times, n=20, method="inclusive")[-1]
+        print(f"{name:<30}{statistics.median(times):>10.0f}{p95:>8.0f}{len(queries):>9}")
+
+
+def bench_user(username, role, **scope):
+    from django.contrib.auth.models import Group
+
+    from wards.models import User
+
+    user, created = User.objects.get_or_create(username=username, defaults={"is_staff": True})
+    if created:
+        user.groups.add(Group.objects.get(name=role.value))
+        if "district" in scope:
+            user.district = scope["district"]
+            user.save()
+        user.wards.set(scope.get("wards", []))
+    return user
+
+
+if __name__ == "__main__":
+    main()
