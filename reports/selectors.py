@@ -18,6 +18,15 @@ from teams.models import Activity, CitizenFeedback, Member, Team
 from wards.models import ResidentialGroup, Ward
 
 
+def wards_in_scope(*, user):
+    """The wards `user` sees, named by their ids (read once). With the ids written out, the
+    planner knows how few wards it aggregates and reads their rows through the teams'
+    indexes; behind a subquery of the scope it scanned a year of every ward's activities
+    (825 ms against 28 ms for a district of the national data)."""
+    ids = list(Ward.objects.visible_to(user).values_list("pk", flat=True))
+    return Ward.objects.filter(pk__in=ids)
+
+
 def percent(part, whole):
     return round(100 * part / whole) if whole else None
 

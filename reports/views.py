@@ -70,7 +70,7 @@ def overview(request):
         raise PermissionDenied("district dashboard")
     period_form = PeriodForm(request.GET)
     period = period_form.get_period()
-    wards = Ward.objects.visible_to(user)
+    wards = selectors.wards_in_scope(user=user)
     sort = request.GET.get("sort") if request.GET.get("sort") in WARD_SORTS else "name"
     ward_rows = wards if sort == "name" else selectors.with_period_activities(wards, period=period)
     ward_rows = ward_rows.order_by(*WARD_SORTS[sort][1])
@@ -212,7 +212,7 @@ def progress_report_pdf(request, pk):
     seminar = seminar_for(request, pk)
     period = PeriodForm(request.GET).get_period()
     context = documents.progress_report(
-        seminar, wards=Ward.objects.visible_to(request.user), period=period
+        seminar, wards=selectors.wards_in_scope(user=request.user), period=period
     )
     return pdf_response(
         request,
