@@ -3,7 +3,7 @@ VENV ?= .venv
 PYTHON := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test lint check-deploy screenshots setup messages
+.PHONY: run test lint check-deploy screenshots setup messages load-test
 
 ## Set up, migrate, load the demo data and serve the site on http://127.0.0.1:8000, with the
 ## background worker
@@ -37,6 +37,11 @@ screenshots: setup
 	rm -rf .pdfs && $(PYTHON) bench/pdf_renders.py --runs 1 --out .pdfs
 	rm -f docs/seminar-report-*.png && pdftoppm -r 80 -png .pdfs/bao-cao-toa-dam.pdf docs/seminar-report
 	rm -rf .pdfs
+
+## The load test (bench/load_test.py) on DATABASE_URL, filled first by manage.py seed_scale
+load-test: setup
+	$(PYTHON) -m pip install --quiet ".[bench]"
+	$(PYTHON) bench/load_test.py
 
 ## Refresh the Vietnamese catalogue, merge the strings third-party packages lack, compile both
 ## domains (GNU gettext). djangojs.po is kept by hand: the project has no JavaScript to extract.

@@ -23,6 +23,11 @@ ROOT = Path(__file__).resolve().parents[1]
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument(
+        "--setup-only",
+        action="store_true",
+        help="make the users (password $BENCH_PASSWORD) and print the records to visit",
+    )
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "danvan.settings")
@@ -48,6 +53,12 @@ def main():
     seminar = Seminar.objects.filter(district=district).order_by("pk").first()
     staff = bench_user("bench.staff", Role.DISTRICT_STAFF, district=district)
     officer = bench_user("bench.officer", Role.WARD_OFFICER, wards=[ward])
+    if args.setup_only:  # for the load test
+        for user in (staff, officer):
+            user.set_password(os.environ["BENCH_PASSWORD"])
+            user.save(update_fields=["password"])
+        print(f"BENCH_WARD={ward.code} BENCH_TEAM={team.pk} BENCH_SEMINAR={seminar.pk}")
+        return
     word = Activity.objects.filter(team=team).values_list("title", flat=True).first().split()[-1]
     clients = {"staff": Client(), "officer": Client()}
     clients["staff"].force_login(staff)

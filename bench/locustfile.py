@@ -1,0 +1,71 @@
+"""The load test's users (run by bench/load_test.py): district staff and ward officers who
+sign in once, then move between the pages they use, with a second or two between clicks."""
+
+import os
+import random
+import re
+
+from locust import HttpUser, between, task
+
+PASSWORD = os.environ["BENCH_PASSWORD"]
+WARD = os.environ["BENCH_WARD"]
+TEAM = os.environ["BENCH_TEAM"]
+SEMINAR = os.environ["BENCH_SEMINAR"]
+
+
+class Person(HttpUser):
+    abstract = True
+    wait_time = between(1, 2)
+    username = ""
+
+    def on_start(self):
+        page = self.client.get("/accounts/login/", name="sign in")
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+        self.client.post(
+            "/accounts/login/",
+            {"username": self.username, "password": PASSWORD, "csrfmiddlewaretoken": token},
+            name="sign in",
+        )
+
+
+class WardOfficer(Person):
+    weight = 3
+    username = "bench.officer"
+
+    @task(4)
+    def ward_home(self):
+        self.client.get(f"/wards/{WARD}/", name="ward home")
+
+    @task(2)
+    def lists(self):
+        kind = random.choice(["members", "activities", "feedback"])
+        self.client.get(f"/wards/{WARD}/{kind}/", name=f"{kind} list")
+
+    @task(1)
+    def search(self):
+        self.client.get(f"/wards/{WARD}/activities/?q=ve+sinh", name="activities search")
+
+    @task(1)
+    def dashboard(self):
+        self.client.get(f"/wards/{WARD}/dashboard/", name="ward dashboard")
+
+    @task(1)
+    def team(self):
+        self.client.get(f"/teams/{TEAM}/", name="team page")
+
+
+class DistrictStaff(Person):
+    weight = 1
+    username = "bench.staff"
+
+    @task(3)
+    def overview(self):
+        self.client.get("/overview/", name="district overview")
+
+    @task(1)
+    def seminar(self):
+        self.client.get(f"/seminars/{SEMINAR}/", name="seminar detail")
+
+    @task(1)
+    def ward(self):
+        self.client.get(f"/wards/{WARD}/dashboard/", name="ward dashboard")
