@@ -76,7 +76,8 @@ def main():
                 [python, "-m", "locust", "-f", str(ROOT / "bench" / "locustfile.py"),
                  "--headless", "--users", str(args.users), "--spawn-rate", "10",
                  "--run-time", f"{args.seconds}s", "--host", f"http://127.0.0.1:{port}",
-                 "--csv", str(prefix), "--only-summary", "--loglevel", "WARNING"],
+                 "--csv", str(prefix), "--only-summary", "--loglevel", "WARNING",
+                 "--reset-stats"],
                 env=env, cwd=ROOT, check=False, capture_output=True,
             )  # fmt: skip
             rows = list(csv.DictReader(open(f"{prefix}_stats.csv")))  # noqa: SIM115
