@@ -132,7 +132,8 @@ def seminar_detail(request, pk):
             ),
             "today": today,
             "parts": PARTS,
-            "can_change": request.user.has_perm("meetings.change_seminar"),
+            "can_change": request.user.has_perm("meetings.change_seminar")
+            and Seminar.objects.managed_by(request.user).filter(pk=seminar.pk).exists(),
         },
     )
 
@@ -146,7 +147,7 @@ def seminar_form(request, seminar=None):
     return render(
         request,
         "meetings/seminar_form.html",
-        {"form": form, "seminar": seminar, "parts": PARTS},
+        {"form": form, "seminar": seminar, "parts": PARTS, "can_change": True},
     )
 
 
@@ -233,5 +234,12 @@ def seminar_rows_edit(request, pk, part):
     return render(
         request,
         "meetings/seminar_rows.html",
-        {"seminar": seminar, "formset": formset, "part": part, "spec": spec, "parts": PARTS},
+        {
+            "seminar": seminar,
+            "formset": formset,
+            "part": part,
+            "spec": spec,
+            "parts": PARTS,
+            "can_change": True,
+        },
     )

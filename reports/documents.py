@@ -44,22 +44,12 @@ def document(seminar, facts, *, number, day, title):
     }
 
 
-def seminar_report(seminar):
-    """The report (BÁO CÁO) of the seminar, dated its last day."""
+def seminar_document(seminar, *, number, title):
+    """A document about the seminar itself (its report, its conclusion notice), dated the
+    seminar's last day."""
     facts = seminar_facts(seminar=seminar)
     day = facts.dates[-1] if facts.dates else timezone.localdate()
-    return document(
-        seminar, facts, number=seminar.report_number, day=day, title=_("Seminar report")
-    )
-
-
-def conclusion_notice(seminar):
-    """The conclusion notice (THÔNG BÁO KẾT LUẬN) listing the tasks, dated the last day."""
-    facts = seminar_facts(seminar=seminar)
-    day = facts.dates[-1] if facts.dates else timezone.localdate()
-    return document(
-        seminar, facts, number=seminar.notice_number, day=day, title=_("Conclusion notice")
-    )
+    return document(seminar, facts, number=number, day=day, title=title)
 
 
 def progress_report(seminar, *, wards, period):

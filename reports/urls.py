@@ -8,10 +8,16 @@ urlpatterns = [
     path("overview/", views.overview, name="overview"),
     path("wards/<str:code>/", views.ward_home, name="ward_home"),
     path("wards/<str:code>/dashboard/", views.ward_dashboard, name="ward_dashboard"),
-    path("seminars/<int:pk>/report.pdf", views.seminar_report_pdf, name="seminar_report_pdf"),
+    path(
+        "seminars/<int:pk>/report.pdf",
+        views.seminar_document_pdf,
+        {"kind": "report"},
+        name="seminar_report_pdf",
+    ),
     path(
         "seminars/<int:pk>/conclusion.pdf",
-        views.conclusion_notice_pdf,
+        views.seminar_document_pdf,
+        {"kind": "notice"},
         name="conclusion_notice_pdf",
     ),
     path("seminars/<int:pk>/progress.pdf", views.progress_report_pdf, name="progress_report_pdf"),

@@ -184,26 +184,32 @@ def pdf_response(request, template, context, name):
     return response
 
 
-@login_required
-def seminar_report_pdf(request, pk):
-    seminar = seminar_for(request, pk)
-    return pdf_response(
-        request,
+# The documents about a seminar itself: template, file name, number, title.
+SEMINAR_DOCUMENTS = {
+    "report": (
         "reports/pdf/seminar_report.html",
-        documents.seminar_report(seminar),
-        f"bao-cao-toa-dam-{seminar.pk}",
-    )
+        "bao-cao-toa-dam",
+        "report_number",
+        gettext_lazy("Seminar report"),
+    ),
+    "notice": (
+        "reports/pdf/conclusion_notice.html",
+        "thong-bao-ket-luan",
+        "notice_number",
+        gettext_lazy("Conclusion notice"),
+    ),
+}
 
 
 @login_required
-def conclusion_notice_pdf(request, pk):
+def seminar_document_pdf(request, pk, kind):
+    """The seminar's report (BÁO CÁO) or its conclusion notice (THÔNG BÁO KẾT LUẬN)."""
     seminar = seminar_for(request, pk)
-    return pdf_response(
-        request,
-        "reports/pdf/conclusion_notice.html",
-        documents.conclusion_notice(seminar),
-        f"thong-bao-ket-luan-{seminar.pk}",
+    template, name, number, title = SEMINAR_DOCUMENTS[kind]
+    context = documents.seminar_document(
+        seminar, number=getattr(seminar, number), title=str(title)
     )
+    return pdf_response(request, template, context, f"{name}-{seminar.pk}")
 
 
 @login_required

@@ -513,6 +513,7 @@ def test_seminar_editor_other_districts_staff_who_see_it_through_a_ward_cannot_c
     rows = client.get(reverse("meetings:seminar_sessions", args=[seed.pk]))
 
     assert (page.status_code, edit.status_code, rows.status_code) == (200, 403, 403)
+    assert reverse("meetings:seminar_edit", args=[seed.pk]) not in page.text  # no dead link
     assert Seminar.objects.get(pk=seed.pk).title == seed.title
 
 

@@ -80,36 +80,31 @@ def _xlsx_rows(data):
 def _decode(data):
     """The text of a CSV file: UTF-8 or UTF-16 by their BOM, else UTF-8, else Windows-1258
     (what Excel writes on Vietnamese Windows)."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="strict")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
-    if b"\x00" in data[:1000]:
+    if b"\x00" in data[:1000] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise FileRefused(
             _("This CSV file looks like UTF-16 without its byte-order mark; save it as UTF-8.")
         )
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1258")
-    except UnicodeDecodeError:
-        raise FileRefused(
-            _(
-                "The CSV file's characters cannot be read: save it as “CSV UTF-8” (or "
-                "UTF-16, or Windows-1258)."
-            )
-        ) from None
+    if data.startswith(b"\xef\xbb\xbf"):
+        encodings = ["utf-8-sig"]
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encodings = ["utf-16"]
+    else:
+        encodings = ["utf-8", "cp1258"]
+    for encoding in encodings:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise FileRefused(
+        _(
+            "The CSV file's characters cannot be read: save it as “CSV UTF-8” (or "
+            "UTF-16, or Windows-1258)."
+        )
+    )
 
 
 def _csv_rows(data):
-    try:
-        text = _decode(data)
-    except UnicodeDecodeError as error:
-        raise FileRefused(
-            _("The CSV file's characters cannot be read: save it as “CSV UTF-8”.")
-        ) from error
+    text = _decode(data)
     try:
         dialect = csv.Sniffer().sniff(text[:8192], delimiters=",;\t")
     except csv.Error:
