@@ -5,8 +5,9 @@
         .venv/bin/python bench/pages.py [--runs 20]
 
 Pages are requested in-process through Django's test client, as district staff of the first
-district and as the officer of its first ward (both made here if missing), after two
-warm-up requests; the time is the whole request (middleware, queries, template).
+district, as the officer of its first ward, and as a superuser who sees the whole country (all
+made here if missing), after two warm-up requests; the time is the whole request (middleware,
+queries, template). The admin's lists are requested as the superuser: theirs are the largest.
 """
 
 import argparse
@@ -23,6 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--only", default="", help="only the pages whose name has this text")
     parser.add_argument(
         "--setup-only",
         action="store_true",
@@ -53,6 +55,7 @@ def main():
     seminar = Seminar.objects.filter(district=district).order_by("pk").first()
     staff = bench_user("bench.staff", Role.DISTRICT_STAFF, district=district)
     officer = bench_user("bench.officer", Role.WARD_OFFICER, wards=[ward])
+    root = bench_user("bench.root", Role.ADMINISTRATOR, is_superuser=True)
     if args.setup_only:  # for the load test
         for user in (staff, officer):
             user.set_password(os.environ["BENCH_PASSWORD"])
@@ -60,13 +63,20 @@ def main():
         print(f"BENCH_WARD={ward.code} BENCH_TEAM={team.pk} BENCH_SEMINAR={seminar.pk}")
         return
     word = Activity.objects.filter(team=team).values_list("title", flat=True).first().split()[-1]
-    clients = {"staff": Client(), "officer": Client()}
+    clients = {"staff": Client(), "officer": Client(), "root": Client()}
     clients["staff"].force_login(staff)
     clients["officer"].force_login(officer)
+    clients["root"].force_login(root)
     code = ward.code
     year = f"?period={datetime.date.today().year}"
     pages = [
         ("district overview", "staff", reverse("reports:overview") + year),
+        ("country overview", "root", reverse("reports:overview") + year),
+        (
+            "country overview, least active",
+            "root",
+            reverse("reports:overview") + year + "&sort=activities",
+        ),
         ("ward dashboard", "officer", reverse("reports:ward_dashboard", args=[code]) + year),
         ("ward home", "officer", reverse("reports:ward_home", args=[code])),
         ("team page", "officer", reverse("teams:team_detail", args=[team.pk])),
@@ -84,6 +94,21 @@ def main():
             "officer",
             reverse("teams:feedback_list", args=[code]) + "?q=den",
         ),
+    ]
+    for model, search in ADMIN_LISTS:
+        url = reverse(f"admin:{model}_changelist")
+        pages += [
+            (f"admin {model.split('_')[1]}", "root", url),
+            (f"admin {model.split('_')[1]}, search", "root", f"{url}?q={search}"),
+        ]
+    pages += [
+        (
+            "admin activity, one ward",
+            "root",
+            reverse("admin:teams_activity_changelist")
+            + f"?team__residential_group__ward__id__exact={ward.pk}",
+        ),
+        ("seminar list", "staff", reverse("meetings:seminar_list")),
     ]
     if seminar:
         pages += [
@@ -104,6 +129,8 @@ def main():
     print(f"{connection.vendor}, {Activity.objects.count():,} activities; {args.runs} runs a page")
     print(f"{'page':<30}{'median ms':>10}{'p95 ms':>8}{'queries':>9}")
     for name, who, url in pages:
+        if args.only not in name:
+            continue
         client = clients[who]
         for _ in range(2):
             assert client.get(url).status_code == 200, url
@@ -118,12 +145,25 @@ def main():
         print(f"{name:<30}{statistics.median(times):>10.0f}{p95:>8.0f}{len(queries):>9}")
 
 
-def bench_user(username, role, **scope):
+# The admin's lists of the largest tables, with a search for each.
+ADMIN_LISTS = [
+    ("wards_ward", "phu"),
+    ("wards_residentialgroup", "to"),
+    ("teams_team", "to 5"),
+    ("teams_member", "nguyen van"),
+    ("teams_activity", "tuyen truyen"),
+    ("teams_citizenfeedback", "den"),
+]
+
+
+def bench_user(username, role, *, is_superuser=False, **scope):
     from django.contrib.auth.models import Group
 
     from wards.models import User
 
-    user, created = User.objects.get_or_create(username=username, defaults={"is_staff": True})
+    user, created = User.objects.get_or_create(
+        username=username, defaults={"is_staff": True, "is_superuser": is_superuser}
+    )
     if created:
         user.groups.add(Group.objects.get(name=role.value))
         if "district" in scope:

@@ -8,6 +8,7 @@ from wards.admin_base import (
     ScopedInline,
     SharedChoicesInline,
 )
+from wards.admin_filters import ScopedRelatedFilter, ward_filters, year_filter
 from wards.work_fields import work_field_labels
 
 from .imports import ProgressReportImporter
@@ -63,7 +64,7 @@ class DirectiveTaskInline(ScopedInline, admin.TabularInline):
 class SeminarAdmin(ScopedAdmin):
     ordering = ["-created_at"]
     list_display = ["title", "district", "status", "first_date", "session_count", "task_count"]
-    list_filter = ["status", ("district", admin.RelatedOnlyFieldListFilter)]
+    list_filter = ["status", ("district", ScopedRelatedFilter)]
     list_select_related = ["district"]
     search_fields = ["title", "theme"]
     inlines = [SeminarSessionInline, AttendeeInline, DirectivePointInline, DirectiveTaskInline]
@@ -105,7 +106,7 @@ class ContributionInline(SharedChoicesInline, admin.StackedInline):
 class SeminarSessionAdmin(ScopedAdmin):
     ordering = ["seminar", "number"]
     list_display = ["__str__", "seminar", "date", "venue", "ward_count", "contribution_count"]
-    list_filter = [("seminar", admin.RelatedOnlyFieldListFilter)]
+    list_filter = [("seminar", ScopedRelatedFilter)]
     list_select_related = ["seminar"]
     search_fields = ["venue", "seminar__title"]
     autocomplete_fields = ["wards"]
@@ -133,7 +134,7 @@ class SeminarSessionAdmin(ScopedAdmin):
 @admin.register(Attendee)
 class AttendeeAdmin(ScopedAdmin):
     list_display = ["full_name", "title", "role", "seminar", "session"]
-    list_filter = ["role", ("seminar", admin.RelatedOnlyFieldListFilter)]
+    list_filter = ["role", ("seminar", ScopedRelatedFilter)]
     list_select_related = ["seminar", "session"]
     search_fields = ["full_name", "title", "organisation"]
 
@@ -142,9 +143,9 @@ class AttendeeAdmin(ScopedAdmin):
 class ContributionAdmin(ScopedAdmin):
     list_display = ["order", "speaker", "speaker_unit", "session", "seminar", "field_labels"]
     list_filter = [
-        ("session__seminar", admin.RelatedOnlyFieldListFilter),
+        ("session__seminar", ScopedRelatedFilter),
         "session__number",
-        ("ward", admin.RelatedOnlyFieldListFilter),
+        *ward_filters("ward"),
     ]
     list_select_related = ["session__seminar", "ward"]
     search_fields = ["speaker", "unit", "summary"]
@@ -166,7 +167,7 @@ class ContributionAdmin(ScopedAdmin):
 @admin.register(DirectivePoint)
 class DirectivePointAdmin(ScopedAdmin):
     list_display = ["__str__", "seminar", "session", "speaker"]
-    list_filter = [("seminar", admin.RelatedOnlyFieldListFilter)]
+    list_filter = [("seminar", ScopedRelatedFilter)]
     list_select_related = ["seminar", "session", "speaker"]
     search_fields = ["text"]
 
@@ -185,7 +186,7 @@ class TaskAssignmentInline(SharedChoicesInline, admin.TabularInline):
 class DirectiveTaskAdmin(ScopedAdmin):
     ordering = ["seminar", "number"]
     list_display = ["__str__", "seminar", "category", "ward_count"]
-    list_filter = [("seminar", admin.RelatedOnlyFieldListFilter), "category"]
+    list_filter = [("seminar", ScopedRelatedFilter), "category"]
     list_select_related = ["seminar"]
     search_fields = ["text"]
     inlines = [TaskAssignmentInline]
@@ -202,13 +203,13 @@ class DirectiveTaskAdmin(ScopedAdmin):
 class TaskAssignmentAdmin(ScopedAdmin):
     list_display = ["task", "ward", "due_on", "latest_status", "latest_percent"]
     list_filter = [
-        ("task__seminar", admin.RelatedOnlyFieldListFilter),
-        ("ward", admin.RelatedOnlyFieldListFilter),
+        year_filter("due_on"),
+        ("task__seminar", ScopedRelatedFilter),
+        *ward_filters("ward"),
     ]
     list_select_related = ["task", "ward"]
     search_fields = ["task__text", "ward__name"]
     autocomplete_fields = ["ward"]
-    date_hierarchy = "due_on"
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_latest_report()
@@ -239,13 +240,13 @@ class ProgressReportAdmin(ScopedImportExportAdmin):
         "reported_at",
     ]
     list_filter = [
+        year_filter("period_end"),
         "status",
-        ("assignment__task__seminar", admin.RelatedOnlyFieldListFilter),
-        ("assignment__ward", admin.RelatedOnlyFieldListFilter),
+        ("assignment__task__seminar", ScopedRelatedFilter),
+        *ward_filters("assignment__ward"),
     ]
     list_select_related = ["assignment__task", "assignment__ward", "reported_by"]
     search_fields = ["narrative", "assignment__ward__name"]
-    date_hierarchy = "period_end"
     autocomplete_fields = ["assignment"]
     readonly_fields = ["reported_by", "reported_at"]
 

@@ -1,8 +1,9 @@
 from django.contrib import admin
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef
 from django.utils.translation import gettext_lazy as _
 
-from wards.admin_base import ScopedAdmin, ScopedImportExportAdmin, ScopedInline
+from wards.admin_base import ScopedAdmin, ScopedImportExportAdmin, ScopedInline, row_count
+from wards.admin_filters import ward_filters, year_filter
 
 from .imports import (
     ActivityImporter,
@@ -28,7 +29,7 @@ from .resources import (
     TeamResource,
 )
 
-WARD_FILTER = ("team__residential_group__ward", admin.RelatedOnlyFieldListFilter)
+WARD_FILTERS = ward_filters("team__residential_group__ward")
 
 
 class MemberInline(ScopedInline, admin.TabularInline):
@@ -53,7 +54,7 @@ class TeamAdmin(ScopedImportExportAdmin):
     importer_class = TeamImporter
     ordering = ["residential_group__ward__name", "residential_group__code"]
     list_display = ["__str__", "ward", "founded_on", "current_members"]
-    list_filter = [("residential_group__ward", admin.RelatedOnlyFieldListFilter)]
+    list_filter = [*ward_filters("residential_group__ward")]
     list_select_related = ["residential_group__ward"]
     search_fields = [
         "residential_group__name",
@@ -64,11 +65,8 @@ class TeamAdmin(ScopedImportExportAdmin):
     inlines = [MemberInline]
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(current_members=Count("members", filter=Q(members__left_on__isnull=True)))
-        )
+        members = Member.objects.filter(team=OuterRef("pk"), left_on__isnull=True)
+        return super().get_queryset(request).annotate(current_members=row_count(members))
 
     @admin.display(description=_("ward"), ordering="residential_group__ward__name")
     def ward(self, team):
@@ -93,9 +91,10 @@ class MemberAdmin(ScopedImportExportAdmin):
         "is_party_member",
         "left_on",
     ]
-    list_filter = ["role", "organisation", "gender", "is_party_member", WARD_FILTER]
+    list_filter = ["role", "organisation", "gender", "is_party_member", *WARD_FILTERS]
     list_select_related = ["team__residential_group__ward"]
-    search_fields = ["full_name", "phone", "team__residential_group__name"]
+    search_fields = ["full_name", "phone"]  # its folded search column (search_source)
+    ordering = ["sort_name"]  # by given name, the Vietnamese way (indexed)
     autocomplete_fields = ["team"]
 
 
@@ -104,10 +103,9 @@ class ActivityAdmin(ScopedImportExportAdmin):
     resource_classes = [ActivityResource]
     importer_class = ActivityImporter
     list_display = ["date", "title", "team", "field", "households_reached", "participants"]
-    list_filter = ["field", WARD_FILTER]
+    list_filter = [year_filter("date"), "field", *WARD_FILTERS]
     list_select_related = ["team__residential_group__ward"]
     search_fields = ["title", "description"]
-    date_hierarchy = "date"
     autocomplete_fields = ["team"]
 
 
@@ -116,10 +114,9 @@ class CitizenFeedbackAdmin(ScopedImportExportAdmin):
     resource_classes = [FeedbackResource]
     importer_class = FeedbackImporter
     list_display = ["received_on", "__str__", "team", "field", "status", "resolved_on"]
-    list_filter = ["status", "field", WARD_FILTER]
+    list_filter = [year_filter("received_on"), "status", "field", *WARD_FILTERS]
     list_select_related = ["team__residential_group__ward"]
     search_fields = ["summary", "forwarded_to"]
-    date_hierarchy = "received_on"
     autocomplete_fields = ["team"]
 
 
@@ -132,7 +129,7 @@ class ExemplaryModelAdmin(ScopedImportExportAdmin):
         "year",
         "recognition_level",
         "field",
-        ("ward", admin.RelatedOnlyFieldListFilter),
+        *ward_filters("ward"),
     ]
     list_select_related = ["ward", "team__residential_group__ward"]
     search_fields = ["name", "reward"]
@@ -143,10 +140,9 @@ class ExemplaryModelAdmin(ScopedImportExportAdmin):
 class TrainingAdmin(ScopedAdmin):
     ordering = ["-date"]
     list_display = ["date", "title", "organiser_level", "ward", "attendee_count"]
-    list_filter = ["organiser_level", ("ward", admin.RelatedOnlyFieldListFilter)]
+    list_filter = [year_filter("date"), "organiser_level", *ward_filters("ward")]
     list_select_related = ["ward"]
     search_fields = ["title"]
-    date_hierarchy = "date"
     autocomplete_fields = ["district", "ward", "attendees"]
 
     def get_queryset(self, request):
@@ -170,7 +166,7 @@ class TrainingAdmin(ScopedAdmin):
 @admin.register(PrestigiousPerson)
 class PrestigiousPersonAdmin(ScopedAdmin):
     list_display = ["full_name", "standing", "residential_group", "phone"]
-    list_filter = [("residential_group__ward", admin.RelatedOnlyFieldListFilter)]
+    list_filter = [*ward_filters("residential_group__ward")]
     list_select_related = ["residential_group__ward"]
     search_fields = ["full_name", "standing"]
     autocomplete_fields = ["residential_group"]

@@ -1,11 +1,18 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
-from django.db.models import Count
+from django.db.models import OuterRef
 from django.utils.translation import gettext_lazy as _
 from django_tasks_db.models import DBTaskResult
 
-from .admin_base import ScopedAdmin, ScopedImportExportAdmin, ScopedInline, ScopedModelAdmin
+from .admin_base import (
+    ScopedAdmin,
+    ScopedImportExportAdmin,
+    ScopedInline,
+    ScopedModelAdmin,
+    row_count,
+)
+from .admin_filters import ScopedRelatedFilter, ward_filters, year_filter
 from .imports import ResidentialGroupImporter, WardImporter
 from .models import District, ResidentialGroup, SecurityEvent, User, Ward
 from .resources import ResidentialGroupResource, WardResource
@@ -57,7 +64,7 @@ class ScopedUserAdmin(ScopedAdmin, UserAdmin):
         (_("Role and scope"), {"fields": ["groups", "district", "wards", "is_staff"]}),
     ]
     list_display = ["username", "full_name", "district", "role_names", "is_active", "last_login"]
-    list_filter = ["groups", "is_active", ("district", admin.RelatedOnlyFieldListFilter)]
+    list_filter = ["groups", "is_active", ("district", ScopedRelatedFilter)]
     list_select_related = ["district"]
     filter_horizontal = ["wards"]
     fieldsets = [
@@ -115,9 +122,8 @@ class SecurityEventAdmin(ScopedModelAdmin):
     """Read-only: the log is append-only."""
 
     list_display = ["created_at", "kind", "username", "ip_address", "path", "detail"]
-    list_filter = ["kind"]
+    list_filter = [year_filter("created_at"), "kind"]
     search_fields = ["username", "ip_address", "detail"]
-    date_hierarchy = "created_at"
 
     def has_add_permission(self, request):
         return False
@@ -150,15 +156,15 @@ class ResidentialGroupInline(ScopedInline, admin.TabularInline):
 class WardAdmin(ScopedImportExportAdmin):
     resource_classes = [WardResource]
     importer_class = WardImporter
-    ordering = ["name"]  # the count's GROUP BY drops Meta.ordering
     list_display = ["name", "kind", "code", "district", "group_count", "is_active"]
-    list_filter = [("district", admin.RelatedOnlyFieldListFilter), "kind", "is_active"]
+    list_filter = [("district", ScopedRelatedFilter), "kind", "is_active"]
     list_select_related = ["district"]
     search_fields = ["name", "code"]
     inlines = [ResidentialGroupInline]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(group_count=Count("residential_groups"))
+        groups = ResidentialGroup.objects.filter(ward=OuterRef("pk"))
+        return super().get_queryset(request).annotate(group_count=row_count(groups))
 
     @admin.display(description=_("number of residential groups"), ordering="group_count")
     def group_count(self, ward):
@@ -170,7 +176,7 @@ class ResidentialGroupAdmin(ScopedImportExportAdmin):
     resource_classes = [ResidentialGroupResource]
     importer_class = ResidentialGroupImporter
     list_display = ["name", "code", "ward", "households", "population", "has_team", "is_active"]
-    list_filter = [("ward", admin.RelatedOnlyFieldListFilter), "is_active"]
+    list_filter = [*ward_filters("ward"), "is_active"]
     list_select_related = ["ward", "team"]
     search_fields = ["name", "code", "ward__name"]
     autocomplete_fields = ["ward"]

@@ -6,11 +6,14 @@ from pathlib import PurePath
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import F, Func, IntegerField, Subquery
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.decorators import method_decorator
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
@@ -23,6 +26,7 @@ from .pages import XLSX
 from .security import log_security_event
 from .tables import MAX_BYTES, SafeCSV, SafeXLSX
 from .tasks import run_import
+from .text import search_filter
 
 
 def visible_queryset(queryset, user):
@@ -46,9 +50,45 @@ class ScopedFieldsMixin:
         return visible_queryset(queryset, request.user)
 
 
+class CappedPaginator(Paginator):
+    """Counts the rows up to `cap` only: a list of millions of rows (the country's activities)
+    says "more than 10,000" and pages through the first 10,000, instead of counting them all
+    on every page. Filters and the search narrow it down."""
+
+    cap = 10_000
+    capped = False  # whether there are more rows than `count`
+
+    @cached_property
+    def count(self):
+        # Unordered and without the list's columns: the database stops at the cap.
+        counted = self.object_list.order_by().values("pk")[: self.cap + 1].count()
+        self.capped = counted > self.cap
+        return min(counted, self.cap)
+
+
+def row_count(queryset):
+    """The number of rows of `queryset` (narrowed by an `OuterRef`) as a column of each listed
+    record. The subquery runs for the page's records only, where a joined `Count` would
+    aggregate the whole related table (700,000 members) before the page is cut."""
+    counted = queryset.order_by().annotate(rows=Func(F("pk"), function="COUNT")).values("rows")
+    return Subquery(counted, output_field=IntegerField())
+
+
 class ScopedModelAdmin(ScopedFieldsMixin, admin.ModelAdmin):
     """Records outside the scope answer 404, and a save that would put a record outside the
-    scope is refused (and rolled back with the rest of the form)."""
+    scope is refused (and rolled back with the rest of the form).
+
+    Lists stay quick on national data: they count at most 10,000 rows (`CappedPaginator`,
+    and no second count of the unfiltered list), and models with a folded search column are
+    searched through it (trigram-indexed on PostgreSQL), as the workspace's lists are."""
+
+    paginator = CappedPaginator
+    show_full_result_count = False
+
+    def get_search_results(self, request, queryset, search_term):
+        if search_term and getattr(self.model, "search_source", ()):
+            return queryset.filter(search_filter(search_term)), False
+        return super().get_search_results(request, queryset, search_term)
 
     def get_object(self, request, object_id, from_field=None):
         obj = super().get_object(request, object_id, from_field)

@@ -1,0 +1,124 @@
+"""The admin's lists at national scale: a capped count, search through the folded column,
+filters whose choices come from the user's scope, and a year filter instead of the date
+hierarchy's scan of every row."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests.factories import (
+    ActivityFactory,
+    DistrictFactory,
+    MemberFactory,
+    RoleUserFactory,
+    TeamFactory,
+    WardFactory,
+)
+from wards import admin_filters
+from wards.admin_base import CappedPaginator
+from wards.roles import Role
+
+pytestmark = pytest.mark.django_db
+
+ACTIVITIES = reverse("admin:teams_activity_changelist")
+WARD_PARAM = "team__residential_group__ward__id__exact"
+DISTRICT_PARAM = "team__residential_group__ward__district__id__exact"
+
+
+def filter_choices(response, title):
+    """The labels a list filter offers (its "all" choice left out)."""
+    for spec in response.context["cl"].filter_specs:
+        if str(spec.title) == title:
+            return [str(choice["display"]) for choice in spec.choices(response.context["cl"])][1:]
+    return None
+
+
+def test_count_above_the_cap_reads_more_than_and_stops_counting_superuser(
+    admin_client, monkeypatch
+):
+    monkeypatch.setattr(CappedPaginator, "cap", 3)
+    ActivityFactory.create_batch(5)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = admin_client.get(ACTIVITIES)
+
+    assert response.context["cl"].result_count == 3
+    assert response.context["cl"].paginator.capped
+    assert "hơn 3 hoạt động" in response.content.decode()
+    counts = [q["sql"] for q in queries if "COUNT(*)" in q["sql"] and "teams_activity" in q["sql"]]
+    assert len(counts) == 1 and "LIMIT 4" in counts[0]
+
+
+def test_count_below_the_cap_is_exact_superuser(admin_client):
+    ActivityFactory.create_batch(5)
+
+    response = admin_client.get(ACTIVITIES)
+
+    assert response.context["cl"].result_count == 5
+    assert not response.context["cl"].paginator.capped
+    assert "5 hoạt động" in response.content.decode()
+
+
+def test_search_finds_without_accents_through_the_folded_column_superuser(admin_client):
+    MemberFactory(full_name="Nguyễn Văn An")
+    MemberFactory(full_name="Trần Thị Bình")
+
+    with CaptureQueriesContext(connection) as queries:
+        response = admin_client.get(reverse("admin:teams_member_changelist"), {"q": "nguyen an"})
+
+    assert [str(m) for m in response.context["cl"].result_list] == ["Nguyễn Văn An"]
+    assert any("search_text" in q["sql"] for q in queries)
+
+
+def test_ward_filter_waits_for_a_district_in_a_large_scope_superuser(admin_client, monkeypatch):
+    monkeypatch.setattr(admin_filters, "WARD_CHOICES_MAX", 2)
+    first, second = DistrictFactory(name="Long Biên"), DistrictFactory(name="Gia Lâm")
+    for name in ("Bồ Đề", "Gia Thụy"):
+        ActivityFactory(
+            team=TeamFactory(residential_group__ward=WardFactory(name=name, district=first))
+        )
+    ActivityFactory(
+        team=TeamFactory(residential_group__ward=WardFactory(name="Trâu Quỳ", district=second))
+    )
+
+    response = admin_client.get(ACTIVITIES)
+    assert filter_choices(response, "phường") is None  # nothing to choose yet
+    assert {"Quận Long Biên", "Quận Gia Lâm"} <= set(filter_choices(response, "đơn vị quản lý"))
+
+    response = admin_client.get(ACTIVITIES, {DISTRICT_PARAM: first.pk})
+    assert filter_choices(response, "phường") == ["Phường Bồ Đề", "Phường Gia Thụy"]
+    assert len(response.context["cl"].result_list) == 2
+
+    response = admin_client.get(ACTIVITIES, {DISTRICT_PARAM: "x"})
+    assert response.status_code in (200, 302)
+
+
+def test_ward_filter_lists_only_the_users_wards_staff(client):
+    ward = WardFactory(name="Bồ Đề")
+    WardFactory(name="Gia Thụy", district=ward.district)
+    WardFactory(name="Trâu Quỳ")  # another district
+    ActivityFactory(team=TeamFactory(residential_group__ward=ward))
+    client.force_login(RoleUserFactory(role=Role.DISTRICT_STAFF, district=ward.district))
+
+    response = client.get(ACTIVITIES)
+
+    assert filter_choices(response, "phường") == ["Phường Bồ Đề", "Phường Gia Thụy"]
+    assert filter_choices(response, "đơn vị quản lý") is None  # a single district: no choice
+
+
+def test_year_filter_offers_the_span_of_years_and_filters_superuser(admin_client):
+    ActivityFactory(date=datetime.date(2024, 3, 1), title="Năm 2024")
+    ActivityFactory(date=datetime.date(2026, 5, 1), title="Năm 2026")
+
+    response = admin_client.get(ACTIVITIES)
+    assert filter_choices(response, "năm") == ["2026", "2025", "2024"]
+
+    response = admin_client.get(ACTIVITIES, {"date__year": "2024"})
+    assert [a.title for a in response.context["cl"].result_list] == ["Năm 2024"]
+
+    response = admin_client.get(ACTIVITIES, {"date__year": "abc"})
+    assert response.status_code == 200
+    assert list(response.context["cl"].result_list) == []

@@ -1,0 +1,75 @@
+"""The admin's filters by a related record (district, ward, seminar): their choices are the
+records the user may see, read from those records' own small table, never worked out from
+the listed rows (which at national scale would scan millions of activities)."""
+
+import datetime
+
+from django.contrib import admin
+from django.db.models import Max, Min
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+# More wards than this in the scope (a province, the country): the ward filter waits until a
+# district is chosen, instead of listing thousands of wards.
+WARD_CHOICES_MAX = 100
+
+
+class ScopedRelatedFilter(admin.RelatedFieldListFilter):
+    """Choose among the related records the user sees (`visible_to`)."""
+
+    def field_choices(self, field, request, model_admin):
+        return [(obj.pk, str(obj)) for obj in self.choice_queryset(field, request)]
+
+    def choice_queryset(self, field, request):
+        related = field.related_model
+        return related._default_manager.visible_to(request.user).order_by(*related._meta.ordering)
+
+
+class WardFilter(ScopedRelatedFilter):
+    """The wards the user sees; in a scope of many districts, those of the chosen one."""
+
+    def choice_queryset(self, field, request):
+        wards = super().choice_queryset(field, request)
+        district = request.GET.get(f"{self.field_path}__district__id__exact")
+        if district:
+            return wards.filter(district_id=district) if district.isdigit() else wards.none()
+        if wards.count() > WARD_CHOICES_MAX:
+            return wards.none()
+        return wards
+
+
+def ward_filters(path):
+    """`list_filter` entries by district and by ward, for the rows `path` leads to a ward."""
+    return [(f"{path}__district", ScopedRelatedFilter), (path, WardFilter)]
+
+
+def year_filter(field):
+    """A filter by the year of the date `field`, offering the years from the listed rows'
+    first to their last: two reads of the date's index, where the admin's date hierarchy
+    lists the years with a DISTINCT over every row (0.7 s on 5,000,000 activities)."""
+
+    class YearFilter(admin.SimpleListFilter):
+        title = _("year")
+        parameter_name = f"{field}__year"
+
+        def lookups(self, request, model_admin):
+            span = model_admin.get_queryset(request).aggregate(first=Min(field), last=Max(field))
+            if span["first"] is None:
+                return []
+            first, last = (_local(span[end]).year for end in ("first", "last"))
+            return [(str(year), str(year)) for year in range(last, first - 1, -1)]
+
+        def queryset(self, request, queryset):
+            if self.value() is None:
+                return queryset
+            if not self.value().isdigit():
+                return queryset.none()
+            return queryset.filter(**{f"{field}__year": int(self.value())})
+
+    return YearFilter
+
+
+def _local(value):
+    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+        return timezone.localtime(value)
+    return value
