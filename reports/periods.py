@@ -55,6 +55,25 @@ class Period:
             return str(self.start.year)
         return ""
 
+    def whole_months(self):
+        """The first days of the first and the last month lying wholly in the period (None
+        when none does), and the (first, last) days of the period outside them: the months
+        come from the tallies, the days at the edges of a range from the records."""
+        first = self.start if self.start.day == 1 else _next_month(self.start)
+        last_end = (
+            self.end
+            if self.end == _month_end(self.end.year, self.end.month)
+            else (self.end.replace(day=1) - datetime.timedelta(days=1))
+        )
+        if first > last_end:
+            return None, [(self.start, self.end)]
+        edges = []
+        if self.start < first:
+            edges.append((self.start, first - datetime.timedelta(days=1)))
+        if last_end < self.end:
+            edges.append((last_end + datetime.timedelta(days=1), self.end))
+        return (first, last_end.replace(day=1)), edges
+
     @property
     def query(self):
         if self.kind == "range":
@@ -107,6 +126,10 @@ class Period:
 
 def _month_end(year, month):
     return datetime.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _next_month(day):
+    return (day.replace(day=1) + datetime.timedelta(days=31)).replace(day=1)
 
 
 PARAM = re.compile(r"^(?P<year>\d{4})(?:-(?:Q(?P<quarter>[1-4])|(?P<month>0[1-9]|1[0-2])))?$")

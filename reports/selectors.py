@@ -4,27 +4,53 @@ The dashboards' figures come from a fixed number of grouped aggregate queries, w
 number of wards, groups and records: the totals of the wards in view, the same per ward (or per
 residential group) for one page of them, activities per month and field, members per
 organisation, and the spread of the days feedback took to resolve.
+
+What is summed over every ward in view (the totals, the order of the wards by activity, the
+charts) is read from the tallies (`models.py`, kept by `tallies.py`) for the months wholly in
+the period, and from the records for the days of a range outside them; what is shown for one
+page of wards or groups is counted from the records.
 """
 
 import dataclasses
-import datetime
 from collections import defaultdict
 
-from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models import (
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    FilteredRelation,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce, TruncMonth
 
 from meetings.selectors import ward_assignments
 from teams.models import Activity, CitizenFeedback, Member, Team
 from wards.models import ResidentialGroup, Ward
 
+from .models import DistrictMembers, DistrictMonth, WardMembers, WardMonth
+from .tallies import first_of_month
+
 
 def wards_in_scope(*, user):
-    """The wards `user` sees, named by their ids (read once). With the ids written out, the
-    planner knows how few wards it aggregates and reads their rows through the teams'
-    indexes; behind a subquery of the scope it scanned a year of every ward's activities
-    (825 ms against 28 ms for a district of the national data)."""
-    ids = list(Ward.objects.visible_to(user).values_list("pk", flat=True))
+    """The wards `user` sees, named by their ids (read once) when they are few. With the ids
+    written out, the planner knows how few wards it aggregates and reads their rows through
+    the teams' indexes; behind a subquery of the scope it scanned a year of every ward's
+    activities (825 ms against 28 ms for a district of the national data). Thousands of ids
+    (a province, the country) cost more to plan and match than the subquery."""
+    wards = Ward.objects.visible_to(user)
+    ids = list(wards.order_by().values_list("pk", flat=True)[: MANY_WARDS + 1])
+    if len(ids) > MANY_WARDS:
+        return wards
     return Ward.objects.filter(pk__in=ids)
+
+
+MANY_WARDS = 500
 
 
 def percent(part, whole):
@@ -62,14 +88,15 @@ class Figures:
 # How each counted model reaches a ward and a residential group.
 PATHS = {
     ResidentialGroup: ("ward", "pk"),
+    Team: ("residential_group__ward", "residential_group"),
     Member: ("team__residential_group__ward", "team__residential_group"),
     Activity: ("team__residential_group__ward", "team__residential_group"),
     CitizenFeedback: ("team__residential_group__ward", "team__residential_group"),
 }
 
 
-def _sources(period):
-    """Each counted model with its rows of the period and the figures it gives."""
+def _standing():
+    """What is counted as it stands: groups and teams, current members."""
     return [
         (
             ResidentialGroup.objects.all(),
@@ -82,12 +109,18 @@ def _sources(period):
                 "party_members": Count("pk", filter=Q(is_party_member=True)),
             },
         ),
+    ]
+
+
+def _dated(start, end):
+    """What is counted by its date: activities and feedback from `start` to `end`."""
+    return [
         (
-            Activity.objects.filter(date__range=(period.start, period.end)),
+            Activity.objects.filter(date__range=(start, end)),
             {"activities": Count("pk"), "households": Sum("households_reached")},
         ),
         (
-            CitizenFeedback.objects.filter(received_on__range=(period.start, period.end)),
+            CitizenFeedback.objects.filter(received_on__range=(start, end)),
             {
                 "feedback_received": Count("pk"),
                 "feedback_resolved": Count("pk", filter=Q(status=CitizenFeedback.Status.RESOLVED)),
@@ -96,27 +129,82 @@ def _sources(period):
     ]
 
 
+def _sources(period):
+    """Each counted model with its rows of the period and the figures it gives."""
+    return [*_standing(), *_dated(period.start, period.end)]
+
+
 def _in_wards(queryset, wards):
-    return queryset.filter(**{f"{PATHS[queryset.model][0]}__in": wards.values("pk")}).order_by()
+    """The rows of `queryset` (a counted model or a tally) in `wards`; all of them when
+    `wards` are every ward (a superuser's), with no join to find their wards."""
+    queryset = queryset.order_by()
+    if not wards.query.has_filters():
+        return queryset
+    path = PATHS.get(queryset.model, ("ward",))[0]
+    return queryset.filter(**{f"{path}__in": wards.values("pk")})
 
 
 def dashboard_totals(*, wards, period) -> Figures:
-    """The figures of `wards` (a queryset) as a whole: four queries."""
+    """The figures of `wards` (a queryset) as a whole: groups and teams counted, members and
+    the period's months from the tallies (the units' when `wards` are whole units), the days
+    of a range outside whole months counted (five or six queries, and two for each such
+    stretch of days)."""
     figures = Figures()
-    for rows, aggregates in _sources(period):
-        for name, value in _in_wards(rows, wards).aggregate(**aggregates).items():
-            setattr(figures, name, value or 0)
+    months, edges = period.whole_months()
+    sums = [
+        # Counted apart, as two index scans, rather than as a join of the two tables.
+        _in_wards(ResidentialGroup.objects.all(), wards).aggregate(groups=Count("pk")),
+        _in_wards(Team.objects.all(), wards).aggregate(teams=Count("pk")),
+        _member_tallies(wards).aggregate(
+            members=Sum("members"), party_members=Sum("party_members")
+        ),
+    ]
+    if months:
+        tallies = _unit_tallies(wards, months)
+        if tallies is None:
+            tallies = _in_wards(WardMonth.objects.filter(month__range=months), wards)
+        sums.append(tallies.aggregate(**{name: Sum(name) for name in MONTHLY}))
+    for start, end in edges:
+        sums += [_in_wards(rows, wards).aggregate(**agg) for rows, agg in _dated(start, end)]
+    for values in sums:
+        for name, value in values.items():
+            setattr(figures, name, getattr(figures, name) + (value or 0))
     return figures
+
+
+# The figures a ward's month tallies.
+MONTHLY = ("activities", "households", "feedback_received", "feedback_resolved")
 
 
 def figures_by_unit(*, wards, period, by, units=None) -> dict[int, Figures]:
     """The figures of each ward of `wards` or each of its residential groups (`by` "ward" or
-    "group"), by its primary key; only of `units` (a page of them) when given. Four grouped
-    queries."""
+    "group"), by its primary key; only of `units` (a page of them) when given. Wards' members
+    and months come from their tallies, as the totals do; groups' figures from the records.
+    Four or five grouped queries, and two for each stretch of days outside whole months."""
+    if by == "ward":
+        months, edges = period.whole_months()
+        sources = [
+            (ResidentialGroup.objects.all(), {"groups": Count("pk"), "teams": Count("team")}),
+            (
+                WardMembers.objects.all(),
+                {"members": Sum("members"), "party_members": Sum("party_members")},
+            ),
+        ]
+        if months:
+            sources.append(
+                (
+                    WardMonth.objects.filter(month__range=months),
+                    {name: Sum(name) for name in MONTHLY},
+                )
+            )
+        for start, end in edges:
+            sources += _dated(start, end)
+    else:
+        sources = _sources(period)
     level = 0 if by == "ward" else 1
     results = defaultdict(Figures)
-    for rows, aggregates in _sources(period):
-        path = PATHS[rows.model][level]
+    for rows, aggregates in sources:
+        path = PATHS.get(rows.model, ("ward",))[level]
         rows = _in_wards(rows, wards)
         if units is not None:
             rows = rows.filter(**{f"{path}__in": [unit.pk for unit in units]})
@@ -124,47 +212,106 @@ def figures_by_unit(*, wards, period, by, units=None) -> dict[int, Figures]:
         for row in grouped:
             figures = results[row.pop("unit")]
             for name, value in row.items():
-                setattr(figures, name, value or 0)
+                setattr(figures, name, getattr(figures, name) + (value or 0))
     return results
 
 
 def with_period_activities(wards, *, period):
     """`wards` with the number of their activities in the period (`period_activities`), to
-    sort them by how active they were."""
-    return wards.annotate(
-        period_activities=Count(
-            "residential_groups__team__activities",
-            filter=Q(residential_groups__team__activities__date__range=(period.start, period.end)),
+    sort them by how active they were: from their tallies (one grouped join), and for the
+    days of a range outside whole months, from their activities."""
+    months, edges = period.whole_months()
+    total = Value(0)
+    if months:
+        in_period = FilteredRelation(
+            "month_tallies", condition=Q(month_tallies__month__range=months)
         )
-    )
+        wards = wards.annotate(in_period=in_period)
+        total = Coalesce(Sum("in_period__activities"), 0)
+    for start, end in edges:
+        counted = (
+            Activity.objects.filter(
+                team__residential_group__ward=OuterRef("pk"), date__range=(start, end)
+            )
+            .values("team__residential_group__ward")
+            .annotate(total=Count("pk"))
+            .values("total")
+        )
+        total += Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+    return wards.annotate(period_activities=total)
 
 
 def activities_by_month(*, wards, period):
-    """{(first day of the month, field): (activities, households reached)} in the period."""
+    """{(first day of the month, field): (activities, households reached)} in the period:
+    from the units' tallies when `wards` are whole managing units, and for the days of a
+    range outside whole months, or wards that are not whole units, from the activities."""
+    months, edges = period.whole_months()
+    tallies = _unit_tallies(wards, months) if months else None
+    counted = []
+    if tallies is not None:
+        counted.append(
+            tallies.values("month", "field").annotate(
+                count=Sum("activities"), households=Sum("households")
+            )
+        )
+    else:
+        edges = [(period.start, period.end)]
+    for start, end in edges:
+        counted.append(
+            _in_wards(Activity.objects.filter(date__range=(start, end)), wards)
+            .values("field", month=TruncMonth("date"))
+            .annotate(count=Count("pk"), households=Sum("households_reached"))
+        )
+    result = defaultdict(lambda: (0, 0))
+    for rows in counted:
+        for row in rows:
+            key = (first_of_month(row["month"]), row["field"])
+            count, households = result[key]
+            result[key] = (count + row["count"], households + (row["households"] or 0))
+    return dict(result)
+
+
+def _unit_tallies(wards, months):
+    """The month tallies (first and last month) of the managing units whose wards `wards`
+    are, all of them and no other; None when `wards` are not whole units."""
+    return _of_whole_units(DistrictMonth.objects.filter(month__range=months), wards)
+
+
+def _member_tallies(wards):
+    """The member tallies of `wards`: their units' when they are whole units."""
+    tallies = _of_whole_units(DistrictMembers.objects.all(), wards)
+    return _in_wards(WardMembers.objects.all(), wards) if tallies is None else tallies
+
+
+def _of_whole_units(tallies, wards):
+    if not wards.query.has_filters():
+        return tallies
+    districts = whole_districts(wards)
+    return None if districts is None else tallies.filter(district__in=districts)
+
+
+def whole_districts(wards):
+    """The ids of the managing units whose wards `wards` (a queryset) are, all of them and no
+    other; None when `wards` are not such a union of whole units."""
     rows = (
-        _in_wards(Activity.objects.filter(date__range=(period.start, period.end)), wards)
-        .values("field", month=TruncMonth("date"))
-        .annotate(count=Count("pk"), households=Sum("households_reached"))
+        Ward.objects.filter(district__in=wards.values("district"))
+        .values("district")
+        .annotate(wards=Count("pk"), chosen=Count("pk", filter=Q(pk__in=wards.values("pk"))))
+        .order_by()
     )
-    return {
-        (_as_date(row["month"]), row["field"]): (row["count"], row["households"] or 0)
-        for row in rows
-    }
-
-
-def _as_date(value):
-    # TruncMonth of a date column is a date on PostgreSQL, a datetime on some SQLite builds.
-    return value.date() if isinstance(value, datetime.datetime) else value
+    districts = []
+    for row in rows:
+        if row["wards"] != row["chosen"]:
+            return None
+        districts.append(row["district"])
+    return districts
 
 
 def members_by_organisation(*, wards):
-    """The current members of `wards` per organisation they represent: {code: count}."""
-    rows = (
-        _in_wards(Member.objects.filter(left_on__isnull=True), wards)
-        .values("organisation")
-        .annotate(count=Count("pk"))
-    )
-    return {row["organisation"]: row["count"] for row in rows}
+    """The current members of `wards` per organisation they represent: {code: count}, from
+    the wards' tallies."""
+    rows = _member_tallies(wards).values("organisation").annotate(count=Sum("members")).order_by()
+    return {row["organisation"]: row["count"] for row in rows if row["count"]}
 
 
 def resolution_days_median(*, wards, period):
@@ -180,7 +327,7 @@ def resolution_days_median(*, wards, period):
             wards,
         )
         .values(days=days)
-        .annotate(count=Count("pk"))
+        .annotate(count=Count("*"))  # from the index alone (feedback_resolution_idx)
         .order_by("days")
     )
     spread = [(row["days"].days, row["count"]) for row in rows]

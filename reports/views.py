@@ -88,7 +88,7 @@ def overview(request):
             wards=wards, period=period, seminar=seminar, tasks=tasks, matrix_wards=matrix_rows
         )
         return xlsx_download(request, workbook, "tong-quan")
-    ward_page = paginate(request, ward_rows)
+    ward_page = paginate(request, ward_rows, count=wards.count())
     matrix_page = paginate(request, matrix_rows, param="matrix_page", size=MATRIX_PAGE_SIZE)
     by_ward = selectors.figures_by_unit(wards=wards, period=period, units=ward_page, by="ward")
     context = {

@@ -113,14 +113,17 @@ def district_data():
     }
 
 
-def expected_figures(data, wards):
-    """The figures counted in Python over the records the fixture made."""
+def expected_figures(
+    data, wards, start=datetime.date(2025, 1, 1), end=datetime.date(2025, 12, 31)
+):
+    """The figures counted in Python over the records the fixture made, for the period from
+    `start` to `end` (2025 unless given)."""
 
     def in_wards(record):
         return record.team.residential_group.ward in wards
 
     def in_year(day):
-        return day.year == 2025
+        return start <= day <= end
 
     groups = [g for w in wards for g in w.residential_groups.all()]
     members = [m for m in data["members"] if in_wards(m) and m.left_on is None]
@@ -164,6 +167,46 @@ def test_overview_district_staff_figures_equal_counts_of_the_records(staff_clien
     assert figures_of(response) == {"wards": 2, **expected}
     # The feedback received late in December, resolved in January, counts as resolved.
     assert expected["median_days"] == 9
+
+
+def test_overview_range_of_days_across_months_equals_counts_of_the_records(
+    staff_client, district_data
+):
+    # Whole months April to November come from the tallies; 10–31 March and 1–25 December
+    # from the records themselves.
+    start, end = datetime.date(2025, 3, 10), datetime.date(2025, 12, 25)
+    query = {"date_from": "10/03/2025", "date_to": "25/12/2025"}
+
+    response = staff_client.get(reverse("reports:overview"), query)
+
+    expected = expected_figures(district_data, district_data["wards"], start, end)
+    assert figures_of(response) == {"wards": 2, **expected}
+    assert expected["activities"] == 2  # 14 March and 30 November, not 1 March
+    rows = {ward: figures for ward, figures, _filter in response.context["ward_rows"]}
+    for ward, figures in rows.items():
+        counted = expected_figures(district_data, [ward], start, end)
+        assert (figures.activities, figures.feedback_received) == (
+            counted["activities"],
+            counted["feedback_received"],
+        )
+    chart = {label: total for label, _values, total in response.context["activity_chart"].rows}
+    assert (chart["03/2025"], chart["11/2025"], sum(chart.values())) == (1, 1, 2)
+    response = staff_client.get(reverse("reports:overview"), {**query, "sort": "activities"})
+    assert [ward.name for ward, _f, _filter in response.context["ward_rows"]] == [
+        "Phường Hai",
+        "Phường Một",
+    ]
+
+
+def test_overview_superuser_counts_every_ward_of_every_unit(client, district_data, admin_user):
+    client.force_login(admin_user)
+
+    response = client.get(reverse("reports:overview"), {"period": YEAR})
+
+    wards = [*district_data["wards"], district_data["outside"]]
+    assert figures_of(response) == {"wards": 3, **expected_figures(district_data, wards)}
+    chart = response.context["activity_chart"]
+    assert sum(total for _label, _values, total in chart.rows) == 5
 
 
 def test_overview_district_staff_each_wards_row_equals_its_own_counts(staff_client, district_data):

@@ -17,6 +17,7 @@ does row by row with a query per relation and per row, an importer does in bulk:
 A row error anywhere means nothing is written.
 """
 
+import copy
 import dataclasses
 import io
 import time
@@ -46,6 +47,7 @@ from .resources import (
     YesNoWidget,
     scoped,
 )
+from .signals import rows_written
 from .tables import FileRefused
 
 BATCH = 2000
@@ -103,6 +105,7 @@ class Record:
     cells: dict  # header → cell
     values: dict  # attribute → value
     instance: object = None
+    before: object = None  # a changed record as it was stored
     action: str = ""  # "new", "changed" or "unchanged"
     failed: bool = False
 
@@ -364,6 +367,8 @@ class Importer:
                     result.samples.append(
                         (record.row, "changed", self.changes(instance, record, changed))
                     )
+                if changed:
+                    record.before = copy.copy(instance)
                 for attribute in changed:
                     setattr(instance, attribute, record.values[attribute])
                 record.action = "changed" if changed else "unchanged"
@@ -474,6 +479,11 @@ class Importer:
                     batch_size=BATCH,
                     default_user=self.user,
                 )
+            rows_written.send(
+                sender=self.model,
+                written=changed,
+                previous=[r.before for r in records if r.action == "changed"],
+            )
             insert_with_history(self.model, new, user=self.user)
         result.written = True
 
@@ -504,6 +514,7 @@ def insert_with_history(model, objects, *, user):
         for field in fields:
             field.pre_save(instance, add=True)  # auto_now(_add) dates
     copy_rows(model, fields, ([getattr(o, f.attname) for f in fields] for o in objects))
+    rows_written.send(sender=model, written=objects, previous=[])
     history = model.history.model
     tracked = [field.attname for field in history.tracked_fields]
     extra = {

@@ -30,10 +30,14 @@ def require_permission(request, permission):
         raise PermissionDenied(permission)
 
 
-def paginate(request, queryset, *, param="page", size=PAGE_SIZE):
+def paginate(request, queryset, *, param="page", size=PAGE_SIZE, count=None):
     """The page of `queryset` that `?<param>=` asks for (the first or last one when that is
-    not a page number)."""
-    return Paginator(queryset, size).get_page(request.GET.get(param))
+    not a page number). `count`, when the caller knows it, saves counting `queryset` (rows
+    sorted by an aggregate, whose count would compute it for every row)."""
+    paginator = Paginator(queryset, size)
+    if count is not None:
+        paginator.count = count
+    return paginator.get_page(request.GET.get(param))
 
 
 def query_without(request, *names):

@@ -12,6 +12,8 @@ from django.apps import apps
 from django.db import models
 from django.db.models import Q
 
+from .signals import rows_written
+
 
 def visible_wards(user):
     """The wards whose records `user` may see."""
@@ -84,12 +86,15 @@ class ScopedQuerySet(models.QuerySet):
         return self.filter(**{self.district_path: user.district_id})
 
     def bulk_create(self, objs, *args, **kwargs):
-        # Derived columns (search text, sort keys) are filled as save() would.
+        # Derived columns (search text, sort keys) are filled as save() would, and derived
+        # tables are told (`signals.rows_written`).
         objs = list(objs)
         for obj in objs:
             if hasattr(obj, "fill_derived_fields"):
                 obj.fill_derived_fields()
-        return super().bulk_create(objs, *args, **kwargs)
+        created = super().bulk_create(objs, *args, **kwargs)
+        rows_written.send(sender=self.model, written=created, previous=[])
+        return created
 
 
 def scoped_manager(

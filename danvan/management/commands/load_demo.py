@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 
 from meetings.demo import load_demo_seminar
 from meetings.selectors import seminar_facts
+from reports import tallies
 from reports.selectors import district_totals
 from teams.demo import load_demo_teams
 from wards.demo import DEMO_PASSWORD, load_demo_units, load_demo_users
@@ -23,6 +24,7 @@ class Command(BaseCommand):
             load_demo_teams(district, today=timezone.localdate())
             seminar = load_demo_seminar(district)
             users = load_demo_users(district)
+            tallies.rebuild()  # the demo's records are written in bulk
 
         self.stdout.write(
             _(

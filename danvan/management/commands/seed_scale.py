@@ -23,6 +23,7 @@ from meetings.models import (
     SeminarSession,
     TaskAssignment,
 )
+from reports import tallies
 from teams.models import Activity, CitizenFeedback, Member, Team
 from wards.imports import copy_rows
 from wards.models import District, ResidentialGroup, Ward
@@ -104,6 +105,7 @@ class Command(BaseCommand):
                 ("activities", self.activities),
                 ("feedback", self.feedback),
                 ("seminars", self.seminars),
+                ("tallies", lambda counts: tallies.rebuild()),
             ]
             for name, step in steps:
                 step_started = time.perf_counter()

@@ -1,0 +1,103 @@
+"""The dashboards' tallies: counts of the teams' records per ward or managing unit, kept up to
+date on every write (`tallies.py`), so that a dashboard over thousands of wards sums a few
+hundred thousand tally rows instead of scanning millions of activities.
+
+They are derived data: `manage.py rebuild_tallies` computes them again from the records.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from teams.models import Member
+from wards.models import District, Ward
+from wards.work_fields import WorkField
+
+
+class WardMonth(models.Model):
+    """A ward's activities (and households they reached) dated in a month, and its citizen
+    feedback received in that month, with how much of it is resolved."""
+
+    ward = models.ForeignKey(Ward, on_delete=models.CASCADE, related_name="month_tallies")
+    month = models.DateField(_("month"))  # its first day
+    activities = models.PositiveIntegerField(default=0)
+    households = models.PositiveIntegerField(default=0)
+    feedback_received = models.PositiveIntegerField(default=0)
+    feedback_resolved = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("tally of a ward's month")
+        constraints = [
+            models.UniqueConstraint(fields=["ward", "month"], name="ward_month_unique"),
+        ]
+        indexes = [
+            # With the count, the order of the wards by activity reads the index alone.
+            models.Index(fields=["month", "ward", "activities"], name="ward_month_month_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.ward_id} {self.month:%m/%Y}"
+
+
+class WardMembers(models.Model):
+    """A ward's current members who represent an organisation, and how many are party
+    members."""
+
+    ward = models.ForeignKey(Ward, on_delete=models.CASCADE, related_name="+")
+    organisation = models.CharField(max_length=20, choices=Member.Organisation.choices)
+    members = models.PositiveIntegerField(default=0)
+    party_members = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("tally of a ward's members")
+        constraints = [
+            models.UniqueConstraint(fields=["ward", "organisation"], name="ward_members_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.ward_id} {self.organisation}"
+
+
+class DistrictMonth(models.Model):
+    """`WardMonth` for a managing unit, by field: a dashboard over whole units (a district's
+    staff, the country) sums a few rows per unit instead of one per ward, and draws its
+    activity chart by field, which `WardMonth` leaves out."""
+
+    district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField(_("month"))
+    field = models.CharField(max_length=30, choices=WorkField.choices)
+    activities = models.PositiveIntegerField(default=0)
+    households = models.PositiveIntegerField(default=0)
+    feedback_received = models.PositiveIntegerField(default=0)
+    feedback_resolved = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("tally of a managing unit's month")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["district", "month", "field"], name="district_month_unique"
+            ),
+        ]
+        indexes = [models.Index(fields=["month", "district"], name="district_month_month_idx")]
+
+    def __str__(self):
+        return f"{self.district_id} {self.month:%m/%Y} {self.field}"
+
+
+class DistrictMembers(models.Model):
+    """`WardMembers` for a managing unit, for a dashboard over whole units."""
+
+    district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="+")
+    organisation = models.CharField(max_length=20, choices=Member.Organisation.choices)
+    members = models.PositiveIntegerField(default=0)
+    party_members = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("tally of a managing unit's members")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["district", "organisation"], name="district_members_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.district_id} {self.organisation}"

@@ -1,0 +1,293 @@
+"""Keeping the tallies (`models.py`) up to date.
+
+A tally is counted again from the records, never incremented: `refresh()` deletes the tallies
+of some wards and managing units (in some months, or in all) and counts them again, so a
+missed or repeated call cannot leave a wrong number behind for long, and `rebuild()` (`manage.py
+rebuild_tallies`) counts everything again.
+
+Writes reach it in three ways:
+- one record at a time (forms, the admin, services): Django's signals; where the record was
+  before the write is noted, and both places are refreshed;
+- in bulk (`bulk_create` of the scoped managers, an import's COPY and bulk updates):
+  `wards.signals.rows_written`, with the records before and after;
+- `seed_scale`, which writes tuples with COPY, and `load_demo`: `rebuild()`.
+`QuerySet.update()` and SQL bypass all three: refresh or rebuild after them.
+"""
+
+import datetime
+import itertools
+from collections import defaultdict
+
+from django.db import connection, transaction
+from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import TruncMonth
+from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
+
+from teams.models import Activity, CitizenFeedback, Member, Team
+from wards.imports import copy_rows
+from wards.models import District, ResidentialGroup, Ward
+from wards.signals import rows_written
+
+from .models import DistrictMembers, DistrictMonth, WardMembers, WardMonth
+
+# The records the tallies count, and those that move them between wards and units: the path
+# from each to its ward ("" for a ward), and the date that puts it in a month (None: it
+# touches every month of its ward).
+TRACKED = {
+    Activity: ("team__residential_group__ward", "date"),
+    CitizenFeedback: ("team__residential_group__ward", "received_on"),
+    Member: ("team__residential_group__ward", None),
+    Team: ("residential_group__ward", None),
+    ResidentialGroup: ("ward", None),
+    Ward: ("", None),
+}
+# Records whose own figures the tallies count: refreshed on every write. The others only
+# when they move to another ward or unit.
+COUNTED = (Activity, CitizenFeedback, Member)
+TO_WARD = "team__residential_group__ward"
+TALLIES = (WardMonth, WardMembers, DistrictMonth, DistrictMembers)
+BATCH = 10_000
+REBUILD_DISTRICTS = 50
+
+
+def first_of_month(value):
+    """The first day of the month of a date (or of a datetime, as TruncMonth gives on some
+    SQLite builds)."""
+    if isinstance(value, datetime.datetime):
+        value = value.date()
+    return value.replace(day=1)
+
+
+def months_between(start, end):
+    """The first days of the months from `start`'s to `end`'s, both included."""
+    month = first_of_month(start)
+    while month <= end:
+        yield month
+        month = (month + datetime.timedelta(days=31)).replace(day=1)
+
+
+# Counting
+
+
+def refresh(*, wards, districts, months=None, members=True):
+    """Count again the monthly tallies of `wards` and `districts` (ids) in `months` (first
+    days), or in every month when `months` is None; and their member tallies unless
+    `members` is False."""
+    wards, districts = set(wards), set(districts)
+    with transaction.atomic():
+        _in_months(WardMonth.objects.filter(ward__in=wards), "month", months).delete()
+        _in_months(DistrictMonth.objects.filter(district__in=districts), "month", months).delete()
+        _count_months(
+            ward_rows=Q(**{f"{TO_WARD}__in": wards}),
+            district_rows=Q(**{f"{TO_WARD}__district__in": districts}),
+            months=months,
+        )
+        if members:
+            refresh_members(wards=wards, districts=districts)
+
+
+def refresh_members(*, wards, districts):
+    """Count again the member tallies of `wards` and `districts` (ids)."""
+    wards, districts = set(wards), set(districts)
+    with transaction.atomic():
+        WardMembers.objects.filter(ward__in=wards).delete()
+        DistrictMembers.objects.filter(district__in=districts).delete()
+        _count_members(
+            ward_rows=Q(**{f"{TO_WARD}__in": wards}),
+            district_rows=Q(**{f"{TO_WARD}__district__in": districts}),
+        )
+
+
+def rebuild():
+    """Count every tally again, a few managing units at a time (so that memory stays small
+    at national scale)."""
+    with transaction.atomic():
+        for model in TALLIES:
+            model.objects.all().delete()
+        districts = District.objects.order_by("pk").values_list("pk", flat=True).iterator()
+        while chunk := list(itertools.islice(districts, REBUILD_DISTRICTS)):
+            wards = Ward.objects.filter(district__in=chunk).values("pk")
+            _count_months(
+                ward_rows=Q(**{f"{TO_WARD}__in": wards}),
+                district_rows=Q(**{f"{TO_WARD}__district__in": chunk}),
+                months=None,
+            )
+            _count_members(
+                ward_rows=Q(**{f"{TO_WARD}__in": wards}),
+                district_rows=Q(**{f"{TO_WARD}__district__in": chunk}),
+            )
+    if connection.vendor == "postgresql":
+        # The planner's statistics of the new tables: the dashboards' plans depend on them.
+        with connection.cursor() as cursor:
+            for model in TALLIES:
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+
+
+def _in_months(rows, date_field, months):
+    """`rows` dated within `months` (first days), or all of them when `months` is None."""
+    if months is None:
+        return rows
+    condition = Q(pk__in=[])
+    for month in months:
+        after = (month + datetime.timedelta(days=31)).replace(day=1)
+        condition |= Q(**{f"{date_field}__gte": month, f"{date_field}__lt": after})
+    return rows.filter(condition)
+
+
+FEEDBACK = {
+    "feedback_received": Count("pk"),
+    "feedback_resolved": Count("pk", filter=Q(status=CitizenFeedback.Status.RESOLVED)),
+}
+
+
+def _count_months(*, ward_rows, district_rows, months):
+    activities = (
+        _in_months(Activity.objects.filter(ward_rows), "date", months)
+        .values(ward=F(TO_WARD), month=TruncMonth("date"))
+        .annotate(activities=Count("pk"), households=Sum("households_reached"))
+        .order_by()
+    )
+    feedback = (
+        _in_months(CitizenFeedback.objects.filter(ward_rows), "received_on", months)
+        .values(ward=F(TO_WARD), month=TruncMonth("received_on"))
+        .annotate(**FEEDBACK)
+        .order_by()
+    )
+    _insert(WardMonth, _tallies(WardMonth, ("ward", "month"), activities, feedback))
+    in_district = {"district": F(f"{TO_WARD}__district")}
+    activities = (
+        _in_months(Activity.objects.filter(district_rows), "date", months)
+        .values("field", **in_district, month=TruncMonth("date"))
+        .annotate(activities=Count("pk"), households=Sum("households_reached"))
+        .order_by()
+    )
+    feedback = (
+        _in_months(CitizenFeedback.objects.filter(district_rows), "received_on", months)
+        .values("field", **in_district, month=TruncMonth("received_on"))
+        .annotate(**FEEDBACK)
+        .order_by()
+    )
+    _insert(
+        DistrictMonth,
+        _tallies(DistrictMonth, ("district", "month", "field"), activities, feedback),
+    )
+
+
+def _tallies(model, key, *groups):
+    """`model` tallies from grouped counts (dicts holding the `key` names and counts): the
+    counts of the same key, from different groups, go into one tally."""
+    counts = defaultdict(dict)
+    for rows in groups:
+        for row in rows:
+            row["month"] = first_of_month(row["month"])
+            found = tuple(row.pop(name) for name in key)
+            counts[found].update({name: value or 0 for name, value in row.items()})
+    attnames = [model._meta.get_field(name).attname for name in key]  # ward_id, month
+    for found, values in counts.items():
+        yield model(**dict(zip(attnames, found, strict=True)), **values)
+
+
+def _count_members(*, ward_rows, district_rows):
+    counts = {"members": Count("pk"), "party_members": Count("pk", filter=Q(is_party_member=True))}
+    current = Member.objects.filter(left_on__isnull=True)
+    for model, rows, unit, attname in (
+        (WardMembers, ward_rows, TO_WARD, "ward_id"),
+        (DistrictMembers, district_rows, f"{TO_WARD}__district", "district_id"),
+    ):
+        grouped = (
+            current.filter(rows).values("organisation", unit=F(unit)).annotate(**counts).order_by()
+        )
+        _insert(model, (model(**{attname: row.pop("unit")}, **row) for row in grouped))
+
+
+def _insert(model, tallies):
+    """Write `tallies` (an iterator) a batch at a time: with COPY on PostgreSQL."""
+    fields = [field for field in model._meta.concrete_fields if not field.primary_key]
+    while batch := list(itertools.islice(tallies, BATCH)):
+        if connection.vendor == "postgresql":
+            copy_rows(model, fields, ([getattr(t, f.attname) for f in fields] for t in batch))
+        else:
+            model.objects.bulk_create(batch)
+
+
+# Where records are
+
+
+def places(model, instances):
+    """{(ward id, district id, first day of the month or None)} where `instances` of `model`
+    are, by their own field values (read with one query of their parents)."""
+    ward_path, date_field = TRACKED[model]
+    if ward_path:
+        link, _, rest = ward_path.partition("__")
+        field = model._meta.get_field(link)
+        ward, district = (f"{rest}__pk", f"{rest}__district") if rest else ("pk", "district")
+        parents = {
+            pk: (ward_id, district_id)
+            for pk, ward_id, district_id in field.related_model._base_manager.filter(
+                pk__in={getattr(obj, field.attname) for obj in instances}
+            ).values_list("pk", ward, district)
+        }
+        units = [parents.get(getattr(obj, field.attname)) for obj in instances]
+    else:
+        units = [(obj.pk, obj.district_id) for obj in instances]
+    return {
+        (*unit, first_of_month(getattr(obj, date_field)) if date_field else None)
+        for obj, unit in zip(instances, units, strict=True)
+        if unit is not None
+    }
+
+
+def refresh_places(model, found):
+    """Refresh the tallies that records of `model` count, in the wards, units and months of
+    `found` (from `places`)."""
+    if not found:
+        return
+    wards = {ward for ward, _district, _month in found}
+    districts = {district for _ward, district, _month in found}
+    if model is Member:
+        refresh_members(wards=wards, districts=districts)
+        return
+    months = {month for _ward, _district, month in found}
+    refresh(
+        wards=wards,
+        districts=districts,
+        months=None if None in months else months,
+        members=model not in COUNTED,  # a team, group or ward that moved takes its members
+    )
+
+
+# Signals
+
+
+def _note_before(sender, instance, **kwargs):
+    stored = sender._base_manager.filter(pk=instance.pk).first() if instance.pk else None
+    instance._tally_places = places(sender, [stored]) if stored else set()
+
+
+def _after_save(sender, instance, raw=False, **kwargs):
+    if raw:  # fixtures load records as they are; `rebuild_tallies` counts them
+        return
+    before = getattr(instance, "_tally_places", set())
+    after = places(sender, [instance])
+    if sender in COUNTED or (before and before != after):
+        refresh_places(sender, before | after)
+
+
+def _after_delete(sender, instance, **kwargs):
+    if sender in COUNTED:
+        refresh_places(sender, getattr(instance, "_tally_places", set()))
+
+
+def _after_bulk_write(sender, written, previous, **kwargs):
+    if sender in TRACKED:
+        refresh_places(sender, places(sender, previous) | places(sender, written))
+
+
+def connect():
+    for model in TRACKED:
+        uid = f"tallies-{model._meta.label}"
+        pre_save.connect(_note_before, sender=model, dispatch_uid=uid)
+        pre_delete.connect(_note_before, sender=model, dispatch_uid=uid)
+        post_save.connect(_after_save, sender=model, dispatch_uid=uid)
+        post_delete.connect(_after_delete, sender=model, dispatch_uid=uid)
+    rows_written.connect(_after_bulk_write, dispatch_uid="tallies")

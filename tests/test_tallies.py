@@ -1,0 +1,257 @@
+"""The dashboards' tallies stay equal to counts of the records after every kind of write:
+saves and deletes of one record, moves of teams, groups and wards, cascades, bulk inserts,
+imports, and a rebuild."""
+
+import datetime
+
+import pytest
+from django.core.management import call_command
+
+from reports import tallies
+from reports.models import DistrictMembers, DistrictMonth, WardMembers, WardMonth
+from teams.imports import ActivityImporter, MemberImporter
+from teams.models import Activity, CitizenFeedback, Member
+from teams.resources import ActivityResource, MemberResource
+from tests.factories import (
+    ActivityFactory,
+    CitizenFeedbackFactory,
+    DistrictFactory,
+    MemberFactory,
+    TeamFactory,
+    WardFactory,
+)
+from wards.imports import WardImporter
+from wards.models import Ward
+from wards.resources import WardResource
+from wards.tables import read_table
+
+pytestmark = pytest.mark.django_db
+
+MARCH = datetime.date(2025, 3, 1)
+APRIL = datetime.date(2025, 4, 1)
+
+
+def stored_tallies():
+    """Every tally, as comparable tuples without their ids."""
+    result = {}
+    for model in tallies.TALLIES:
+        names = [f.attname for f in model._meta.concrete_fields if not f.primary_key]
+        result[model.__name__] = sorted(model.objects.values_list(*names))
+    return result
+
+
+def assert_tallies_are_counts():
+    """The stored tallies are what counting every record again gives."""
+    kept = stored_tallies()
+    tallies.rebuild()
+    assert kept == stored_tallies()
+
+
+def ward_month(ward, month):
+    return (
+        WardMonth.objects.filter(ward=ward, month=month)
+        .values("activities", "households", "feedback_received", "feedback_resolved")
+        .first()
+    )
+
+
+@pytest.fixture
+def two_wards():
+    """Two wards of one district and a ward of another, with a team each."""
+    first = WardFactory(name="Bồ Đề")
+    second = WardFactory(name="Gia Thụy", district=first.district)
+    other = WardFactory(name="Trâu Quỳ")
+    teams = [TeamFactory(residential_group__ward=ward) for ward in (first, second, other)]
+    return [first, second, other], teams
+
+
+def test_saved_activity_is_tallied_in_its_ward_month_and_unit(two_wards):
+    (first, *_rest), (team, *_teams) = two_wards
+
+    ActivityFactory(team=team, date=datetime.date(2025, 3, 14), households_reached=12)
+    ActivityFactory(team=team, date=datetime.date(2025, 3, 20), households_reached=3)
+
+    assert ward_month(first, MARCH) == {
+        "activities": 2,
+        "households": 15,
+        "feedback_received": 0,
+        "feedback_resolved": 0,
+    }
+    assert DistrictMonth.objects.get(district=first.district, month=MARCH).activities == 2
+    assert_tallies_are_counts()
+
+
+def test_activity_moved_to_another_month_and_ward_leaves_both_tallies_right(two_wards):
+    (first, second, _other), (team, second_team, _team) = two_wards
+    activity = ActivityFactory(team=team, date=datetime.date(2025, 3, 14))
+
+    activity.team = second_team
+    activity.date = datetime.date(2025, 4, 2)
+    activity.save()
+
+    assert ward_month(first, MARCH) is None
+    assert ward_month(second, APRIL)["activities"] == 1
+    assert_tallies_are_counts()
+
+
+def test_deleted_activity_leaves_its_tally(two_wards):
+    (first, *_rest), (team, *_teams) = two_wards
+    kept = ActivityFactory(team=team, date=datetime.date(2025, 3, 14))
+    ActivityFactory(team=team, date=datetime.date(2025, 3, 15)).delete()
+
+    assert ward_month(first, MARCH)["activities"] == 1
+    kept.delete()
+    assert ward_month(first, MARCH) is None
+    assert_tallies_are_counts()
+
+
+def test_feedback_resolved_later_counts_as_resolved_in_the_month_received(two_wards):
+    (first, *_rest), (team, *_teams) = two_wards
+    feedback = CitizenFeedbackFactory(team=team, received_on=datetime.date(2025, 3, 14))
+    assert ward_month(first, MARCH)["feedback_resolved"] == 0
+
+    feedback.status = CitizenFeedback.Status.RESOLVED
+    feedback.resolved_on = datetime.date(2025, 4, 20)
+    feedback.save()
+
+    assert ward_month(first, MARCH)["feedback_received"] == 1
+    assert ward_month(first, MARCH)["feedback_resolved"] == 1
+    assert_tallies_are_counts()
+
+
+def test_member_who_leaves_is_no_longer_tallied(two_wards):
+    (first, *_rest), (team, *_teams) = two_wards
+    member = MemberFactory(team=team, organisation="women", is_party_member=True)
+    MemberFactory(team=team, organisation="women", is_party_member=False)
+    tally = WardMembers.objects.get(ward=first, organisation="women")
+    assert (tally.members, tally.party_members) == (2, 1)
+
+    member.left_on = datetime.date(2025, 5, 1)
+    member.save()
+
+    tally = DistrictMembers.objects.get(district=first.district, organisation="women")
+    assert (tally.members, tally.party_members) == (1, 0)
+    assert_tallies_are_counts()
+
+
+def test_team_moved_to_another_wards_group_takes_its_tallies(two_wards):
+    (first, _second, other), (team, _second_team, other_team) = two_wards
+    ActivityFactory(team=team, date=datetime.date(2025, 3, 14))
+    MemberFactory(team=team)
+
+    team.residential_group = other_team.residential_group.ward.residential_groups.create(
+        code="99", name="Tổ 99"
+    )
+    team.save()
+
+    assert ward_month(first, MARCH) is None
+    assert ward_month(other, MARCH)["activities"] == 1
+    assert not DistrictMonth.objects.filter(district=first.district).exists()
+    assert_tallies_are_counts()
+
+
+def test_group_and_ward_moved_take_their_tallies(two_wards):
+    (first, second, _other), (team, *_teams) = two_wards
+    ActivityFactory(team=team, date=datetime.date(2025, 3, 14))
+    group = team.residential_group
+
+    group.ward = second
+    group.save()
+    assert ward_month(second, MARCH)["activities"] == 1
+
+    second.district = DistrictFactory(name="Gia Lâm")
+    second.save()
+    assert DistrictMonth.objects.get(district=second.district, month=MARCH).activities == 1
+    assert not DistrictMonth.objects.filter(district=first.district).exists()
+    assert_tallies_are_counts()
+
+
+def test_records_deleted_together_leave_no_tally(two_wards):
+    (first, *_rest), (team, *_teams) = two_wards
+    ActivityFactory.create_batch(3, team=team, date=datetime.date(2025, 3, 14))
+    MemberFactory(team=team)
+
+    # As the admin's "delete selected" does.
+    Activity.objects.filter(team=team).delete()
+    Member.objects.filter(team=team).delete()
+
+    assert not WardMonth.objects.filter(ward=first).exists()
+    assert not WardMembers.objects.filter(ward=first).exists()
+    assert_tallies_are_counts()
+
+
+def test_bulk_created_records_are_tallied(two_wards):
+    (first, *_rest), (team, *_teams) = two_wards
+
+    Activity.objects.bulk_create(
+        Activity(team=team, date=datetime.date(2025, 3, d), field="security", title=f"Tuần {d}")
+        for d in range(1, 11)
+    )
+
+    assert ward_month(first, MARCH)["activities"] == 10
+    assert_tallies_are_counts()
+
+
+def export_table(resource, queryset, name):
+    return read_table(name, resource().export(queryset=queryset).csv.encode())
+
+
+def test_import_new_and_changed_rows_are_tallied(two_wards):
+    (first, *_rest), (team, *_teams) = two_wards
+    ActivityFactory(team=team, date=datetime.date(2025, 3, 14), households_reached=1)
+    table = export_table(ActivityResource, Activity.objects.all(), "hoat-dong.csv")
+    number, cells = table.rows[0]
+    cells[table.headers.index("Số hộ tiếp cận")] = "40"
+    new = list(cells)
+    new[table.headers.index("Tên hoạt động")] = "Họp tổ tháng 4"
+    new[table.headers.index("Ngày")] = "02/04/2025"
+    table.rows.append((number + 1, new))
+
+    result = ActivityImporter().run(table, commit=True)
+
+    assert (result.new, result.changed, result.errors) == (1, 1, [])
+    assert ward_month(first, MARCH)["households"] == 40
+    assert ward_month(first, APRIL)["households"] == 40
+    assert_tallies_are_counts()
+
+
+def test_import_member_moved_to_another_wards_team_moves_the_tally(two_wards):
+    (_first, _second, other), (team, _second_team, other_team) = two_wards
+    MemberFactory(team=team, organisation="youth")
+    table = export_table(MemberResource, Member.objects.all(), "thanh-vien.csv")
+    # The member's key includes the team: moving means a new row here and the old one left.
+    _number, cells = table.rows[0]
+    cells[table.headers.index("Mã phường")] = other.code
+    cells[table.headers.index("Mã tổ dân phố")] = other_team.residential_group.code
+
+    result = MemberImporter().run(table, commit=True)
+
+    assert result.errors == []
+    assert WardMembers.objects.get(ward=other, organisation="youth").members == 1
+    assert_tallies_are_counts()
+
+
+def test_import_ward_moved_to_another_unit_moves_the_units_tallies(two_wards):
+    (first, second, other), (team, *_teams) = two_wards
+    ActivityFactory(team=team, date=datetime.date(2025, 3, 14))
+    table = export_table(WardResource, Ward.objects.filter(pk=first.pk), "phuong.csv")
+    _number, cells = table.rows[0]
+    cells[table.headers.index("Mã đơn vị quản lý")] = other.district.code
+
+    result = WardImporter().run(table, commit=True)
+
+    assert (result.changed, result.errors) == (1, [])
+    assert DistrictMonth.objects.get(district=other.district, month=MARCH).activities == 1
+    assert not DistrictMonth.objects.filter(district=second.district).exists()
+    assert_tallies_are_counts()
+
+
+def test_rebuild_tallies_command_counts_everything_again(two_wards, capsys):
+    (first, *_rest), (team, *_teams) = two_wards
+    ActivityFactory(team=team, date=datetime.date(2025, 3, 14))
+    WardMonth.objects.all().delete()  # as if written by SQL
+
+    call_command("rebuild_tallies")
+
+    assert ward_month(first, MARCH)["activities"] == 1
+    assert "Đã đếm lại số liệu tổng hợp" in capsys.readouterr().out
