@@ -75,6 +75,7 @@ def refresh(*, wards, districts, months=None, members=True):
     `members` is False."""
     wards, districts = set(wards), set(districts)
     with transaction.atomic():
+        _lock(districts)
         _in_months(WardMonth.objects.filter(ward__in=wards), "month", months).delete()
         _in_months(DistrictMonth.objects.filter(district__in=districts), "month", months).delete()
         _count_months(
@@ -90,6 +91,7 @@ def refresh_members(*, wards, districts):
     """Count again the member tallies of `wards` and `districts` (ids)."""
     wards, districts = set(wards), set(districts)
     with transaction.atomic():
+        _lock(districts)
         WardMembers.objects.filter(ward__in=wards).delete()
         DistrictMembers.objects.filter(district__in=districts).delete()
         _count_members(
@@ -102,6 +104,7 @@ def rebuild():
     """Count every tally again, a few managing units at a time (so that memory stays small
     at national scale)."""
     with transaction.atomic():
+        _lock(District.objects.values("pk"))
         for model in TALLIES:
             model.objects.all().delete()
         districts = District.objects.order_by("pk").values_list("pk", flat=True).iterator()
@@ -121,6 +124,15 @@ def rebuild():
         with connection.cursor() as cursor:
             for model in TALLIES:
                 cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+
+
+def _lock(districts):
+    """Wait for other transactions counting tallies of these managing units (and so of their
+    wards) to end, so that each counts the other's records and neither writes a tally the
+    other has just written. In the order of their ids, so that two cannot wait for each
+    other. (SQLite lets one transaction write at a time anyway.)"""
+    locked = District.objects.select_for_update().filter(pk__in=districts).order_by("pk")
+    list(locked.values_list("pk", flat=True))
 
 
 def _in_months(rows, date_field, months):

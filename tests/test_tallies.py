@@ -3,9 +3,12 @@ saves and deletes of one record, moves of teams, groups and wards, cascades, bul
 imports, and a rebuild."""
 
 import datetime
+import threading
+import time
 
 import pytest
 from django.core.management import call_command
+from django.db import connection, connections, transaction
 
 from reports import tallies
 from reports.models import DistrictMembers, DistrictMonth, WardMembers, WardMonth
@@ -255,3 +258,36 @@ def test_rebuild_tallies_command_counts_everything_again(two_wards, capsys):
 
     assert ward_month(first, MARCH)["activities"] == 1
     assert "Đã đếm lại số liệu tổng hợp" in capsys.readouterr().out
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has one writer at a time")
+@pytest.mark.django_db(transaction=True)
+def test_two_officers_saving_at_once_in_one_unit_leave_both_counted(two_wards):
+    (first, second, _other), (team, second_team, _team) = two_wards
+    ready = threading.Barrier(2)
+    errors = []
+
+    def save(team, title):
+        try:
+            ready.wait(timeout=10)
+            with transaction.atomic():
+                ActivityFactory(team=team, date=MARCH, title=title)
+                time.sleep(0.5)  # both transactions are open with their tallies counted
+        except Exception as error:  # reported below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [
+        threading.Thread(target=save, args=(team, "Một")),
+        threading.Thread(target=save, args=(second_team, "Hai")),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    assert DistrictMonth.objects.get(district=first.district, month=MARCH).activities == 2
+    assert ward_month(first, MARCH)["activities"] == ward_month(second, MARCH)["activities"] == 1
+    assert_tallies_are_counts()
