@@ -54,6 +54,7 @@ class TeamAdmin(ScopedImportExportAdmin):
     importer_class = TeamImporter
     ordering = ["residential_group__ward__name", "residential_group__code"]
     list_display = ["__str__", "ward", "founded_on", "current_members"]
+    sortable_by = ["ward"]  # as ResidentialGroupAdmin
     list_filter = [*ward_filters("residential_group__ward")]
     list_select_related = ["residential_group__ward"]
     search_fields = [
@@ -82,7 +83,7 @@ class MemberAdmin(ScopedImportExportAdmin):
     resource_classes = [MemberResource]
     importer_class = MemberImporter
     list_display = [
-        "full_name",
+        "name",
         "team",
         "role",
         "organisation",
@@ -95,7 +96,15 @@ class MemberAdmin(ScopedImportExportAdmin):
     list_select_related = ["team__residential_group__ward"]
     search_fields = ["full_name", "phone"]  # its folded search column (search_source)
     ordering = ["sort_name"]  # by given name, the Vietnamese way (indexed)
+    # Lists of up to millions of rows are sorted only in an order an index gives.
+    sortable_by = ["name"]
     autocomplete_fields = ["team"]
+
+    @admin.display(
+        description=Member._meta.get_field("full_name").verbose_name, ordering="sort_name"
+    )
+    def name(self, member):
+        return member.full_name
 
 
 @admin.register(Activity)
@@ -103,6 +112,7 @@ class ActivityAdmin(ScopedImportExportAdmin):
     resource_classes = [ActivityResource]
     importer_class = ActivityImporter
     list_display = ["date", "title", "team", "field", "households_reached", "participants"]
+    sortable_by = ["date"]  # as MemberAdmin
     list_filter = [year_filter("date"), "field", *WARD_FILTERS]
     list_select_related = ["team__residential_group__ward"]
     search_fields = ["title", "description"]
@@ -114,6 +124,7 @@ class CitizenFeedbackAdmin(ScopedImportExportAdmin):
     resource_classes = [FeedbackResource]
     importer_class = FeedbackImporter
     list_display = ["received_on", "__str__", "team", "field", "status", "resolved_on"]
+    sortable_by = ["received_on"]  # as MemberAdmin
     list_filter = [year_filter("received_on"), "status", "field", *WARD_FILTERS]
     list_select_related = ["team__residential_group__ward"]
     search_fields = ["summary", "forwarded_to"]

@@ -157,6 +157,8 @@ class WardAdmin(ScopedImportExportAdmin):
     resource_classes = [WardResource]
     importer_class = WardImporter
     list_display = ["name", "kind", "code", "district", "group_count", "is_active"]
+    # Not by the count of groups: that counts every ward's groups of the country first.
+    sortable_by = ["name", "kind", "code", "district", "is_active"]
     list_filter = [("district", ScopedRelatedFilter), "kind", "is_active"]
     list_select_related = ["district"]
     search_fields = ["name", "code"]
@@ -176,6 +178,7 @@ class ResidentialGroupAdmin(ScopedImportExportAdmin):
     resource_classes = [ResidentialGroupResource]
     importer_class = ResidentialGroupImporter
     list_display = ["name", "code", "ward", "households", "population", "has_team", "is_active"]
+    sortable_by = ["ward"]  # 100,000 groups in the country: in the order an index gives
     list_filter = [*ward_filters("ward"), "is_active"]
     list_select_related = ["ward", "team"]
     search_fields = ["name", "code", "ward__name"]
