@@ -1,5 +1,6 @@
-"""The load test's users (run by bench/load_test.py): district staff and ward officers who
-sign in once, then move between the pages they use, with a second or two between clicks."""
+"""The load test's users (run by bench/load_test.py): ward officers, district staff and the
+country's staff (a superuser), who sign in once, then move between the pages they use, with
+a second or two between clicks."""
 
 import os
 import random
@@ -69,3 +70,22 @@ class DistrictStaff(Person):
     @task(1)
     def ward(self):
         self.client.get(f"/wards/{WARD}/dashboard/", name="ward dashboard")
+
+
+class CountryStaff(Person):
+    """Sees every ward: the overview over the whole country, and the admin's lists."""
+
+    weight = 1
+    username = "bench.root"
+
+    @task(3)
+    def overview(self):
+        self.client.get("/overview/", name="country overview")
+
+    @task(1)
+    def least_active(self):
+        self.client.get("/overview/?sort=activities", name="country overview, least active")
+
+    @task(1)
+    def activities(self):
+        self.client.get("/admin/teams/activity/", name="admin activities")

@@ -57,7 +57,7 @@ def main():
     officer = bench_user("bench.officer", Role.WARD_OFFICER, wards=[ward])
     root = bench_user("bench.root", Role.ADMINISTRATOR, is_superuser=True)
     if args.setup_only:  # for the load test
-        for user in (staff, officer):
+        for user in (staff, officer, root):
             user.set_password(os.environ["BENCH_PASSWORD"])
             user.save(update_fields=["password"])
         print(f"BENCH_WARD={ward.code} BENCH_TEAM={team.pk} BENCH_SEMINAR={seminar.pk}")

@@ -58,14 +58,6 @@ def first_of_month(value):
     return value.replace(day=1)
 
 
-def months_between(start, end):
-    """The first days of the months from `start`'s to `end`'s, both included."""
-    month = first_of_month(start)
-    while month <= end:
-        yield month
-        month = (month + datetime.timedelta(days=31)).replace(day=1)
-
-
 # Counting
 
 
@@ -226,8 +218,8 @@ def _insert(model, tallies):
 
 
 def places(model, instances):
-    """{(ward id, district id, first day of the month or None)} where `instances` of `model`
-    are, by their own field values (read with one query of their parents)."""
+    """{primary key: (ward id, district id, first day of the month or None)} of `instances`
+    of `model`, by their own field values (read with one query of their parents)."""
     ward_path, date_field = TRACKED[model]
     if ward_path:
         link, _, rest = ward_path.partition("__")
@@ -243,10 +235,20 @@ def places(model, instances):
     else:
         units = [(obj.pk, obj.district_id) for obj in instances]
     return {
-        (*unit, first_of_month(getattr(obj, date_field)) if date_field else None)
+        obj.pk: (*unit, first_of_month(getattr(obj, date_field)) if date_field else None)
         for obj, unit in zip(instances, units, strict=True)
         if unit is not None
     }
+
+
+def _changed(model, before, after):
+    """The places (from `places`) whose tallies writes of `model` change, from where the
+    records were (`before`) and are (`after`): every place of counted records; for a team,
+    group or ward, which counts through its records, the places of those that moved."""
+    if model in COUNTED:
+        return set(before.values()) | set(after.values())
+    moved = [pk for pk, place in before.items() if after.get(pk, place) != place]
+    return {before[pk] for pk in moved} | {after[pk] for pk in moved}
 
 
 def refresh_places(model, found):
@@ -273,26 +275,24 @@ def refresh_places(model, found):
 
 def _note_before(sender, instance, **kwargs):
     stored = sender._base_manager.filter(pk=instance.pk).first() if instance.pk else None
-    instance._tally_places = places(sender, [stored]) if stored else set()
+    instance._tally_places = places(sender, [stored]) if stored else {}
 
 
 def _after_save(sender, instance, raw=False, **kwargs):
     if raw:  # fixtures load records as they are; `rebuild_tallies` counts them
         return
-    before = getattr(instance, "_tally_places", set())
-    after = places(sender, [instance])
-    if sender in COUNTED or (before and before != after):
-        refresh_places(sender, before | after)
+    before = getattr(instance, "_tally_places", {})
+    refresh_places(sender, _changed(sender, before, places(sender, [instance])))
 
 
 def _after_delete(sender, instance, **kwargs):
     if sender in COUNTED:
-        refresh_places(sender, getattr(instance, "_tally_places", set()))
+        refresh_places(sender, set(getattr(instance, "_tally_places", {}).values()))
 
 
 def _after_bulk_write(sender, written, previous, **kwargs):
     if sender in TRACKED:
-        refresh_places(sender, places(sender, previous) | places(sender, written))
+        refresh_places(sender, _changed(sender, places(sender, previous), places(sender, written)))
 
 
 def connect():

@@ -9,6 +9,7 @@ import time
 import pytest
 from django.core.management import call_command
 from django.db import connection, connections, transaction
+from django.test.utils import CaptureQueriesContext
 
 from reports import tallies
 from reports.models import DistrictMembers, DistrictMonth, WardMembers, WardMonth
@@ -247,6 +248,21 @@ def test_import_ward_moved_to_another_unit_moves_the_units_tallies(two_wards):
     assert DistrictMonth.objects.get(district=other.district, month=MARCH).activities == 1
     assert not DistrictMonth.objects.filter(district=second.district).exists()
     assert_tallies_are_counts()
+
+
+def test_import_renaming_wards_counts_no_tally_again(two_wards):
+    (first, *_rest), (team, *_teams) = two_wards
+    ActivityFactory(team=team, date=datetime.date(2025, 3, 14))
+    table = export_table(WardResource, Ward.objects.filter(pk=first.pk), "phuong.csv")
+    _number, cells = table.rows[0]
+    cells[table.headers.index("Tên phường")] = "Bồ Đề mới"
+
+    with CaptureQueriesContext(connection) as queries:
+        result = WardImporter().run(table, commit=True)
+
+    assert (result.changed, result.errors) == (1, [])
+    assert not [q for q in queries if "reports_" in q["sql"]]
+    assert ward_month(first, MARCH)["activities"] == 1
 
 
 def test_rebuild_tallies_command_counts_everything_again(two_wards, capsys):

@@ -105,7 +105,6 @@ class Command(BaseCommand):
                 ("activities", self.activities),
                 ("feedback", self.feedback),
                 ("seminars", self.seminars),
-                ("tallies", lambda counts: tallies.rebuild()),
             ]
             for name, step in steps:
                 step_started = time.perf_counter()
@@ -120,6 +119,10 @@ class Command(BaseCommand):
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
+        # Counted once the planner knows the new rows (before ANALYZE it took 97 s, not 34).
+        step_started = time.perf_counter()
+        tallies.rebuild()
+        self.stdout.write(f"tallies: {time.perf_counter() - step_started:.1f} s")
         self.stdout.write(
             f"{preset}: "
             + ", ".join(f"{value:,} {name}" for name, value in counts.items())
