@@ -57,11 +57,8 @@ class TeamAdmin(ScopedImportExportAdmin):
     sortable_by = ["ward"]  # as ResidentialGroupAdmin
     list_filter = [*ward_filters("residential_group__ward")]
     list_select_related = ["residential_group__ward"]
-    search_fields = [
-        "residential_group__name",
-        "residential_group__code",
-        "residential_group__ward__name",
-    ]
+    search_fields = ["residential_group__code", "residential_group__name"]
+    search_text_field = "residential_group__search_text"
     autocomplete_fields = ["residential_group"]
     inlines = [MemberInline]
 

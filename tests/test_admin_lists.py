@@ -122,3 +122,16 @@ def test_year_filter_offers_the_span_of_years_and_filters_superuser(admin_client
     response = admin_client.get(ACTIVITIES, {"date__year": "abc"})
     assert response.status_code == 200
     assert list(response.context["cl"].result_list) == []
+
+
+def test_groups_and_teams_are_searched_without_accents_superuser(admin_client):
+    TeamFactory(residential_group__name="Tổ dân phố số 5", residential_group__code="05")
+    TeamFactory(residential_group__name="Tổ dân phố Đồng Dầu", residential_group__code="07")
+
+    groups = admin_client.get(
+        reverse("admin:wards_residentialgroup_changelist"), {"q": "dong dau"}
+    )
+    teams = admin_client.get(reverse("admin:teams_team_changelist"), {"q": "so 5"})
+
+    assert [g.name for g in groups.context["cl"].result_list] == ["Tổ dân phố Đồng Dầu"]
+    assert [t.residential_group.code for t in teams.context["cl"].result_list] == ["05"]

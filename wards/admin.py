@@ -181,7 +181,7 @@ class ResidentialGroupAdmin(ScopedImportExportAdmin):
     sortable_by = ["ward"]  # 100,000 groups in the country: in the order an index gives
     list_filter = [*ward_filters("ward"), "is_active"]
     list_select_related = ["ward", "team"]
-    search_fields = ["name", "code", "ward__name"]
+    search_fields = ["code", "name"]  # its folded search column (search_source)
     autocomplete_fields = ["ward"]
 
     @admin.display(description=_("has a team"), boolean=True)

@@ -84,10 +84,15 @@ class ScopedModelAdmin(ScopedFieldsMixin, admin.ModelAdmin):
 
     paginator = CappedPaginator
     show_full_result_count = False
+    # The folded column searched, for a model without one of its own (a team: its group's).
+    search_text_field = None
 
     def get_search_results(self, request, queryset, search_term):
-        if search_term and getattr(self.model, "search_source", ()):
-            return queryset.filter(search_filter(search_term)), False
+        field = self.search_text_field
+        if field is None and getattr(self.model, "search_source", ()):
+            field = "search_text"
+        if search_term and field:
+            return queryset.filter(search_filter(search_term, field=field)), False
         return super().get_search_results(request, queryset, search_term)
 
     def get_object(self, request, object_id, from_field=None):

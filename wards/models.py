@@ -189,7 +189,7 @@ class Ward(TimeStampedModel):
         return f"{self.get_kind_display()} {self.name}"
 
 
-class ResidentialGroup(TimeStampedModel):
+class ResidentialGroup(SearchableModel, TimeStampedModel):
     """A tổ dân phố: the neighbourhood unit inside a ward."""
 
     ward = models.ForeignKey(
@@ -203,8 +203,10 @@ class ResidentialGroup(TimeStampedModel):
     population = models.PositiveIntegerField(_("population"), default=0)
     is_active = models.BooleanField(pgettext_lazy("unit", "active"), default=True)
 
+    search_source = ("code", "name")
+
     objects = scoped_manager(wards=["ward"])
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_text"])
 
     class Meta:
         permissions = [

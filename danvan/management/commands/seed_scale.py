@@ -185,13 +185,15 @@ class Command(BaseCommand):
         self.group_ward = {
             group: self.wards[index % len(self.wards)] for index, group in enumerate(self.groups)
         }
+        number = len(self.wards)
         self.write(
             ResidentialGroup,
-            ["id", "created_at", "updated_at", "ward_id", "code", "name", "households",
-             "population", "is_active"],
+            ["id", "created_at", "updated_at", "ward_id", "code", "name", "search_text",
+             "households", "population", "is_active"],
             (
-                (pk, *now, self.group_ward[pk], f"{index // len(self.wards) + 1:02d}",
-                 f"Tổ dân phố số {index // len(self.wards) + 1}", 200, 800, True)
+                (pk, *now, self.group_ward[pk], f"{index // number + 1:02d}",
+                 f"Tổ dân phố số {index // number + 1}",
+                 f" {index // number + 1:02d} to dan pho so {index // number + 1}", 200, 800, True)
                 for index, pk in enumerate(self.groups)
             ),
         )  # fmt: skip
