@@ -28,14 +28,15 @@ class ScopedRelatedFilter(admin.RelatedFieldListFilter):
 class WardFilter(ScopedRelatedFilter):
     """The wards the user sees; in a scope of many districts, those of the chosen one."""
 
-    def choice_queryset(self, field, request):
-        wards = super().choice_queryset(field, request)
+    def field_choices(self, field, request, model_admin):
+        wards = self.choice_queryset(field, request)
         district = request.GET.get(f"{self.field_path}__district__id__exact")
         if district:
-            return wards.filter(district_id=district) if district.isdigit() else wards.none()
-        if wards.count() > WARD_CHOICES_MAX:
-            return wards.none()
-        return wards
+            wards = wards.filter(district_id=district) if district.isdigit() else wards.none()
+            return [(ward.pk, str(ward)) for ward in wards]
+        # One query at any scale: one ward more than are listed tells that there are too many.
+        choices = [(ward.pk, str(ward)) for ward in wards[: WARD_CHOICES_MAX + 1]]
+        return [] if len(choices) > WARD_CHOICES_MAX else choices
 
 
 def ward_filters(path):
