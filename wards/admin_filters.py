@@ -20,6 +20,11 @@ class ScopedRelatedFilter(admin.RelatedFieldListFilter):
     def field_choices(self, field, request, model_admin):
         return [(obj.pk, str(obj)) for obj in self.choice_queryset(field, request)]
 
+    def has_output(self):
+        # A record chosen (by a link from a dashboard, say) filters the list even when there
+        # is nothing else to choose: a filter left out of the page would not be applied.
+        return bool(self.lookup_val) or super().has_output()
+
     def choice_queryset(self, field, request):
         related = field.related_model
         return related._default_manager.visible_to(request.user).order_by(*related._meta.ordering)
@@ -36,7 +41,10 @@ class WardFilter(ScopedRelatedFilter):
             return [(ward.pk, str(ward)) for ward in wards]
         # One query at any scale: one ward more than are listed tells that there are too many.
         choices = [(ward.pk, str(ward)) for ward in wards[: WARD_CHOICES_MAX + 1]]
-        return [] if len(choices) > WARD_CHOICES_MAX else choices
+        if len(choices) <= WARD_CHOICES_MAX:
+            return choices
+        chosen = [pk for pk in self.lookup_val or () if pk.isdigit()]
+        return [(ward.pk, str(ward)) for ward in wards.filter(pk__in=chosen)]
 
 
 def ward_filters(path):
