@@ -52,10 +52,12 @@ class ScopedFieldsMixin:
 
 class CappedPaginator(Paginator):
     """Counts the rows up to `cap` only: a list of millions of rows (the country's activities)
-    says "more than 10,000" and pages through the first 10,000, instead of counting them all
-    on every page. Filters and the search narrow it down."""
+    says "more than 1,000" and pages through the first 1,000 (20 pages of 50), instead of
+    counting them all on every page; filters and the search narrow it down. At 10,000, a
+    search for a common word counted through a trigram index of 700,000 matches (200 ms);
+    at 1,000 the database stops reading after the first thousand (2 ms)."""
 
-    cap = 10_000
+    cap = 1_000
     capped = False  # whether there are more rows than `count`
 
     @cached_property
@@ -78,12 +80,13 @@ class ScopedModelAdmin(ScopedFieldsMixin, admin.ModelAdmin):
     """Records outside the scope answer 404, and a save that would put a record outside the
     scope is refused (and rolled back with the rest of the form).
 
-    Lists stay quick on national data: they count at most 10,000 rows (`CappedPaginator`,
+    Lists stay quick on national data: they count at most 1,000 rows (`CappedPaginator`,
     and no second count of the unfiltered list), and models with a folded search column are
     searched through it (trigram-indexed on PostgreSQL), as the workspace's lists are."""
 
     paginator = CappedPaginator
     show_full_result_count = False
+    list_per_page = 50  # Django's 100 rows take half of a page's time to render
     # The folded column searched, for a model without one of its own (a team: its group's).
     search_text_field = None
 
