@@ -5,13 +5,16 @@ of some wards and managing units (in some months, or in all) and counts them aga
 missed or repeated call cannot leave a wrong number behind for long, and `rebuild()` (`manage.py
 rebuild_tallies`) counts everything again.
 
-Writes reach it in three ways:
-- one record at a time (forms, the admin, services): Django's signals; where the record was
-  before the write is noted, and both places are refreshed;
-- in bulk (`bulk_create` of the scoped managers, an import's COPY and bulk updates):
-  `wards.signals.rows_written`, with the records before and after;
-- `seed_scale`, which writes tuples with COPY, and `load_demo`: `rebuild()`.
-`QuerySet.update()` and SQL bypass all three: refresh or rebuild after them.
+Every write reaches it as `wards.signals.rows_written`, with the records before and after:
+- one record at a time (forms, the admin, services): Django's save and delete signals, turned
+  into that notice here; the stored record is read (and locked) before the write;
+- in bulk (`bulk_create` of the scoped managers, an import's COPY and bulk updates, the
+  admin's "delete selected"): once for the whole write (`writes_batched`).
+`seed_scale`, which writes tuples with COPY, and `load_demo` call `rebuild()`;
+`QuerySet.update()` and SQL bypass the signals: refresh or rebuild after them.
+
+Two transactions counting the same managing unit's tallies take turns (`_lock`), and the
+second reads where its records are once its turn has come.
 """
 
 import datetime
@@ -26,7 +29,7 @@ from django.db.models.signals import post_delete, post_save, pre_delete, pre_sav
 from teams.models import Activity, CitizenFeedback, Member, Team
 from wards.imports import copy_rows
 from wards.models import District, ResidentialGroup, Ward
-from wards.signals import rows_written
+from wards.signals import notify_written, rows_written
 
 from .models import DistrictMembers, DistrictMonth, WardMembers, WardMonth
 
@@ -88,7 +91,7 @@ def refresh_members(*, wards, districts):
         DistrictMembers.objects.filter(district__in=districts).delete()
         _count_members(
             ward_rows=Q(**{f"{TO_WARD}__in": wards}),
-            district_rows=Q(**{f"{TO_WARD}__district__in": districts}),
+            districts=districts,
         )
 
 
@@ -109,7 +112,7 @@ def rebuild():
             )
             _count_members(
                 ward_rows=Q(**{f"{TO_WARD}__in": wards}),
-                district_rows=Q(**{f"{TO_WARD}__district__in": chunk}),
+                districts=chunk,
             )
     if connection.vendor == "postgresql":
         # The planner's statistics of the new tables: the dashboards' plans depend on them.
@@ -191,17 +194,26 @@ def _tallies(model, key, *groups):
         yield model(**dict(zip(attnames, found, strict=True)), **values)
 
 
-def _count_members(*, ward_rows, district_rows):
-    counts = {"members": Count("pk"), "party_members": Count("pk", filter=Q(is_party_member=True))}
-    current = Member.objects.filter(left_on__isnull=True)
-    for model, rows, unit, attname in (
-        (WardMembers, ward_rows, TO_WARD, "ward_id"),
-        (DistrictMembers, district_rows, f"{TO_WARD}__district", "district_id"),
-    ):
-        grouped = (
-            current.filter(rows).values("organisation", unit=F(unit)).annotate(**counts).order_by()
-        )
-        _insert(model, (model(**{attname: row.pop("unit")}, **row) for row in grouped))
+def _count_members(*, ward_rows, districts):
+    """The wards' member tallies from their members; the units' from their wards' tallies
+    (a few rows a ward, however many members a unit has)."""
+    members = (
+        Member.objects.filter(ward_rows, left_on__isnull=True)
+        .values("organisation", ward=F(TO_WARD))
+        .annotate(members=Count("pk"), party_members=Count("pk", filter=Q(is_party_member=True)))
+        .order_by()
+    )
+    _insert(WardMembers, (WardMembers(ward_id=row.pop("ward"), **row) for row in members))
+    of_wards = (
+        WardMembers.objects.filter(ward__district__in=districts)
+        .values("organisation", district=F("ward__district"))
+        .annotate(members=Sum("members"), party_members=Sum("party_members"))
+        .order_by()
+    )
+    _insert(
+        DistrictMembers,
+        (DistrictMembers(district_id=row.pop("district"), **row) for row in of_wards),
+    )
 
 
 def _insert(model, tallies):
@@ -251,48 +263,61 @@ def _changed(model, before, after):
     return {before[pk] for pk in moved} | {after[pk] for pk in moved}
 
 
-def refresh_places(model, found):
+def refresh_places(model, found, written=()):
     """Refresh the tallies that records of `model` count, in the wards, units and months of
-    `found` (from `places`)."""
+    `found` (from `places`), and where the `written` records are once those units are locked:
+    a team, group or ward moved by a transaction that ended meanwhile takes them along."""
     if not found:
         return
-    wards = {ward for ward, _district, _month in found}
-    districts = {district for _ward, district, _month in found}
-    if model is Member:
-        refresh_members(wards=wards, districts=districts)
-        return
-    months = {month for _ward, _district, month in found}
-    refresh(
-        wards=wards,
-        districts=districts,
-        months=None if None in months else months,
-        members=model not in COUNTED,  # a team, group or ward that moved takes its members
-    )
+    with transaction.atomic():
+        _lock({district for _ward, district, _month in found})
+        moved = set(places(model, written).values()) - found if model in COUNTED else set()
+        _lock({district for _ward, district, _month in moved})
+        found = found | moved
+        wards = {ward for ward, _district, _month in found}
+        districts = {district for _ward, district, _month in found}
+        if model is Member:
+            refresh_members(wards=wards, districts=districts)
+            return
+        months = {month for _ward, _district, month in found}
+        refresh(
+            wards=wards,
+            districts=districts,
+            months=None if None in months else months,
+            members=model not in COUNTED,  # a team, group or ward that moved takes its members
+        )
 
 
 # Signals
 
 
 def _note_before(sender, instance, **kwargs):
-    stored = sender._base_manager.filter(pk=instance.pk).first() if instance.pk else None
-    instance._tally_places = places(sender, [stored]) if stored else {}
+    """Keep the record as stored, locked till the end of the transaction: another editing
+    it at the same time waits, then reads what this one wrote."""
+    stored = None
+    if instance.pk is not None:
+        rows = sender._base_manager.filter(pk=instance.pk)
+        if connection.in_atomic_block:
+            rows = rows.select_for_update()
+        stored = rows.first()
+    instance._tally_stored = stored
 
 
 def _after_save(sender, instance, raw=False, **kwargs):
     if raw:  # fixtures load records as they are; `rebuild_tallies` counts them
         return
-    before = getattr(instance, "_tally_places", {})
-    refresh_places(sender, _changed(sender, before, places(sender, [instance])))
+    stored = getattr(instance, "_tally_stored", None)
+    notify_written(sender, written=[instance], previous=[stored] if stored else [])
 
 
 def _after_delete(sender, instance, **kwargs):
-    if sender in COUNTED:
-        refresh_places(sender, set(getattr(instance, "_tally_places", {}).values()))
+    notify_written(sender, previous=[getattr(instance, "_tally_stored", None) or instance])
 
 
-def _after_bulk_write(sender, written, previous, **kwargs):
+def _after_write(sender, written, previous, **kwargs):
     if sender in TRACKED:
-        refresh_places(sender, _changed(sender, places(sender, previous), places(sender, written)))
+        found = _changed(sender, places(sender, previous), places(sender, written))
+        refresh_places(sender, found, written)
 
 
 def connect():
@@ -302,4 +327,4 @@ def connect():
         pre_delete.connect(_note_before, sender=model, dispatch_uid=uid)
         post_save.connect(_after_save, sender=model, dispatch_uid=uid)
         post_delete.connect(_after_delete, sender=model, dispatch_uid=uid)
-    rows_written.connect(_after_bulk_write, dispatch_uid="tallies")
+    rows_written.connect(_after_write, dispatch_uid="tallies")

@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from teams.models import Activity
 from tests.factories import (
     ActivityFactory,
     DistrictFactory,
@@ -145,3 +146,44 @@ def test_groups_and_teams_are_searched_without_accents_superuser(admin_client):
 
     assert [g.name for g in groups.context["cl"].result_list] == ["Tổ dân phố Đồng Dầu"]
     assert [t.residential_group.code for t in teams.context["cl"].result_list] == ["05"]
+
+
+@pytest.mark.parametrize("year", ["0", "99999", "²"])
+def test_a_year_no_record_can_have_gives_an_empty_list_superuser(admin_client, year):
+    ActivityFactory()
+
+    response = admin_client.get(ACTIVITIES, {"date__year": year})
+
+    assert response.status_code == 200
+    assert list(response.context["cl"].result_list) == []
+
+
+@pytest.mark.parametrize("query", [{DISTRICT_PARAM: "²"}, {WARD_PARAM: "²", DISTRICT_PARAM: "1"}])
+def test_a_unit_that_cannot_be_is_refused_as_django_refuses_a_bad_filter_superuser(
+    admin_client, query
+):
+    ActivityFactory()
+
+    response = admin_client.get(ACTIVITIES, query)
+
+    assert response.status_code == 302 and response["Location"].endswith("?e=1")
+
+
+def test_an_action_on_more_rows_than_are_counted_is_refused_superuser(admin_client, monkeypatch):
+    monkeypatch.setattr(CappedPaginator, "cap", 3)
+    ActivityFactory.create_batch(5)
+    some = Activity.objects.order_by("pk")[:2]
+
+    refused = admin_client.post(
+        ACTIVITIES,
+        {"action": "delete_selected", "select_across": "1", "_selected_action": [some[0].pk]},
+        follow=True,
+    )
+    assert "tối đa 3 bản ghi" in refused.content.decode()
+    assert Activity.objects.count() == 5
+
+    admin_client.post(
+        ACTIVITIES,
+        {"action": "delete_selected", "post": "yes", "_selected_action": [a.pk for a in some]},
+    )
+    assert Activity.objects.count() == 3

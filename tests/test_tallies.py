@@ -1,6 +1,6 @@
 """The dashboards' tallies stay equal to counts of the records after every kind of write:
-saves and deletes of one record, moves of teams, groups and wards, cascades, bulk inserts,
-imports, and a rebuild."""
+saves and deletes of one record, moves of teams, groups and wards, deletions of many, bulk
+inserts, imports, writes at the same time, and a rebuild."""
 
 import datetime
 import threading
@@ -219,11 +219,11 @@ def test_import_new_and_changed_rows_are_tallied(two_wards):
     assert_tallies_are_counts()
 
 
-def test_import_member_moved_to_another_wards_team_moves_the_tally(two_wards):
+def test_import_member_of_another_wards_team_is_tallied_there(two_wards):
     (_first, _second, other), (team, _second_team, other_team) = two_wards
     MemberFactory(team=team, organisation="youth")
     table = export_table(MemberResource, Member.objects.all(), "thanh-vien.csv")
-    # The member's key includes the team: moving means a new row here and the old one left.
+    # The member's key includes the team: the row is a new member of the other ward's team.
     _number, cells = table.rows[0]
     cells[table.headers.index("Mã phường")] = other.code
     cells[table.headers.index("Mã tổ dân phố")] = other_team.residential_group.code
@@ -276,34 +276,138 @@ def test_rebuild_tallies_command_counts_everything_again(two_wards, capsys):
     assert "Đã đếm lại số liệu tổng hợp" in capsys.readouterr().out
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has one writer at a time")
-@pytest.mark.django_db(transaction=True)
-def test_two_officers_saving_at_once_in_one_unit_leave_both_counted(two_wards):
-    (first, second, _other), (team, second_team, _team) = two_wards
-    ready = threading.Barrier(2)
+ONLY_POSTGRESQL = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="SQLite lets one transaction write at a time"
+)
+
+
+def at_once(*steps):
+    """Run each step in a thread of its own, with its own connection; the errors raised."""
     errors = []
 
-    def save(team, title):
+    def run(step):
         try:
-            ready.wait(timeout=10)
-            with transaction.atomic():
-                ActivityFactory(team=team, date=MARCH, title=title)
-                time.sleep(0.5)  # both transactions are open with their tallies counted
-        except Exception as error:  # reported below
+            step()
+        except Exception as error:  # reported to the test
             errors.append(error)
         finally:
             connections.close_all()
 
-    threads = [
-        threading.Thread(target=save, args=(team, "Một")),
-        threading.Thread(target=save, args=(second_team, "Hai")),
-    ]
+    threads = [threading.Thread(target=run, args=(step,)) for step in steps]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
+    return errors
 
-    assert errors == []
+
+@ONLY_POSTGRESQL
+@pytest.mark.django_db(transaction=True)
+def test_two_officers_saving_at_once_in_one_unit_leave_both_counted(two_wards):
+    (first, second, _other), (team, second_team, _team) = two_wards
+    ready = threading.Barrier(2)
+
+    def save(team, title):
+        def step():
+            ready.wait(timeout=10)
+            with transaction.atomic():
+                ActivityFactory(team=team, date=MARCH, title=title)
+                time.sleep(0.5)  # both transactions are open with their tallies counted
+
+        return step
+
+    assert at_once(save(team, "Một"), save(second_team, "Hai")) == []
     assert DistrictMonth.objects.get(district=first.district, month=MARCH).activities == 2
     assert ward_month(first, MARCH)["activities"] == ward_month(second, MARCH)["activities"] == 1
+    assert_tallies_are_counts()
+
+
+@ONLY_POSTGRESQL
+@pytest.mark.django_db(transaction=True)
+def test_two_edits_of_one_activity_at_once_leave_no_stale_month(two_wards):
+    _wards, (team, *_teams) = two_wards
+    activity = ActivityFactory(team=team, date=MARCH)
+    saved = threading.Event()
+
+    def edit(day, *, first):
+        def step():
+            if not first:
+                saved.wait(timeout=10)
+            with transaction.atomic():
+                record = Activity.objects.get(pk=activity.pk)  # the second reads March
+                record.date = day
+                record.save()
+                if first:
+                    saved.set()
+                    time.sleep(0.5)
+
+        return step
+
+    may = datetime.date(2025, 5, 10)
+    assert at_once(edit(datetime.date(2025, 4, 10), first=True), edit(may, first=False)) == []
+    assert Activity.objects.get().date == may
+    assert_tallies_are_counts()
+
+
+@ONLY_POSTGRESQL
+@pytest.mark.django_db(transaction=True)
+def test_activity_saved_while_its_group_moves_is_tallied_in_the_new_ward(two_wards):
+    (_first, second, _other), (team, *_teams) = two_wards
+    moved = threading.Event()
+
+    def move():
+        with transaction.atomic():
+            group = team.residential_group
+            group.ward = second
+            group.save()  # both wards counted again, their unit locked
+            moved.set()
+            time.sleep(0.5)
+
+    def write():
+        moved.wait(timeout=10)
+        with transaction.atomic():
+            ActivityFactory(team=team, date=MARCH)  # reads the group as still in `first`
+
+    assert at_once(move, write) == []
+    assert ward_month(second, MARCH)["activities"] == 1
+    assert_tallies_are_counts()
+
+
+@ONLY_POSTGRESQL
+@pytest.mark.django_db(transaction=True)
+def test_two_imports_across_two_units_at_once_do_not_deadlock(two_wards, monkeypatch):
+    _wards, (team, _second_team, other_team) = two_wards
+    for each in (team, other_team):
+        ActivityFactory(team=each, date=MARCH, title="Họp tổ", households_reached=1)
+
+    def table(changed, added):
+        """A file that changes the activity of one unit and adds one in the other."""
+        rows = export_table(ActivityResource, Activity.objects.filter(team=changed), "a.csv")
+        number, cells = rows.rows[0]
+        cells[rows.headers.index("Số hộ tiếp cận")] = "7"
+        _number, new = export_table(
+            ActivityResource, Activity.objects.filter(team=added), "b.csv"
+        ).rows[0]
+        new[rows.headers.index("Tên hoạt động")] = "Họp tổ lần 2"
+        rows.rows.append((number + 1, new))
+        return rows
+
+    tables = [table(other_team, team), table(team, other_team)]
+    written = threading.Barrier(2)
+    refresh_places = tallies.refresh_places
+
+    def when_both_have_written(*args, **kwargs):
+        written.wait(timeout=10)
+        refresh_places(*args, **kwargs)
+
+    monkeypatch.setattr(tallies, "refresh_places", when_both_have_written)
+
+    def run(rows):
+        def step():
+            assert ActivityImporter().run(rows, commit=True).errors == []
+
+        return step
+
+    assert at_once(*(run(rows) for rows in tables)) == []
+    assert Activity.objects.count() == 4
     assert_tallies_are_counts()

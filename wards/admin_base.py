@@ -7,6 +7,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import F, Func, IntegerField, Subquery
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -24,6 +25,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from .models import ImportJob, SecurityEvent
 from .pages import XLSX
 from .security import log_security_event
+from .signals import writes_batched
 from .tables import MAX_BYTES, SafeCSV, SafeXLSX
 from .tasks import run_import
 from .text import search_filter
@@ -89,6 +91,25 @@ class ScopedModelAdmin(ScopedFieldsMixin, admin.ModelAdmin):
     list_per_page = 50  # Django's 100 rows take half of a page's time to render
     # The folded column searched, for a model without one of its own (a team: its group's).
     search_text_field = None
+
+    def response_action(self, request, queryset):
+        # "Select all" acts on every row of the filtered list, which counts only up to the
+        # cap: an action on more rows than the page can say is refused.
+        cap = self.paginator.cap
+        if request.POST.get("select_across") == "1" and queryset[: cap + 1].count() > cap:
+            self.message_user(
+                request,
+                _("An action can apply to at most %(cap)s records at once: filter the list first.")
+                % {"cap": cap},
+                messages.ERROR,
+            )
+            return redirect(request.get_full_path())
+        return super().response_action(request, queryset)
+
+    def delete_queryset(self, request, queryset):
+        # One notice of the records deleted, for what derives from them (the tallies).
+        with transaction.atomic(), writes_batched():
+            super().delete_queryset(request, queryset)
 
     def get_search_results(self, request, queryset, search_term):
         field = self.search_text_field

@@ -37,14 +37,19 @@ class WardFilter(ScopedRelatedFilter):
         wards = self.choice_queryset(field, request)
         district = request.GET.get(f"{self.field_path}__district__id__exact")
         if district:
-            wards = wards.filter(district_id=district) if district.isdigit() else wards.none()
+            wards = wards.filter(district_id=district) if _is_id(district) else wards.none()
             return [(ward.pk, str(ward)) for ward in wards]
         # One query at any scale: one ward more than are listed tells that there are too many.
         choices = [(ward.pk, str(ward)) for ward in wards[: WARD_CHOICES_MAX + 1]]
         if len(choices) <= WARD_CHOICES_MAX:
             return choices
-        chosen = [pk for pk in self.lookup_val or () if pk.isdigit()]
+        chosen = [pk for pk in self.lookup_val or () if _is_id(pk)]
         return [(ward.pk, str(ward)) for ward in wards.filter(pk__in=chosen)]
+
+
+def _is_id(value):
+    """Whether `value`, from the query string, can be a primary key ("²" is a digit)."""
+    return value.isascii() and value.isdigit() and len(value) < 19
 
 
 def ward_filters(path):
@@ -71,9 +76,10 @@ def year_filter(field):
         def queryset(self, request, queryset):
             if self.value() is None:
                 return queryset
-            if not self.value().isdigit():
-                return queryset.none()
-            return queryset.filter(**{f"{field}__year": int(self.value())})
+            year = self.value()
+            if not (year.isascii() and year.isdigit() and 1 <= int(year) <= 9999):
+                return queryset.none()  # a year no record has
+            return queryset.filter(**{f"{field}__year": int(year)})
 
     return YearFilter
 

@@ -47,7 +47,7 @@ from .resources import (
     YesNoWidget,
     scoped,
 )
-from .signals import rows_written
+from .signals import notify_written, writes_batched
 from .tables import FileRefused
 
 BATCH = 2000
@@ -468,7 +468,8 @@ class Importer:
             instance.updated_at = now  # bulk updates skip auto_now
             if derived:
                 instance.fill_derived_fields()
-        with transaction.atomic():
+        # One notice of everything written, at the end (`signals.writes_batched`).
+        with transaction.atomic(), writes_batched():
             # Updates first, in the order `update_batches` gives, so that a record that
             # gives up a unique place (a team's leader) does so before another takes it.
             for batch in self.update_batches(changed):
@@ -479,8 +480,8 @@ class Importer:
                     batch_size=BATCH,
                     default_user=self.user,
                 )
-            rows_written.send(
-                sender=self.model,
+            notify_written(
+                self.model,
                 written=changed,
                 previous=[r.before for r in records if r.action == "changed"],
             )
@@ -514,7 +515,7 @@ def insert_with_history(model, objects, *, user):
         for field in fields:
             field.pre_save(instance, add=True)  # auto_now(_add) dates
     copy_rows(model, fields, ([getattr(o, f.attname) for f in fields] for o in objects))
-    rows_written.send(sender=model, written=objects, previous=[])
+    notify_written(model, written=objects)
     history = model.history.model
     tracked = [field.attname for field in history.tracked_fields]
     extra = {

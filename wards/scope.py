@@ -12,7 +12,7 @@ from django.apps import apps
 from django.db import models
 from django.db.models import Q
 
-from .signals import rows_written
+from .signals import notify_written
 
 
 def visible_wards(user):
@@ -87,13 +87,16 @@ class ScopedQuerySet(models.QuerySet):
 
     def bulk_create(self, objs, *args, **kwargs):
         # Derived columns (search text, sort keys) are filled as save() would, and derived
-        # tables are told (`signals.rows_written`).
+        # tables are told (`signals.notify_written`), which needs the rows' keys: rows
+        # skipped or merged on a conflict would come back without them.
+        if kwargs.get("ignore_conflicts") or kwargs.get("update_conflicts"):
+            raise ValueError("bulk_create of scoped records cannot skip or merge conflicts.")
         objs = list(objs)
         for obj in objs:
             if hasattr(obj, "fill_derived_fields"):
                 obj.fill_derived_fields()
         created = super().bulk_create(objs, *args, **kwargs)
-        rows_written.send(sender=self.model, written=created, previous=[])
+        notify_written(self.model, written=created)
         return created
 
 
