@@ -7,9 +7,9 @@ rebuild_tallies`) counts everything again.
 
 Every write reaches it as `wards.signals.rows_written`, with the records before and after:
 - one record at a time (forms, the admin, services): Django's save and delete signals, turned
-  into that notice here; the stored record is read (and locked) before the write;
-- in bulk (`bulk_create` of the scoped managers, an import's COPY and bulk updates, the
-  admin's "delete selected"): once for the whole write (`writes_batched`).
+  into that notice here; the stored record is read (and locked) before a save;
+- in bulk (`bulk_create` and `delete` of the scoped querysets, an import's COPY and bulk
+  updates): once for the whole write (`writes_batched`).
 `seed_scale`, which writes tuples with COPY, and `load_demo` call `rebuild()`;
 `QuerySet.update()` and SQL bypass the signals: refresh or rebuild after them.
 
@@ -24,7 +24,7 @@ from collections import defaultdict
 from django.db import connection, transaction
 from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import TruncMonth
-from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
+from django.db.models.signals import post_delete, post_save, pre_save
 
 from teams.models import Activity, CitizenFeedback, Member, Team
 from wards.imports import copy_rows
@@ -311,7 +311,8 @@ def _after_save(sender, instance, raw=False, **kwargs):
 
 
 def _after_delete(sender, instance, **kwargs):
-    notify_written(sender, previous=[getattr(instance, "_tally_stored", None) or instance])
+    # As Django read it to delete it.
+    notify_written(sender, previous=[instance])
 
 
 def _after_write(sender, written, previous, **kwargs):
@@ -324,7 +325,6 @@ def connect():
     for model in TRACKED:
         uid = f"tallies-{model._meta.label}"
         pre_save.connect(_note_before, sender=model, dispatch_uid=uid)
-        pre_delete.connect(_note_before, sender=model, dispatch_uid=uid)
         post_save.connect(_after_save, sender=model, dispatch_uid=uid)
         post_delete.connect(_after_delete, sender=model, dispatch_uid=uid)
     rows_written.connect(_after_write, dispatch_uid="tallies")

@@ -184,6 +184,19 @@ def test_records_deleted_together_leave_no_tally(two_wards):
     assert_tallies_are_counts()
 
 
+def test_records_deleted_together_are_counted_again_once(two_wards):
+    (first, *_rest), (team, *_teams) = two_wards
+    ActivityFactory.create_batch(20, team=team, date=datetime.date(2025, 3, 14))
+
+    with CaptureQueriesContext(connection) as queries:
+        Activity.objects.filter(team=team).delete()
+
+    recounts = [q for q in queries if q["sql"].startswith('DELETE FROM "reports_wardmonth"')]
+    assert len(recounts) == 1
+    assert ward_month(first, MARCH) is None
+    assert_tallies_are_counts()
+
+
 def test_bulk_created_records_are_tallied(two_wards):
     (first, *_rest), (team, *_teams) = two_wards
 

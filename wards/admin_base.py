@@ -7,7 +7,6 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import F, Func, IntegerField, Subquery
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -25,7 +24,6 @@ from simple_history.admin import SimpleHistoryAdmin
 from .models import ImportJob, SecurityEvent
 from .pages import XLSX
 from .security import log_security_event
-from .signals import writes_batched
 from .tables import MAX_BYTES, SafeCSV, SafeXLSX
 from .tasks import run_import
 from .text import search_filter
@@ -105,11 +103,6 @@ class ScopedModelAdmin(ScopedFieldsMixin, admin.ModelAdmin):
             )
             return redirect(request.get_full_path())
         return super().response_action(request, queryset)
-
-    def delete_queryset(self, request, queryset):
-        # One notice of the records deleted, for what derives from them (the tallies).
-        with transaction.atomic(), writes_batched():
-            super().delete_queryset(request, queryset)
 
     def get_search_results(self, request, queryset, search_term):
         field = self.search_text_field

@@ -5,7 +5,7 @@ the listed rows (which at national scale would scan millions of activities)."""
 import datetime
 
 from django.contrib import admin
-from django.db.models import Max, Min
+from django.db.models import Max, Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -39,12 +39,15 @@ class WardFilter(ScopedRelatedFilter):
         if district:
             wards = wards.filter(district_id=district) if _is_id(district) else wards.none()
             return [(ward.pk, str(ward)) for ward in wards]
-        # One query at any scale: one ward more than are listed tells that there are too many.
-        choices = [(ward.pk, str(ward)) for ward in wards[: WARD_CHOICES_MAX + 1]]
-        if len(choices) <= WARD_CHOICES_MAX:
-            return choices
+        # One query at any scale: one ward more than are listed tells that there are too many,
+        # and then only the wards chosen (read first) are offered.
         chosen = [pk for pk in self.lookup_val or () if _is_id(pk)]
-        return [(ward.pk, str(ward)) for ward in wards.filter(pk__in=chosen)]
+        if chosen:
+            wards = wards.alias(chosen=Q(pk__in=chosen)).order_by("-chosen", *wards.query.order_by)
+        found = list(wards[: WARD_CHOICES_MAX + 1])
+        if len(found) > WARD_CHOICES_MAX:
+            found = [ward for ward in found if str(ward.pk) in chosen]
+        return [(ward.pk, str(ward)) for ward in found]
 
 
 def _is_id(value):

@@ -9,10 +9,10 @@ by their role's permissions (`roles.py`).
 """
 
 from django.apps import apps
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 
-from .signals import notify_written
+from .signals import notify_written, writes_batched
 
 
 def visible_wards(user):
@@ -84,6 +84,11 @@ class ScopedQuerySet(models.QuerySet):
         if not self.district_path or user.district_id is None:
             return self.none()
         return self.filter(**{self.district_path: user.district_id})
+
+    def delete(self):
+        # Those told of the records deleted (`signals.notify_written`) hear once, at the end.
+        with transaction.atomic(), writes_batched():
+            return super().delete()
 
     def bulk_create(self, objs, *args, **kwargs):
         # Derived columns (search text, sort keys) are filled as save() would, and derived
