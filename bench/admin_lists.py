@@ -13,7 +13,6 @@ import argparse
 import os
 import statistics
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -33,11 +32,10 @@ def main():
     django.setup()
     from django.conf import settings
     from django.contrib import admin
-    from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext, setup_test_environment
+    from django.test.utils import setup_test_environment
     from django.urls import reverse
-    from pages import bench_user
+    from pages import bench_user, measure
 
     from wards.roles import Role
 
@@ -46,16 +44,9 @@ def main():
     client = Client()
     client.force_login(bench_user("bench.root", Role.ADMINISTRATOR, is_superuser=True))
 
-    def measure(url):
-        client.get(url)  # warm-up
-        times = []
-        for _ in range(args.runs):
-            with CaptureQueriesContext(connection) as queries:
-                started = time.perf_counter()
-                response = client.get(url)
-                times.append((time.perf_counter() - started) * 1000)
-            assert response.status_code == 200, (url, response.status_code)
-        return statistics.median(times), len(queries), response
+    def timed(url):
+        times, queries, response = measure(client, url, runs=args.runs, warm_up=1)
+        return statistics.median(times), queries, response
 
     slow = 0
     print(f"{'list':<32}{'request':<48}{'ms':>7}{'queries':>9}")
@@ -64,7 +55,7 @@ def main():
         if args.only not in name:
             continue
         url = reverse(f"admin:{name}_changelist")
-        ms, queries, response = measure(url)
+        ms, queries, response = timed(url)
         requests = []
         changelist = response.context["cl"]
         for spec in changelist.filter_specs:
@@ -75,7 +66,7 @@ def main():
             if header["sortable"]:
                 for sign in ("", "-"):
                     requests.append((f"sort {sign}{header['text']}", f"{url}?o={sign}{index}"))
-        rows = [("list", ms, queries), *((label, *measure(u)[:2]) for label, u in requests)]
+        rows = [("list", ms, queries), *((label, *timed(u)[:2]) for label, u in requests)]
         for label, ms, queries in rows:
             mark = " *" if ms > LIMIT_MS else ""
             slow += bool(mark)

@@ -40,7 +40,6 @@ def main():
     from django.conf import settings
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
 
     from meetings.models import Seminar
@@ -131,18 +130,27 @@ def main():
     for name, who, url in pages:
         if args.only not in name:
             continue
-        client = clients[who]
-        for _ in range(2):
-            assert client.get(url).status_code == 200, url
-        times = []
-        for _ in range(args.runs):
-            with CaptureQueriesContext(connection) as queries:
-                started = time.perf_counter()
-                response = client.get(url)
-                times.append((time.perf_counter() - started) * 1000)
-            assert response.status_code == 200, url
+        times, queries, _response = measure(clients[who], url, runs=args.runs, warm_up=2)
         p95 = statistics.quantiles(times, n=20, method="inclusive")[-1]
-        print(f"{name:<30}{statistics.median(times):>10.0f}{p95:>8.0f}{len(queries):>9}")
+        print(f"{name:<30}{statistics.median(times):>10.0f}{p95:>8.0f}{queries:>9}")
+
+
+def measure(client, url, *, runs, warm_up):
+    """The times (ms) of `runs` requests of `url` after `warm_up` more, the queries of the
+    last one, and its response."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for _ in range(warm_up):
+        assert client.get(url).status_code == 200, url
+    times = []
+    for _ in range(runs):
+        with CaptureQueriesContext(connection) as queries:
+            started = time.perf_counter()
+            response = client.get(url)
+            times.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, (url, response.status_code)
+    return times, len(queries), response
 
 
 # The admin's lists of the largest tables, with a search for each.

@@ -13,16 +13,35 @@ from wards.models import District, Ward
 from wards.work_fields import WorkField
 
 
-class WardMonth(models.Model):
-    """A ward's activities (and households they reached) dated in a month, and its citizen
-    feedback received in that month, with how much of it is resolved."""
+class MonthCounts(models.Model):
+    """Activities (and the households they reached) dated in a month, and citizen feedback
+    received in that month, with how much of it is resolved."""
 
-    ward = models.ForeignKey(Ward, on_delete=models.CASCADE, related_name="month_tallies")
     month = models.DateField(_("month"))  # its first day
     activities = models.PositiveIntegerField(default=0)
     households = models.PositiveIntegerField(default=0)
     feedback_received = models.PositiveIntegerField(default=0)
     feedback_resolved = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class MemberCounts(models.Model):
+    """Current members who represent an organisation, and how many are party members."""
+
+    organisation = models.CharField(max_length=20, choices=Member.Organisation.choices)
+    members = models.PositiveIntegerField(default=0)
+    party_members = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class WardMonth(MonthCounts):
+    """A ward's month."""
+
+    ward = models.ForeignKey(Ward, on_delete=models.CASCADE, related_name="month_tallies")
 
     class Meta:
         verbose_name = _("tally of a ward's month")
@@ -38,37 +57,13 @@ class WardMonth(models.Model):
         return f"{self.ward_id} {self.month:%m/%Y}"
 
 
-class WardMembers(models.Model):
-    """A ward's current members who represent an organisation, and how many are party
-    members."""
-
-    ward = models.ForeignKey(Ward, on_delete=models.CASCADE, related_name="+")
-    organisation = models.CharField(max_length=20, choices=Member.Organisation.choices)
-    members = models.PositiveIntegerField(default=0)
-    party_members = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        verbose_name = _("tally of a ward's members")
-        constraints = [
-            models.UniqueConstraint(fields=["ward", "organisation"], name="ward_members_unique"),
-        ]
-
-    def __str__(self):
-        return f"{self.ward_id} {self.organisation}"
-
-
-class DistrictMonth(models.Model):
-    """`WardMonth` for a managing unit, by field: a dashboard over whole units (a district's
+class DistrictMonth(MonthCounts):
+    """A managing unit's month in one field: a dashboard over whole units (a district's
     staff, the country) sums a few rows per unit instead of one per ward, and draws its
     activity chart by field, which `WardMonth` leaves out."""
 
     district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="+")
-    month = models.DateField(_("month"))
     field = models.CharField(max_length=30, choices=WorkField.choices)
-    activities = models.PositiveIntegerField(default=0)
-    households = models.PositiveIntegerField(default=0)
-    feedback_received = models.PositiveIntegerField(default=0)
-    feedback_resolved = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("tally of a managing unit's month")
@@ -83,13 +78,25 @@ class DistrictMonth(models.Model):
         return f"{self.district_id} {self.month:%m/%Y} {self.field}"
 
 
-class DistrictMembers(models.Model):
-    """`WardMembers` for a managing unit, for a dashboard over whole units."""
+class WardMembers(MemberCounts):
+    """A ward's current members."""
+
+    ward = models.ForeignKey(Ward, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = _("tally of a ward's members")
+        constraints = [
+            models.UniqueConstraint(fields=["ward", "organisation"], name="ward_members_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.ward_id} {self.organisation}"
+
+
+class DistrictMembers(MemberCounts):
+    """A managing unit's current members, for a dashboard over whole units."""
 
     district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="+")
-    organisation = models.CharField(max_length=20, choices=Member.Organisation.choices)
-    members = models.PositiveIntegerField(default=0)
-    party_members = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("tally of a managing unit's members")
