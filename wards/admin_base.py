@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.decorators import method_decorator
+from django.utils.formats import number_format
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -98,7 +99,7 @@ class ScopedModelAdmin(ScopedFieldsMixin, admin.ModelAdmin):
             self.message_user(
                 request,
                 _("An action can apply to at most %(cap)s records at once: filter the list first.")
-                % {"cap": cap},
+                % {"cap": number_format(cap, force_grouping=True)},
                 messages.ERROR,
             )
             return redirect(request.get_full_path())
