@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from wards.forms import ScopedModelForm
 from wards.models import Ward
 from wards.pages import date_field
 
@@ -72,27 +73,30 @@ class SeminarRowsFormSet(forms.BaseModelFormSet):
         return _("Two rows have the same number; give each its own.")
 
 
-class SeminarPartForm(forms.ModelForm):
+class SeminarPartForm(ScopedModelForm):
     """A row of one of the seminar's parts; its choices are the seminar's own records and
     the wards the user sees, read once for all the rows (`choices`, shared by the forms of
     one formset)."""
 
     def __init__(self, *args, seminar, user, choices, **kwargs):
+        self.seminar, self.user, self.shared_choices = seminar, user, choices
         super().__init__(*args, **kwargs)
         if hasattr(self.instance, "seminar_id"):
             self.instance.seminar = seminar
+
+    def narrow_choices(self):
         querysets = {
-            Ward: Ward.objects.visible_to(user).order_by("name"),
-            SeminarSession: seminar.sessions.order_by("number"),
-            Attendee: seminar.attendees.order_by("order", "full_name"),
+            Ward: Ward.objects.visible_to(self.user).order_by("name"),
+            SeminarSession: self.seminar.sessions.order_by("number"),
+            Attendee: self.seminar.attendees.order_by("order", "full_name"),
         }
         for name, field in self.fields.items():
             model = getattr(getattr(field, "queryset", None), "model", None)
             if model in querysets:
                 field.queryset = querysets[model]
-                if name not in choices:
-                    choices[name] = list(field.choices)
-                field.choices = choices[name]
+                if name not in self.shared_choices:
+                    self.shared_choices[name] = list(field.choices)
+                field.choices = self.shared_choices[name]
 
     def _get_validation_exclusions(self):
         # The seminar is set on the row, not typed in the form: check the constraints it is

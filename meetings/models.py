@@ -60,8 +60,9 @@ class Seminar(TimeStampedModel):
         help_text=_("“Nơi nhận” of the documents, one per line."),
     )
 
+    # The wards of its clusters and tasks read it; its managing unit changes it.
     objects = scoped_manager(
-        wards=["sessions__wards", "tasks__assignments__ward"], district="district"
+        readers=["sessions__wards", "tasks__assignments__ward"], district="district"
     )
     history = HistoricalRecords()
 
@@ -324,7 +325,8 @@ class TaskAssignment(TimeStampedModel):
     )
     due_on = models.DateField(_("due on"), null=True, blank=True)
 
-    objects = scoped_manager(wards=["ward"], queryset=TaskAssignmentQuerySet)
+    # The ward reads the task given to it; the seminar's managing unit gives or takes it back.
+    objects = scoped_manager(readers=["ward"], owner="task", queryset=TaskAssignmentQuerySet)
     history = HistoricalRecords()
 
     class Meta:

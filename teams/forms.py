@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from wards.forms import ScopedModelForm
 from wards.models import ResidentialGroup
 from wards.pages import DayFirstDateInput, date_field
 from wards.work_fields import WorkField
@@ -14,14 +15,17 @@ OLDEST_BIRTH_YEAR = 1900  # as the database allows, so that imported members sta
 YOUNGEST_MEMBER_AGE = 16
 
 
-class WardRecordForm(forms.ModelForm):
+class WardRecordForm(ScopedModelForm):
     """A record of one of the ward's teams: the team is chosen among them only."""
 
     def __init__(self, *args, ward, user, **kwargs):
+        self.ward, self.user = ward, user
         super().__init__(*args, **kwargs)
+
+    def narrow_choices(self):
         self.fields["team"].queryset = (
-            Team.objects.visible_to(user)
-            .filter(residential_group__ward=ward)
+            Team.objects.visible_to(self.user)
+            .filter(residential_group__ward=self.ward)
             .select_related("residential_group__ward")
             .order_by("residential_group__code")
         )

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.contrib.auth.models import Group
 from django.db.models import OuterRef
 from django.utils.translation import gettext_lazy as _
 from django_tasks_db.models import DBTaskResult
@@ -12,7 +13,8 @@ from .admin_base import (
     ScopedModelAdmin,
     row_count,
 )
-from .admin_filters import ScopedRelatedFilter, ward_filters, year_filter
+from .admin_filters import ScopedRelatedFilter, is_id, ward_filters, year_filter
+from .forms import ScopedModelForm
 from .imports import ResidentialGroupImporter, WardImporter
 from .models import District, ResidentialGroup, SecurityEvent, User, Ward
 from .resources import ResidentialGroupResource, WardResource
@@ -39,11 +41,33 @@ class RoleScopeMixin:
         return cleaned
 
 
-class UserScopeForm(RoleScopeMixin, UserChangeForm):
+class RoleFilter(admin.RelatedFieldListFilter):
+    """The roles an administrator gives: other groups are the superuser's business, their
+    names included."""
+
+    def field_choices(self, field, request, model_admin):
+        return [(group.pk, group.name) for group in self.groups(request)]
+
+    def queryset(self, request, queryset):
+        chosen = [pk for pk in self.lookup_val or () if is_id(pk)]
+        if len(chosen) != len(self.lookup_val or ()):
+            return queryset.none()
+        if chosen and self.groups(request).filter(pk__in=chosen).count() != len(chosen):
+            return queryset.none()
+        return super().queryset(request, queryset)
+
+    def groups(self, request):
+        groups = Group.objects.order_by("name")
+        if request.user.is_superuser:
+            return groups
+        return groups.filter(name__in=Role.values)
+
+
+class UserScopeForm(RoleScopeMixin, ScopedModelForm, UserChangeForm):
     pass
 
 
-class NewUserForm(RoleScopeMixin, AdminUserCreationForm):
+class NewUserForm(RoleScopeMixin, ScopedModelForm, AdminUserCreationForm):
     class Meta(AdminUserCreationForm.Meta):
         model = User
         fields = ["username", "first_name", "last_name", "groups", "district", "wards", "is_staff"]
@@ -64,7 +88,7 @@ class ScopedUserAdmin(ScopedAdmin, UserAdmin):
         (_("Role and scope"), {"fields": ["groups", "district", "wards", "is_staff"]}),
     ]
     list_display = ["username", "full_name", "district", "role_names", "is_active", "last_login"]
-    list_filter = ["groups", "is_active", ("district", ScopedRelatedFilter)]
+    list_filter = [("groups", RoleFilter), "is_active", ("district", ScopedRelatedFilter)]
     list_select_related = ["district"]
     filter_horizontal = ["wards"]
     fieldsets = [

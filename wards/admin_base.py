@@ -5,6 +5,8 @@ from pathlib import PurePath
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import F, Func, IntegerField, Subquery
@@ -22,6 +24,7 @@ from import_export.admin import ImportExportModelAdmin
 from import_export.forms import SelectableFieldsExportForm
 from simple_history.admin import SimpleHistoryAdmin
 
+from .forms import ScopedModelForm, clean_key
 from .models import ImportJob, SecurityEvent
 from .pages import XLSX
 from .security import log_security_event
@@ -37,9 +40,68 @@ def visible_queryset(queryset, user):
     return queryset
 
 
+def managed_queryset(queryset, user):
+    """`queryset` narrowed to what `user` may change (`ScopedQuerySet.managed_by`)."""
+    if hasattr(queryset, "managed_by"):
+        return queryset.managed_by(user)
+    return queryset
+
+
+def manages(request, obj):
+    """Whether the user may change `obj`, a record they see: read once per request."""
+    if request.user.is_superuser:
+        return True
+    known = request.__dict__.setdefault("_managed_records", {})
+    key = (obj._meta.label, obj.pk)
+    if key not in known:
+        rows = type(obj)._default_manager.filter(pk=obj.pk)
+        known[key] = managed_queryset(rows, request.user).exists()
+    return known[key]
+
+
+def require_managed(request, model, pks):
+    """403 unless every row of `model` among `pks` is the user's to change (checked before a
+    change or deletion, and again after a save, inside the save's transaction)."""
+    pks = {pk for pk in pks if pk is not None}
+    if request.user.is_superuser or not pks:
+        return
+    rows = model._default_manager.filter(pk__in=pks)
+    if managed_queryset(rows, request.user).count() != len(pks):
+        raise PermissionDenied(
+            _("This record belongs to another ward or managing unit: it is not yours to change.")
+        )
+
+
+def owner_field(model):
+    """The field of `model` through which it is managed (a cluster's seminar), if any."""
+    queryset = model._default_manager.all()
+    path = getattr(queryset, "owner_path", None) or getattr(queryset, "parent_path", None)
+    return path.split("__")[0] if path else None
+
+
+class CheckedAutocompleteMixin:
+    """An autocomplete that ignores a value that cannot be a key of the related record
+    (`?team=abc` on an add page) instead of failing to look it up."""
+
+    def optgroups(self, name, value, attr=None):
+        value = [item for item in value if clean_key(self.field.target_field, item) is not None]
+        return super().optgroups(name, value, attr)
+
+
+class CheckedAutocompleteSelect(CheckedAutocompleteMixin, AutocompleteSelect):
+    pass
+
+
+class CheckedAutocompleteSelectMultiple(CheckedAutocompleteMixin, AutocompleteSelectMultiple):
+    pass
+
+
 class ScopedFieldsMixin:
     """Rows, and choices of related records (selects, autocompletes), are scoped, so a
-    tampered form cannot attach a record to another ward's."""
+    tampered form cannot attach a record to another ward's; the record a row is managed
+    through (a cluster's seminar) is chosen among those the user may change."""
+
+    form = ScopedModelForm
 
     def get_queryset(self, request):
         return visible_queryset(super().get_queryset(request), request.user)
@@ -48,7 +110,27 @@ class ScopedFieldsMixin:
         queryset = super().get_field_queryset(db, db_field, request)
         if queryset is None:
             queryset = db_field.related_model._default_manager.using(db).all()
+        if db_field.name == owner_field(self.model):
+            return managed_queryset(queryset, request.user)
         return visible_queryset(queryset, request.user)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in self.get_autocomplete_fields(request):
+            kwargs.setdefault(
+                "widget",
+                CheckedAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using")),
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name in self.get_autocomplete_fields(request):
+            kwargs.setdefault(
+                "widget",
+                CheckedAutocompleteSelectMultiple(
+                    db_field, self.admin_site, using=kwargs.get("using")
+                ),
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 class CappedPaginator(Paginator):
@@ -95,7 +177,8 @@ class ScopedModelAdmin(ScopedFieldsMixin, admin.ModelAdmin):
         # "Select all" acts on every row of the filtered list, which counts only up to the
         # cap: an action on more rows than the page can say is refused.
         cap = self.paginator.cap
-        if request.POST.get("select_across") == "1" and queryset[: cap + 1].count() > cap:
+        select_across = request.POST.get("select_across") == "1"
+        if select_across and queryset[: cap + 1].count() > cap:
             self.message_user(
                 request,
                 _("An action can apply to at most %(cap)s records at once: filter the list first.")
@@ -103,7 +186,29 @@ class ScopedModelAdmin(ScopedFieldsMixin, admin.ModelAdmin):
                 messages.ERROR,
             )
             return redirect(request.get_full_path())
+        selected = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)
+        keys = [clean_key(self.opts.pk, pk) for pk in selected]
+        if None in keys:
+            self.message_user(request, _("The rows chosen are not in this list."), messages.ERROR)
+            return redirect(request.get_full_path())
+        # An action that writes applies to rows the user may change, all of them or none.
+        action = self.get_actions(request).get(request.POST.get("action"))
+        if action and set(getattr(action[0], "allowed_permissions", ("change",))) & {
+            "add",
+            "change",
+            "delete",
+        }:
+            rows = queryset if select_across else queryset.filter(pk__in=keys)
+            require_managed(request, self.model, rows.values_list("pk", flat=True))
         return super().response_action(request, queryset)
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or manages(request, obj))
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or manages(request, obj))
 
     def get_search_results(self, request, queryset, search_term):
         field = self.search_text_field
@@ -119,10 +224,23 @@ class ScopedModelAdmin(ScopedFieldsMixin, admin.ModelAdmin):
             raise Http404(_("No such record, or it is not yours to see."))
         return obj
 
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if not self.get_queryset(request).filter(pk=obj.pk).exists():
-            raise PermissionDenied(_("This record would be outside the wards you work for."))
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Checked once its links are saved too (an officer is in scope through their wards);
+        # the admin's transaction takes the whole save back.
+        require_managed(request, self.model, [form.instance.pk])
+
+    def save_formset(self, request, form, formset, change):
+        # An inline row changed or deleted must have been the user's to change, and a row
+        # saved must be theirs after the save.
+        touched = [
+            row.instance.pk
+            for row in formset.initial_forms
+            if row.has_changed() or row in formset.deleted_forms
+        ]
+        require_managed(request, formset.model, touched)
+        saved = formset.save()
+        require_managed(request, formset.model, [row.pk for row in saved])
 
 
 class ScopedAdmin(ScopedModelAdmin, SimpleHistoryAdmin):
@@ -131,6 +249,8 @@ class ScopedAdmin(ScopedModelAdmin, SimpleHistoryAdmin):
     def history_view(self, request, object_id, extra_context=None):
         # django-simple-history would show the history of any record, even out of scope.
         # A superuser also sees the history of deleted records.
+        if clean_key(self.opts.pk, object_id) is None:
+            raise Http404(_("No such record, or it is not yours to see."))
         if not request.user.is_superuser:
             self.get_object(request, object_id)
         return super().history_view(request, object_id, extra_context)
@@ -141,6 +261,8 @@ class ScopedAdmin(ScopedModelAdmin, SimpleHistoryAdmin):
         if request.method == "POST":
             raise PermissionDenied(_("Past versions cannot be restored."))
         self.get_object(request, object_id)
+        if clean_key(self.model.history.model._meta.pk, version_id) is None:
+            raise Http404(_("No such version of this record."))
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 
@@ -296,7 +418,20 @@ class ScopedImportExportAdmin(ScopedAdmin, ImportExportModelAdmin):
 
 
 class ScopedInline(ScopedFieldsMixin, admin.options.InlineModelAdmin):
-    """An inline whose rows and choices are scoped."""
+    """An inline whose rows and choices are scoped, and whose rows are written only under a
+    parent the user may change."""
+
+    def has_add_permission(self, request, obj):
+        allowed = super().has_add_permission(request, obj)
+        return allowed and (obj is None or manages(request, obj))
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or manages(request, obj))
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or manages(request, obj))
 
 
 class SharedChoicesInline(ScopedInline):

@@ -37,11 +37,11 @@ class WardFilter(ScopedRelatedFilter):
         wards = self.choice_queryset(field, request)
         district = request.GET.get(f"{self.field_path}__district__id__exact")
         if district:
-            wards = wards.filter(district_id=district) if _is_id(district) else wards.none()
+            wards = wards.filter(district_id=district) if is_id(district) else wards.none()
             return [(ward.pk, str(ward)) for ward in wards]
         # One query at any scale: one ward more than are listed tells that there are too many,
         # and then only the wards chosen (read first) are offered.
-        chosen = [pk for pk in self.lookup_val or () if _is_id(pk)]
+        chosen = [pk for pk in self.lookup_val or () if is_id(pk)]
         if chosen:
             wards = wards.alias(chosen=Q(pk__in=chosen)).order_by("-chosen", *wards.query.order_by)
         found = list(wards[: WARD_CHOICES_MAX + 1])
@@ -50,7 +50,7 @@ class WardFilter(ScopedRelatedFilter):
         return [(ward.pk, str(ward)) for ward in found]
 
 
-def _is_id(value):
+def is_id(value):
     """Whether `value`, from the query string, can be a primary key ("²" is a digit)."""
     return value.isascii() and value.isdigit() and len(value) < 19
 

@@ -5,7 +5,9 @@ viewers, administrators) and the wards they serve (`User.wards`: ward officers).
 see everything; anonymous and inactive users nothing. Every scoped model's default manager
 has `visible_to(user)`, built on `visible_wards()`, and every view, admin class, import,
 export and PDF lists rows through it. What a user may *do* with the rows they see is decided
-by their role's permissions (`roles.py`).
+by their role's permissions (`roles.py`), and which of the rows they see they may change by
+`managed_by(user)`: a record belongs to the unit that manages it, and a ward that only reads
+it (a seminar of another unit that one of its wards attends) does not make it theirs.
 """
 
 from django.apps import apps
@@ -38,16 +40,23 @@ def is_active_user(user):
 class ScopedQuerySet(models.QuerySet):
     """Rows that belong to wards, to a managing unit as a whole, or to a scoped parent.
 
-    - `ward_paths`: lookups from the model to a ward ("" for the Ward model itself); a row is
-      visible when any of them reaches a visible ward;
+    - `ward_paths`: lookups from the model to the wards that own a row ("" for the Ward model
+      itself): their users see and change it;
+    - `reader_paths`: lookups to wards whose users see a row without owning it (the wards
+      that attend a seminar, the ward a seminar's task is given to);
     - `district_path`: the lookup to the managing unit of rows that belong to it as a whole
-      (a district-level training): visible to the users who work for that unit;
-    - `parent_path`: the lookup to a parent whose own scope decides (a seminar's clusters).
+      (a seminar, a district-level training): its users see and change them;
+    - `parent_path`: the lookup to a parent whose own scope decides both (a seminar's
+      clusters);
+    - `owner_path`: the lookup to a record whose managers change the row, when they are not
+      those who see it (a task's assignment to a ward is the seminar's to change).
     """
 
     ward_paths = ()
+    reader_paths = ()
     district_path = None
     parent_path = None
+    owner_path = None
 
     def visible_to(self, user):
         if not is_active_user(user):
@@ -55,13 +64,31 @@ class ScopedQuerySet(models.QuerySet):
         if user.is_superuser:
             return self.all()
         if self.parent_path:
-            parent = related_model(self.model, self.parent_path)
-            return self.filter(
-                **{f"{self.parent_path}__in": parent._default_manager.visible_to(user)}
-            )
+            return self._through(self.parent_path, "visible_to", user)
+        return self.filter(self._condition(user, [*self.ward_paths, *self.reader_paths]))
+
+    def managed_by(self, user):
+        """The rows `user` may change, among those they see: those of the wards and the
+        managing unit they work for; a child row, as its parent or owner is. Every write
+        (site, admin, import) is checked against it."""
+        if not is_active_user(user):
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        path = self.owner_path or self.parent_path
+        if path:
+            return self._through(path, "managed_by", user)
+        return self.filter(self._condition(user, self.ward_paths))
+
+    def _through(self, path, method, user):
+        related = related_model(self.model, path)
+        rows = getattr(related._default_manager, method)(user)
+        return self.filter(**{f"{path}__in": rows})
+
+    def _condition(self, user, ward_paths):
         wards = visible_wards(user)
-        condition = Q()
-        for path in self.ward_paths:
+        condition = Q(pk__in=[])
+        for path in ward_paths:
             lookup = f"{path}__in" if path else "pk__in"
             if is_multivalued(self.model, path):
                 # A subquery, so that rows reached through several wards are not repeated.
@@ -71,19 +98,7 @@ class ScopedQuerySet(models.QuerySet):
                 condition |= Q(**{lookup: wards})
         if self.district_path and user.district_id:
             condition |= Q(**{self.district_path: user.district_id})
-        return self.filter(condition)
-
-    def managed_by(self, user):
-        """The rows that belong to the managing unit `user` works for as a whole (a seminar
-        of their district): what its staff may change. Rows seen only through a ward (a
-        seminar of another unit that a ward of theirs attended) are read-only to them."""
-        if not is_active_user(user):
-            return self.none()
-        if user.is_superuser:
-            return self.all()
-        if not self.district_path or user.district_id is None:
-            return self.none()
-        return self.filter(**{self.district_path: user.district_id})
+        return condition
 
     def delete(self):
         # Those told of the records deleted (`signals.notify_written`) hear once, at the end.
@@ -106,14 +121,28 @@ class ScopedQuerySet(models.QuerySet):
 
 
 def scoped_manager(
-    *, wards=(), district=None, parent=None, manager=models.Manager, queryset=ScopedQuerySet
+    *,
+    wards=(),
+    readers=(),
+    district=None,
+    parent=None,
+    owner=None,
+    manager=models.Manager,
+    queryset=ScopedQuerySet,
 ):
-    """A manager whose `visible_to(user)` keeps the rows `user` may see (see ScopedQuerySet);
-    `queryset`, a subclass of ScopedQuerySet, adds the model's own query methods."""
+    """A manager whose `visible_to(user)` keeps the rows `user` may see and `managed_by(user)`
+    those they may change (see ScopedQuerySet); `queryset`, a subclass of ScopedQuerySet, adds
+    the model's own query methods."""
     queryset = type(
         "ScopedQuerySet",
         (queryset,),
-        {"ward_paths": tuple(wards), "district_path": district, "parent_path": parent},
+        {
+            "ward_paths": tuple(wards),
+            "reader_paths": tuple(readers),
+            "district_path": district,
+            "parent_path": parent,
+            "owner_path": owner,
+        },
     )
     return manager.from_queryset(queryset)()
 
@@ -143,6 +172,14 @@ class DistrictQuerySet(models.QuerySet):
             Q(pk=user.district_id) | Q(pk__in=visible_wards(user).values("district"))
         )
 
+    def managed_by(self, user):
+        """A unit is changed by those who work for it, not by the officers of its wards."""
+        if not is_active_user(user):
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        return self.filter(pk=user.district_id)
+
 
 class SecurityEventQuerySet(models.QuerySet):
     """The events of the accounts a user may manage, and failed sign-ins naming them."""
@@ -157,6 +194,9 @@ class SecurityEventQuerySet(models.QuerySet):
             Q(user__in=users) | Q(user__isnull=True, username__in=users.values("username"))
         )
 
+    def managed_by(self, user):
+        return self.none()  # append-only
+
 
 class ImportJobQuerySet(models.QuerySet):
     """An import is seen by the user who sent the file (and superusers) only."""
@@ -167,6 +207,9 @@ class ImportJobQuerySet(models.QuerySet):
         if user.is_superuser:
             return self.all()
         return self.filter(user=user)
+
+    def managed_by(self, user):
+        return self.visible_to(user)
 
 
 class UserQuerySet(models.QuerySet):
@@ -183,3 +226,8 @@ class UserQuerySet(models.QuerySet):
             | Q(district__in=wards.values("district"))
             | Q(pk__in=self.model._base_manager.filter(wards__in=wards).values("pk"))
         ).exclude(is_superuser=True)
+
+    def managed_by(self, user):
+        # An officer serving wards of two units is managed by both (their wards of the other
+        # unit stay linked when either saves the account: see `forms.ScopedModelForm`).
+        return self.visible_to(user)

@@ -1,0 +1,386 @@
+"""The admin's writes across two managing units: a record belongs to the unit that manages it,
+and seeing it (a seminar of another unit that one of your wards attends) does not make it
+yours to change.
+
+Two units: Long Biên (D1: wards A and B) and Gia Lâm (D2: ward C). Gia Lâm's seminar has a
+cluster of A and C and a task given to both, so D1's staff, administrator and A's officer see
+it and its parts, read-only. Every other record of the matrix is ward C's, which D1 does not
+see. For every scoped admin model, D1's roles post the record's change form (as the
+superuser's page shows it, edited, the seminar moved to D1), its deletion, the list's
+"delete" action and an addition under it; each answer is pinned in `EXPECTED`, and nothing in
+the database may change. The control: the superuser's same requests do write.
+"""
+
+import dataclasses
+
+import pytest
+from django.apps import apps
+from django.contrib import admin
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.test import Client, override_settings
+from django.urls import reverse
+
+from tests.factories import (
+    ActivityFactory,
+    AttendeeFactory,
+    CitizenFeedbackFactory,
+    ContributionFactory,
+    DirectivePointFactory,
+    DirectiveTaskFactory,
+    DistrictFactory,
+    ExemplaryModelFactory,
+    MemberFactory,
+    PrestigiousPersonFactory,
+    ProgressReportFactory,
+    ResidentialGroupFactory,
+    RoleUserFactory,
+    SeminarFactory,
+    SeminarSessionFactory,
+    TaskAssignmentFactory,
+    TeamFactory,
+    TrainingFactory,
+    UserFactory,
+    WardFactory,
+)
+from tests.html_forms import posted_form
+from wards.admin_base import ScopedModelAdmin
+from wards.models import SecurityEvent
+from wards.roles import Role
+
+pytestmark = pytest.mark.django_db
+
+PERSONAS = ["staff_d1", "administrator_d1", "officer_a"]
+OPERATIONS = ["change", "delete_page", "delete", "action", "add"]
+
+
+@dataclasses.dataclass
+class World:
+    users: dict
+    records: dict  # label → D2's record that the matrix requests
+    # label → {field: D2's record} naming the parents of an addition under D2's records
+    parents: dict
+    ward_a: object
+    district_d1: object
+
+
+def make_world():
+    d1 = DistrictFactory(name="Long Biên")
+    d2 = DistrictFactory(name="Gia Lâm")
+    ward_a = WardFactory(district=d1, name="Phường A")
+    ward_c = WardFactory(district=d2, name="Phường C")
+    officer_c = RoleUserFactory(username="officer_c", role=Role.WARD_OFFICER, wards=[ward_c])
+    users = {
+        "staff_d1": RoleUserFactory(role=Role.DISTRICT_STAFF, district=d1),
+        "administrator_d1": RoleUserFactory(role=Role.ADMINISTRATOR, district=d1),
+        "officer_a": RoleUserFactory(role=Role.WARD_OFFICER, wards=[ward_a]),
+        "superuser": UserFactory(is_staff=True, is_superuser=True),
+    }
+    group = ResidentialGroupFactory(ward=ward_c)
+    team = TeamFactory(residential_group=group)
+    member = MemberFactory(team=team)
+    seminar = SeminarFactory(district=d2, title="Tọa đàm của Gia Lâm")
+    session = SeminarSessionFactory(seminar=seminar, number=1, wards=[ward_a, ward_c])
+    attendee = AttendeeFactory(seminar=seminar, session=session, role="chair")
+    task = DirectiveTaskFactory(seminar=seminar, number=1)
+    assignments = {ward: TaskAssignmentFactory(task=task, ward=ward) for ward in (ward_a, ward_c)}
+    ProgressReportFactory(assignment=assignments[ward_a])
+    records = {
+        "wards.district": d2,
+        "wards.ward": ward_c,
+        "wards.residentialgroup": group,
+        "wards.user": officer_c,
+        "wards.securityevent": SecurityEvent.objects.create(
+            kind=SecurityEvent.Kind.LOGIN, user=officer_c, username=officer_c.username
+        ),
+        "teams.team": team,
+        "teams.member": member,
+        "teams.activity": ActivityFactory(team=team),
+        "teams.citizenfeedback": CitizenFeedbackFactory(team=team),
+        "teams.exemplarymodel": ExemplaryModelFactory(ward=ward_c, team=team),
+        "teams.training": TrainingFactory(
+            district=d2, ward=ward_c, organiser_level="ward", attendees=[member]
+        ),
+        "teams.prestigiousperson": PrestigiousPersonFactory(residential_group=group),
+        "meetings.seminar": seminar,
+        "meetings.seminarsession": session,
+        "meetings.attendee": attendee,
+        "meetings.contribution": ContributionFactory(session=session, order=1, ward=ward_c),
+        "meetings.directivepoint": DirectivePointFactory(
+            seminar=seminar, session=session, speaker=attendee, number=1
+        ),
+        "meetings.directivetask": task,
+        # Given to ward A: D1 sees it, and it is still the seminar's, Gia Lâm's, to change.
+        "meetings.taskassignment": assignments[ward_a],
+        "meetings.progressreport": ProgressReportFactory(assignment=assignments[ward_c]),
+    }
+    spare_task = DirectiveTaskFactory(seminar=seminar, number=2)  # given to no ward yet
+    parents = {
+        "wards.ward": {"district": d2},
+        "wards.residentialgroup": {"ward": ward_c},
+        "wards.user": {"district": d2},
+        "teams.team": {"residential_group": ResidentialGroupFactory(ward=ward_c)},
+        "teams.member": {"team": team},
+        "teams.activity": {"team": team},
+        "teams.citizenfeedback": {"team": team},
+        "teams.exemplarymodel": {"ward": ward_c},
+        "teams.training": {"district": d2, "ward": ward_c},
+        "teams.prestigiousperson": {"residential_group": group},
+        "meetings.seminar": {"district": d2},
+        "meetings.seminarsession": {"seminar": seminar},
+        "meetings.attendee": {"seminar": seminar},
+        "meetings.contribution": {"session": session},
+        "meetings.directivepoint": {"seminar": seminar},
+        "meetings.directivetask": {"seminar": seminar},
+        # D2's task given to D1's ward.
+        "meetings.taskassignment": {"task": spare_task, "ward": ward_a},
+        "meetings.progressreport": {"assignment": assignments[ward_c]},
+    }
+    return World(users, records, parents, ward_a, d1)
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    fast_hasher = override_settings(
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]
+    )
+    with django_db_blocker.unblock(), transaction.atomic():
+        with fast_hasher:
+            world = make_world()
+        yield world
+        transaction.set_rollback(True)
+
+
+# What D1's roles get for Gia Lâm's record of each model. 403: the record is seen, and is not
+# theirs to change (or their role may not); 404: the record is not seen. The list's action
+# on a record not seen finds no row to act on (302, back to the list); an addition under a
+# parent the user may not choose is the form again with its error (200).
+SEEN_READ_ONLY = {
+    "change": 403,
+    "delete_page": 403,
+    "delete": 403,
+    "action": 403,
+    "add": 200,
+}
+NOT_SEEN = {"change": 404, "delete_page": 404, "delete": 404, "action": 302, "add": 200}
+# A ward officer may not add or delete any part of a seminar, nor see the action.
+OFFICER_ON_SEMINAR_PARTS = {
+    "change": 403,
+    "delete_page": 403,
+    "delete": 403,
+    "action": 200,
+    "add": 403,
+}
+SEMINAR_PARTS = [
+    "meetings.seminar",
+    "meetings.seminarsession",
+    "meetings.attendee",
+    "meetings.contribution",
+    "meetings.directivepoint",
+    "meetings.directivetask",
+    "meetings.taskassignment",
+]
+WARD_RECORDS = [
+    "wards.ward",
+    "wards.residentialgroup",
+    "teams.team",
+    "teams.member",
+    "teams.activity",
+    "teams.citizenfeedback",
+    "teams.exemplarymodel",
+    "teams.training",
+    "teams.prestigiousperson",
+    "meetings.progressreport",
+]
+EXPECTED = {
+    **{
+        (label, persona): SEEN_READ_ONLY
+        for label in SEMINAR_PARTS
+        for persona in ("staff_d1", "administrator_d1")
+    },
+    **{(label, "officer_a"): OFFICER_ON_SEMINAR_PARTS for label in SEMINAR_PARTS},
+    **{(label, persona): NOT_SEEN for label in WARD_RECORDS for persona in PERSONAS},
+    # Units are added by a superuser only; staff and officers may not change them.
+    ("wards.district", "staff_d1"): {**NOT_SEEN, "action": 200, "add": 403},
+    ("wards.district", "administrator_d1"): {**NOT_SEEN, "action": 200, "add": 403},
+    ("wards.district", "officer_a"): {**NOT_SEEN, "action": 200, "add": 403},
+    # Wards and groups: read-only to staff and officers but for groups.
+    ("wards.ward", "staff_d1"): {**NOT_SEEN, "action": 200, "add": 403},
+    ("wards.ward", "officer_a"): {**NOT_SEEN, "action": 200, "add": 403},
+    # Accounts are the administrators' (C's officer is no account of D1's).
+    ("wards.user", "staff_d1"): {**NOT_SEEN, "action": 403, "add": 403},
+    ("wards.user", "administrator_d1"): NOT_SEEN,
+    ("wards.user", "officer_a"): {**NOT_SEEN, "action": 403, "add": 403},
+    # The security log is the administrators' to read, nobody's to write.
+    **{
+        ("wards.securityevent", persona): {**NOT_SEEN, "action": 403, "add": 403}
+        for persona in ("staff_d1", "officer_a")
+    },
+    ("wards.securityevent", "administrator_d1"): {**NOT_SEEN, "action": 200, "add": 403},
+}
+
+
+def scoped_admin_labels():
+    return sorted(
+        model._meta.label_lower
+        for model, model_admin in admin.site._registry.items()
+        if isinstance(model_admin, ScopedModelAdmin)
+    )
+
+
+def test_every_scoped_admin_model_is_in_the_write_matrix():
+    assert {label for label, _ in EXPECTED} == set(scoped_admin_labels())
+
+
+def admin_url(label, view, *args):
+    return reverse(f"admin:{label.replace('.', '_')}_{view}", args=args)
+
+
+def snapshot():
+    """Every row of the project's records, accounts and groups; history tables follow their
+    records, the security log is appended to by refusals."""
+    models = [Group]
+    for app_label in ("wards", "teams", "meetings"):
+        models += [
+            model
+            for model in apps.get_app_config(app_label).get_models(include_auto_created=True)
+            if model is not SecurityEvent and not model.__name__.startswith("Historical")
+        ]
+    return {
+        model._meta.label: list(model._base_manager.order_by("pk").values_list())
+        for model in models
+    }
+
+
+EDITED = {"name", "title", "full_name", "first_name", "summary", "text", "venue"}
+EDITED |= {"narrative", "standing", "organiser", "code", "households_reached"}
+
+
+def superuser_page(world, url):
+    response = Client()
+    response.force_login(world.users["superuser"])
+    page = response.get(url)
+    assert page.status_code == 200, url
+    return posted_form(page.text, submit="_save")
+
+
+def request_of(world, label, operation):
+    """The URL and data of `operation` on D2's record of `label`."""
+    obj = world.records[label]
+    if operation == "change":
+        url = admin_url(label, "change", obj.pk)
+        data = superuser_page(world, url)
+        for name in EDITED & set(data):
+            data[name] = [f"{data[name][0]}9"]
+        data |= MOVES.get(label, lambda world: {})(world)
+        return "post", url, data
+    if operation == "delete_page":
+        return "get", admin_url(label, "delete", obj.pk), {}
+    if operation == "delete":
+        return "post", admin_url(label, "delete", obj.pk), {"post": "yes"}
+    if operation == "action":
+        data = {"action": "delete_selected", "_selected_action": [obj.pk], "index": 0}
+        return "post", admin_url(label, "changelist"), data | {"post": "yes"}
+    # An addition under D2's record: the superuser's add form, with the parent named.
+    url = admin_url(label, "add")
+    if label == "wards.securityevent":
+        return "post", url, {"username": "ai_do"}  # nobody adds to the log: no form
+    parents = {field: str(parent.pk) for field, parent in world.parents.get(label, {}).items()}
+    data = superuser_page(world, url + "?" + "&".join(f"{f}={pk}" for f, pk in parents.items()))
+    return "post", url, data | parents | ADDITIONS.get(label, {})
+
+
+# What the change forms also change: the seminar taken over, D2's ward dropped from the
+# cluster.
+MOVES = {
+    "meetings.seminar": lambda world: {"district": str(world.district_d1.pk)},
+    "meetings.seminarsession": lambda world: {"wards": [str(world.ward_a.pk)]},
+}
+
+
+# What a new record needs besides its parent (required fields, unique keys).
+ADDITIONS = {
+    "wards.district": {
+        "code": "QX",
+        "name": "Mới",
+        "kind": "ward",
+        "province": "Hà Nội",
+        "party_committee": "Đảng ủy phường Mới",
+    },
+    "wards.ward": {"code": "99999", "name": "Phường mới", "kind": "ward"},
+    "wards.residentialgroup": {"code": "99", "name": "Tổ mới"},
+    "wards.user": {
+        "username": "tai_khoan_moi",
+        "usable_password": "true",
+        "password1": "Mat-khau-moi-rat-dai-2025",
+        "password2": "Mat-khau-moi-rat-dai-2025",
+    },
+    "teams.team": {"founded_on": "01/01/2020"},
+    "teams.member": {"full_name": "Người mới", "gender": "male", "organisation": "other"},
+    "teams.activity": {"date": "01/10/2025", "field": "environment", "title": "Mới"},
+    "teams.citizenfeedback": {
+        "received_on": "01/10/2025",
+        "field": "environment",
+        "summary": "Mới",
+    },
+    "teams.exemplarymodel": {"name": "Mới", "field": "environment", "year": "2025"},
+    "teams.training": {"date": "01/10/2025", "title": "Mới", "organiser_level": "ward"},
+    "teams.prestigiousperson": {"full_name": "Người mới", "standing": "Trưởng họ"},
+    "meetings.seminar": {"title": "Mới", "organiser": "Ban Dân vận"},
+    "meetings.seminarsession": {"number": "9", "date": "01/10/2025", "venue": "Hội trường"},
+    "meetings.attendee": {"full_name": "Người mới"},
+    "meetings.contribution": {"order": "9", "speaker": "Người mới"},
+    "meetings.directivepoint": {"number": "9", "text": "Điểm mới"},
+    "meetings.directivetask": {"number": "9", "category": "other", "text": "Việc mới"},
+    "meetings.progressreport": {
+        "period_start": "01/01/2026",
+        "period_end": "31/03/2026",
+        "status": "in_progress",
+        "percent": "10",
+    },
+}
+
+
+def send(client, method, url, data):
+    return client.get(url) if method == "get" else client.post(url, data)
+
+
+@pytest.mark.parametrize("operation", OPERATIONS)
+@pytest.mark.parametrize(("label", "persona"), sorted(EXPECTED))
+def test_admin_write_d1_roles_on_d2_records_is_refused_and_writes_nothing(
+    client, world, label, persona, operation
+):
+    method, url, data = request_of(world, label, operation)
+    client.force_login(world.users[persona])
+    before = snapshot()
+
+    response = send(client, method, url, data)
+
+    expected = EXPECTED[label, persona][operation]
+    assert response.status_code == expected, url
+    assert snapshot() == before, f"{method} {url} as {persona} wrote"
+    if response.status_code == 200 and operation == "add":
+        # The form again: the parent is not among the choices, or a field of scope refused.
+        assert response.context["adminform"].form.errors
+
+
+# The control: the superuser's same changes and additions go through, so the payloads above
+# are valid and their refusals come from the scope.
+CONTROL = sorted(
+    {label for label, _ in EXPECTED} - {"wards.securityevent"},
+)
+
+
+@pytest.mark.parametrize("operation", ["change", "add"])
+@pytest.mark.parametrize("label", CONTROL)
+def test_admin_write_superuser_on_d2_records_writes(client, world, label, operation):
+    method, url, data = request_of(world, label, operation)
+    client.force_login(world.users["superuser"])
+    before = snapshot()
+
+    response = send(client, method, url, data)
+
+    assert response.status_code == 302, (
+        response.context and response.context["adminform"].form.errors
+    )
+    assert snapshot() != before
