@@ -49,10 +49,12 @@ class ScopedModelForm(forms.ModelForm):
                 continue
             initial = self.initial[name]
             if isinstance(field, forms.ModelMultipleChoiceField):
-                linked = [getattr(item, "pk", item) for item in initial or ()]
-                offered = _offered(field, linked)
-                self.initial[name] = [pk for pk in linked if pk in offered]
-                self.hidden_links[name] = [pk for pk in linked if pk not in offered]
+                linked = {getattr(item, "pk", item): item for item in initial or ()}
+                offered = _offered(field, list(linked))
+                self.initial[name] = [item for pk, item in linked.items() if pk in offered]
+                self.hidden_links[name] = [
+                    item for pk, item in linked.items() if pk not in offered
+                ]
             elif initial is not None and not _offered(field, [initial]):
                 _offer_hidden_record(field, initial)
 
