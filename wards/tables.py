@@ -3,14 +3,19 @@ Windows-1258; read into a header and rows of NFC-normalised, trimmed cells, or r
 message in Vietnamese.
 
 openpyxl parses xlsx through defusedxml (a dependency of the project), so a workbook cannot
-expand entities or reach outside itself.
+expand entities or reach outside itself; and before it parses anything, the archive is
+measured (`check_workbook`), so that a small file cannot expand to gigabytes: neither a zip
+bomb nor one enormous cell takes more than a second or a few megabytes to be refused.
 """
 
 import csv
 import dataclasses
 import io
+import re
+import struct
 import unicodedata
 import zipfile
+import zlib
 from pathlib import PurePath
 
 import openpyxl
@@ -27,6 +32,19 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 MAX_BYTES = 25 * 1024 * 1024
 MAX_ROWS = 200_000
 XLSX_MAGIC = b"PK\x03\x04"
+
+# What a workbook may expand to. A legitimate one of MAX_ROWS rows is well within each bound:
+# about 20 parts; 60–150 MB of XML; its parts compress 5 to 50 times; a cell holds at most
+# 32,767 characters (Excel's own limit), at most 4 bytes each in UTF-8 with escapes.
+MAX_PARTS = 1_000
+MAX_EXPANDED_BYTES = 256 * 1024 * 1024
+MAX_RATIO = 200  # deflate reaches about 1,000 on repeated text
+RATIO_FLOOR = 1024 * 1024  # small parts (styles, a short sheet) may compress better
+MAX_CELL_CHARS = 32_767
+MAX_TOKEN_BYTES = 256 * 1024
+# A text (or an attribute, or anything between two tags) longer than MAX_TOKEN_BYTES.
+LONG_TOKEN = re.compile(rb"<[^<]{%d}" % MAX_TOKEN_BYTES)
+END_OF_DIRECTORY = struct.Struct("<4s4H2LH")
 
 
 class FileRefused(Exception):
@@ -59,6 +77,7 @@ def read_table(name, data, *, max_bytes=MAX_BYTES, max_rows=MAX_ROWS):
 def _xlsx_rows(data):
     if not data.startswith(XLSX_MAGIC):
         raise FileRefused(_("This file is not an Excel workbook (.xlsx), whatever its name."))
+    check_workbook(data)
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
@@ -75,6 +94,90 @@ def _xlsx_rows(data):
         ) from error
     finally:
         book.close()
+
+
+def check_workbook(data):
+    """Refuse a workbook that would expand beyond the bounds above, reading only the zip's
+    directory and then each part as a stream, before anything parses it. (Python's zipfile
+    never inflates a part beyond the size its directory declares.)"""
+    parts = _part_count(data)
+    if parts > MAX_PARTS:
+        raise FileRefused(
+            _("This Excel workbook has %(parts)s parts; a table has a few dozen.")
+            % {"parts": parts}
+        )
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            infos = archive.infolist()
+            expanded = sum(info.file_size for info in infos)
+            if expanded > MAX_EXPANDED_BYTES:
+                raise FileRefused(
+                    _(
+                        "This Excel workbook expands to %(size)s MB; up to %(limit)s MB are "
+                        "accepted. Split it into several files."
+                    )
+                    % {"size": expanded // 2**20, "limit": MAX_EXPANDED_BYTES // 2**20}
+                )
+            for info in infos:
+                if info.file_size > RATIO_FLOOR and (
+                    info.file_size > MAX_RATIO * max(info.compress_size, 1)
+                ):
+                    raise FileRefused(
+                        _(
+                            "This Excel workbook is compressed %(ratio)s times over, as no "
+                            "table is: it looks made to fill the server's memory."
+                        )
+                        % {"ratio": info.file_size // max(info.compress_size, 1)}
+                    )
+            for info in infos:
+                with archive.open(info) as part:
+                    _check_tokens(part)
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        NotImplementedError,
+        RuntimeError,
+        EOFError,
+        zlib.error,
+    ) as error:
+        raise FileRefused(
+            _("This Excel workbook cannot be read (%(error)s); save it again as .xlsx.")
+            % {"error": type(error).__name__}
+        ) from error
+
+
+def _part_count(data):
+    """The number of parts the zip's end-of-directory record declares, read before
+    zipfile makes an object of each (a 25 MB directory could list 500,000)."""
+    end = data.rfind(b"PK\x05\x06", max(0, len(data) - 65_557))
+    if end == -1 or end + END_OF_DIRECTORY.size > len(data):
+        raise FileRefused(
+            _("This Excel workbook cannot be read (%(error)s); save it again as .xlsx.")
+            % {"error": "BadZipFile"}
+        )
+    fields = END_OF_DIRECTORY.unpack_from(data, end)
+    return max(fields[3], fields[4])  # entries on this disk, in all (0xFFFF: zip64, many)
+
+
+def _check_tokens(part):
+    """Refuse a part with a text longer than any cell holds, reading it 1 MB at a time."""
+    run = 0  # the bytes since the last "<" of the previous chunks
+    while chunk := part.read(1024 * 1024):
+        first = chunk.find(b"<")
+        if first == -1:
+            run += len(chunk)
+        elif run + first > MAX_TOKEN_BYTES or LONG_TOKEN.search(chunk, first):
+            run = MAX_TOKEN_BYTES + 1
+        else:
+            run = len(chunk) - chunk.rfind(b"<") - 1
+        if run > MAX_TOKEN_BYTES:
+            raise FileRefused(
+                _(
+                    "A cell of this Excel workbook holds more than %(limit)s characters, "
+                    "more than Excel allows."
+                )
+                % {"limit": f"{MAX_CELL_CHARS:,}".replace(",", ".")}
+            )
 
 
 def _decode(data):
@@ -112,6 +215,14 @@ def _csv_rows(data):
     try:
         yield from csv.reader(io.StringIO(text, newline=""), dialect)
     except csv.Error as error:
+        if str(error).startswith("field larger than field limit"):
+            raise FileRefused(
+                _(
+                    "A cell of this CSV file holds more than %(limit)s characters: the file is "
+                    "damaged, or not a table."
+                )
+                % {"limit": f"{csv.field_size_limit():,}".replace(",", ".")}
+            ) from error
         raise FileRefused(_("The CSV file is malformed: %(error)s.") % {"error": error}) from error
 
 
