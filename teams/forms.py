@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from wards.forms import ScopedModelForm
 from wards.models import ResidentialGroup
 from wards.pages import DayFirstDateInput, date_field
+from wards.text import validate_search
 from wards.work_fields import WorkField
 
 from .models import Activity, CitizenFeedback, Member, Team
@@ -114,7 +115,7 @@ class FeedbackForm(WardRecordForm):
 class ListFilterForm(forms.Form):
     SORTS = {}
 
-    q = forms.CharField(label=_("Search"), required=False)
+    q = forms.CharField(label=_("Search"), required=False, validators=[validate_search])
     group = forms.ModelChoiceField(
         label=_("Residential group"), queryset=ResidentialGroup.objects.none(), required=False
     )

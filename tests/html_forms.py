@@ -80,7 +80,7 @@ def posted_form(html, *, submit=None):
     lists; `submit` names the button pressed."""
     parser = _FormsParser()
     parser.feed(html)
-    fields = max(parser.forms, key=len)
+    fields = max(parser.forms, key=len, default=[])
     data = {}
     for name, value in fields:
         data.setdefault(name, []).append(value)

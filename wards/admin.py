@@ -1,3 +1,4 @@
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
@@ -7,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django_tasks_db.models import DBTaskResult
 
 from .admin_base import (
+    CheckedDateHierarchyMixin,
     ScopedAdmin,
     ScopedImportExportAdmin,
     ScopedInline,
@@ -216,3 +218,12 @@ class ResidentialGroupAdmin(ScopedImportExportAdmin):
 # The worker's queue is not a record of anyone's: imports show their progress on their own
 # pages (ImportJob), and operators read the queue in the database.
 admin.site.unregister(DBTaskResult)
+
+# django-axes' lists of sign-in attempts (the superuser's) have a date hierarchy: its values
+# are checked as ours would be.
+for model in (AccessAttempt, AccessFailureLog, AccessLog):
+    registered = type(admin.site.get_model_admin(model))
+    admin.site.unregister(model)
+    admin.site.register(
+        model, type(registered.__name__, (CheckedDateHierarchyMixin, registered), {})
+    )

@@ -6,8 +6,9 @@ from pathlib import PurePath
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import F, Func, IntegerField, Subquery
 from django.http import Http404, HttpResponse
@@ -24,13 +25,14 @@ from import_export.admin import ImportExportModelAdmin
 from import_export.forms import SelectableFieldsExportForm
 from simple_history.admin import SimpleHistoryAdmin
 
+from .admin_filters import is_id
 from .forms import ScopedModelForm, clean_key
 from .models import ImportJob, SecurityEvent
 from .pages import XLSX
 from .security import log_security_event
 from .tables import MAX_BYTES, SafeCSV, SafeXLSX
 from .tasks import run_import
-from .text import search_filter
+from .text import search_filter, validate_search
 
 
 def visible_queryset(queryset, user):
@@ -159,7 +161,21 @@ def row_count(queryset):
     return Subquery(counted, output_field=IntegerField())
 
 
-class ScopedModelAdmin(ScopedFieldsMixin, admin.ModelAdmin):
+class CheckedDateHierarchyMixin:
+    """The date hierarchy's year, month and day are read from the query string as numbers:
+    beyond the calendar (a year of 25 digits), the list says its filter is wrong instead of
+    failing to make the date."""
+
+    def get_changelist_instance(self, request):
+        if self.date_hierarchy:
+            for part, last in (("year", 9999), ("month", 12), ("day", 31)):
+                value = request.GET.get(f"{self.date_hierarchy}__{part}")
+                if value is not None and not (is_id(value) and 1 <= int(value) <= last):
+                    raise IncorrectLookupParameters(part)
+        return super().get_changelist_instance(request)
+
+
+class ScopedModelAdmin(ScopedFieldsMixin, CheckedDateHierarchyMixin, admin.ModelAdmin):
     """Records outside the scope answer 404, and a save that would put a record outside the
     scope is refused (and rolled back with the rest of the form).
 
@@ -211,6 +227,11 @@ class ScopedModelAdmin(ScopedFieldsMixin, admin.ModelAdmin):
         return allowed and (obj is None or manages(request, obj))
 
     def get_search_results(self, request, queryset, search_term):
+        try:
+            validate_search(search_term)
+        except ValidationError as error:
+            self.message_user(request, error.messages[0], messages.ERROR)
+            return queryset.none(), False
         field = self.search_text_field
         if field is None and getattr(self.model, "search_source", ()):
             field = "search_text"
