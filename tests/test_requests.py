@@ -2,6 +2,7 @@
 searches bounded, and no cache keeps what a signed-in user was shown."""
 
 import pytest
+from axes.models import AccessAttempt
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
@@ -12,6 +13,7 @@ from tests.factories import (
     SeminarFactory,
     WardFactory,
 )
+from wards.models import SecurityEvent
 from wards.roles import Role
 
 pytestmark = pytest.mark.django_db
@@ -161,3 +163,53 @@ def test_user_list_role_filter_administrator_naming_another_group_finds_nobody(c
     response = client.get(reverse("admin:wards_user_changelist"), {"groups__id__exact": other.pk})
 
     assert response.context["cl"].result_count == 0
+
+
+# The 500s the outside test found (issue 13), each by its example, as the superuser (who
+# reaches every page): the answer each now gets.
+def found_500s(member):
+    return [
+        ("get", "/admin/teams/member/abc/history/", None, 404),
+        ("get", f"/admin/teams/member/{member.pk}/history/abc/", None, 404),
+        ("get", f"/admin/teams/member/{member.pk}/history/{'9' * 25}/", None, 404),
+        ("get", "/admin/wards/securityevent/?created_at__year=999999999999", None, 200),
+        ("get", "/admin/axes/accesslog/?attempt_time__year=999999999999", None, 302),
+        ("get", "/admin/teams/activity/?q=" + "tu+" * 1000, None, 400),
+        ("get", "/admin/teams/activity/?q=" + "a" * 50_000, None, 400),
+        ("get", "/admin/teams/activity/?q=" + "a" * 100_000, None, 400),
+        ("get", "/admin/teams/activity/?q=" + "tu+" * 11, None, 200),
+        ("get", "/wards/00%00115/dashboard/", None, 400),
+        ("get", "/admin/teams/activity/add/?team=abc", None, 200),
+        ("post", "/admin/teams/activity/add/", {"team": "abc", "title": "T"}, 200),
+        ("post", "/admin/teams/member/add/", {"team": "abc", "full_name": "A"}, 200),
+        ("post", "/admin/teams/citizenfeedback/add/", {"team": "abc"}, 200),
+        ("post", "/admin/teams/training/add/", {"attendees": ["abc", "9" * 25]}, 200),
+        (
+            "post",
+            "/admin/teams/member/",
+            {"action": "delete_selected", "_selected_action": ["abc"], "index": "0"},
+            302,
+        ),
+    ]
+
+
+def test_the_examples_of_500s_superuser_gets_pages_refusals_or_404s(admin_client):
+    member = MemberFactory()
+
+    answers = [
+        (method, url[:80], getattr(admin_client, method)(url, data).status_code)
+        for method, url, data, _ in found_500s(member)
+    ]
+
+    assert answers == [(method, url[:80], status) for method, url, _, status in found_500s(member)]
+
+
+def test_sign_in_with_a_user_name_of_5000_characters_anonymous_is_refused_and_counted(client):
+    """Django's sign-in form does not check the user name's length; django-axes' column is
+    255 characters long (PostgreSQL refused the attempt: a 500 for anyone)."""
+    response = client.post(reverse("login"), {"username": "x" * 5000, "password": "y"})
+
+    assert response.status_code == 200
+    assert response.context["form"].errors
+    assert list(AccessAttempt.objects.values_list("username", flat=True)) == ["x" * 150]
+    assert SecurityEvent.objects.get(kind="login_failed").username == "x" * 150

@@ -3,7 +3,9 @@
 from django.contrib.auth import signals as auth_signals
 from django.contrib.auth.models import update_last_login
 
-from .models import SecurityEvent
+from .models import SecurityEvent, User
+
+USERNAME_LENGTH = User._meta.get_field("username").max_length
 
 
 def log_security_event(kind, *, request=None, user=None, username="", detail=""):
@@ -36,17 +38,29 @@ def on_logout(sender, request, user, **kwargs):
         log_security_event(SecurityEvent.Kind.LOGOUT, request=request, user=user)
 
 
+def attempted_username(request, credentials=None):
+    """The user name a sign-in attempt gives, as django-axes counts and records it
+    (AXES_USERNAME_CALLABLE): at most as long as a user name can be. Django's sign-in form
+    does not check the length, and axes' column of 255 characters refused a longer one on
+    PostgreSQL (a 500 for anyone)."""
+    if credentials:
+        username = credentials.get("username")
+    else:
+        username = getattr(request, "data", request.POST).get("username")
+    return None if username is None else str(username)[:USERNAME_LENGTH]
+
+
 def on_login_failed(sender, credentials, request=None, **kwargs):
     log_security_event(
         SecurityEvent.Kind.LOGIN_FAILED,
         request=request,
-        username=str(credentials.get("username", ""))[:150],
+        username=attempted_username(request, credentials) or "",
     )
 
 
 def on_lockout(sender, request, username, ip_address, **kwargs):
     log_security_event(
-        SecurityEvent.Kind.LOCKOUT, request=request, username=str(username or "")[:150]
+        SecurityEvent.Kind.LOCKOUT, request=request, username=str(username or "")[:USERNAME_LENGTH]
     )
 
 
