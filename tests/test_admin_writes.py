@@ -62,6 +62,7 @@ class World:
     parents: dict
     ward_a: object
     district_d1: object
+    own: dict  # label → D1's own record of each part of a seminar
     pages: dict = dataclasses.field(default_factory=dict)
 
 
@@ -137,7 +138,20 @@ def make_world():
         "meetings.taskassignment": {"task": spare_task, "ward": ward_a},
         "meetings.progressreport": {"assignment": assignments[ward_c]},
     }
-    return World(users, records, parents, ward_a, d1)
+    own_seminar = SeminarFactory(district=d1, title="Tọa đàm của Long Biên")
+    own_session = SeminarSessionFactory(seminar=own_seminar, number=1, wards=[ward_a])
+    own_attendee = AttendeeFactory(seminar=own_seminar, session=own_session)
+    own_task = DirectiveTaskFactory(seminar=own_seminar, number=1)
+    own = {
+        "meetings.seminar": own_seminar,
+        "meetings.seminarsession": own_session,
+        "meetings.attendee": own_attendee,
+        "meetings.contribution": ContributionFactory(session=own_session, order=1, ward=ward_a),
+        "meetings.directivepoint": DirectivePointFactory(seminar=own_seminar, number=1),
+        "meetings.directivetask": own_task,
+        "meetings.taskassignment": TaskAssignmentFactory(task=own_task, ward=ward_a),
+    }
+    return World(users, records, parents, ward_a, d1, own)
 
 
 @pytest.fixture(scope="module")
@@ -269,9 +283,9 @@ def superuser_page(world, url):
     return {name: list(values) for name, values in world.pages[url].items()}
 
 
-def request_of(world, label, operation):
-    """The URL and data of `operation` on D2's record of `label`."""
-    obj = world.records[label]
+def request_of(world, label, operation, records=None):
+    """The URL and data of `operation` on D2's record of `label` (or on one of `records`)."""
+    obj = (records or world.records)[label]
     if operation == "change":
         url = admin_url(label, "change", obj.pk)
         data = superuser_page(world, url)
@@ -408,3 +422,105 @@ def test_user_add_administrator_d1_adds_an_officer_of_ward_a(client, world):
     added = User.objects.get(username="tai_khoan_moi")
     assert list(added.wards.all()) == [world.ward_a]
     assert added.district is None
+
+
+@pytest.fixture
+def shared_officer(world):
+    """An officer of ward A (D1) who also serves ward C (D2)."""
+    officer = User.objects.get(username="officer_c")
+    officer.wards.add(world.ward_a)
+    return officer
+
+
+def test_shared_officer_administrator_d1_may_read_but_not_change_or_reset_it(
+    client, world, shared_officer
+):
+    """Either unit's administrator could otherwise give the account a role or a password
+    and act in the other unit: a shared account is the superuser's to change."""
+    client.force_login(world.users["administrator_d1"])
+    change = admin_url("wards.user", "change", shared_officer.pk)
+    password = reverse("admin:auth_user_password_change", args=[shared_officer.pk])
+    data = superuser_page(world, change)
+    before = snapshot()
+
+    page = client.get(change)
+    answers = [
+        client.post(change, data | {"groups": [str(Group.objects.get(name="Quản trị viên").pk)]}),
+        client.post(
+            password, {"password1": "Mat-khau-moi-2025!", "password2": "Mat-khau-moi-2025!"}
+        ),
+    ]
+
+    assert page.status_code == 200
+    assert not page.context["has_change_permission"]
+    assert [answer.status_code for answer in answers] == [403, 403]
+    assert snapshot() == before
+
+
+def test_officer_of_own_ward_administrator_d1_changes_it(client, world):
+    """The control: an account of D1's own wards is D1's administrator's to change."""
+    officer = RoleUserFactory(role=Role.WARD_OFFICER, wards=[world.ward_a])
+    url = admin_url("wards.user", "change", officer.pk)
+    client.force_login(world.users["administrator_d1"])
+    data = posted_form(client.get(url).text, submit="_save") | {"first_name": ["Hoa"]}
+
+    response = client.post(url, data)
+
+    assert response.status_code == 302
+    assert User.objects.get(pk=officer.pk).first_name == "Hoa"
+
+
+def test_account_emptied_of_its_scope_administrator_d1_is_told_why(client, world):
+    officer = RoleUserFactory(role=Role.WARD_OFFICER, wards=[world.ward_a])
+    url = admin_url("wards.user", "change", officer.pk)
+    client.force_login(world.users["administrator_d1"])
+    data = posted_form(client.get(url).text, submit="_save")
+    del data["groups"], data["wards"]
+
+    response = client.post(url, data)
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["district"] == [
+        "Hãy chọn đơn vị quản lý hoặc các phường của tài khoản này: thiếu cả hai, tài khoản sẽ "
+        "ra khỏi phạm vi của bạn."
+    ]
+
+
+def test_action_sent_from_the_second_action_form_staff_d1_is_refused_and_writes_nothing(
+    client, world
+):
+    """Django runs the action of the form whose button was pressed (`index`): the check is on
+    the rows the action is given, whichever form names it."""
+    seminar = world.records["meetings.seminar"]
+    client.force_login(world.users["staff_d1"])
+    before = snapshot()
+
+    response = client.post(
+        admin_url("meetings.seminar", "changelist"),
+        {
+            "action": ["delete_selected", ""],
+            "index": "0",
+            "_selected_action": [seminar.pk],
+            "post": "yes",
+        },
+    )
+
+    assert response.status_code == 403
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize("label", SEMINAR_PARTS)
+def test_admin_write_staff_d1_on_own_seminar_parts_writes(client, world, label):
+    """The control of the matrix for the unit's own records: its staff change each part of
+    its own seminar, and delete it."""
+    client.force_login(world.users["staff_d1"])
+    before = snapshot()
+
+    changed = send(client, *request_of(world, label, "change", world.own))
+    after_change = snapshot()
+    deleted = send(client, *request_of(world, label, "delete", world.own))
+
+    assert changed.status_code == 302, changed.context and changed.context["adminform"].form.errors
+    assert after_change != before
+    assert deleted.status_code == 302
+    assert not type(world.own[label]).objects.filter(pk=world.own[label].pk).exists()

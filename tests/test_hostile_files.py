@@ -109,14 +109,19 @@ def zip_bomb():
     return workbook_with_sheet((SHEET_START, 1), (rows, 1000), (SHEET_END, 1))
 
 
-def measured_refusal(data, name="thanh-vien.xlsx"):
-    """The refusal of `data`, its time and the peak memory allocated while refusing it."""
-    tracemalloc.start()
+def measured_refusal(data, name="thanh-vien.xlsx", *, memory=True):
+    """The refusal of `data`, its time, and the peak memory allocated while refusing it
+    (measured again, apart: tracing every allocation slows the reading down)."""
     started = time.perf_counter()
+    with pytest.raises(FileRefused) as refusal, translation.override("vi"):
+        read_table(name, data)
+    elapsed = time.perf_counter() - started
+    if not memory:
+        return str(refusal.value), elapsed, None
+    tracemalloc.start()
     try:
-        with pytest.raises(FileRefused) as refusal, translation.override("vi"):
+        with pytest.raises(FileRefused):
             read_table(name, data)
-        elapsed = time.perf_counter() - started
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
@@ -223,3 +228,81 @@ def test_import_data_command_one_huge_cell_is_refused(tmp_path):
 
     with pytest.raises(CommandError, match="giải nén là 1024 MB"), translation.override("vi"):
         call_command("import_data", "member", str(path), "--dry-run")
+
+
+def test_read_table_cell_of_formatted_runs_longer_than_a_cell_is_refused():
+    """Each run's text is under the bound of one text, their sum is not: the cell is
+    measured as a whole (openpyxl would join the runs into one string)."""
+    runs = b"".join(
+        b"<r><t>" + os.urandom(100 * 1024).hex().encode() + b"</t></r>" for _ in range(10)
+    )
+
+    message, elapsed, peak = measured_refusal(
+        workbook_with_sheet(
+            (SHEET_START + b'<row r="2"><c r="A2" t="inlineStr"><is>' + runs, 1),
+            (b"</is></c></row>" + SHEET_END, 1),
+        )
+    )
+
+    assert message == "Một ô của tệp Excel này có hơn 32.767 ký tự, nhiều hơn Excel cho phép."
+    assert elapsed < 2
+    assert peak < 100 * MB
+
+
+def test_read_table_short_formatted_runs_are_read_as_one_cell():
+    """The control: a cell of three formatted runs is one text."""
+    runs = (
+        b"<r><t>Nguy\xe1\xbb\x85n </t></r><r><rPr><b/></rPr><t>V\xc4\x83n</t></r><r><t> An</t></r>"
+    )
+
+    table = read_table(
+        "nho.xlsx",
+        workbook_with_sheet(
+            (SHEET_START + b'<row r="2"><c r="A2" t="inlineStr"><is>' + runs, 1),
+            (b"</is></c></row>" + SHEET_END, 1),
+        ),
+    )
+
+    assert table.rows == [(2, ["Nguyễn Văn An"])]
+
+
+def test_read_table_directory_of_5000_parts_whose_end_record_says_4_is_refused():
+    parts = [(f"xl/media/anh{number}.png", *deflated((b"", 1))) for number in range(5000)]
+    data = bytearray(zip_archive(parts))
+    end = data.rfind(b"PK\x05\x06")
+    data[end + 8 : end + 12] = struct.pack("<2H", 4, 4)  # the entries it claims
+
+    message, elapsed, _ = measured_refusal(bytes(data))
+
+    assert message == "Tệp Excel này có 5000 phần; một bảng chỉ có vài chục phần."
+    assert elapsed < 2
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("trong.csv", b"H\xe1\xbb\x8d v\xc3\xa0 t\xc3\xaan\n" + b",\n" * 1_000_000),
+        (
+            "trong.xlsx",
+            workbook_with_sheet(
+                (SHEET_START, 1),
+                (b"".join(b'<row r="%d"/>' % n for n in range(100_000)), 10),
+                (SHEET_END, 1),
+            ),
+        ),
+    ],
+    ids=["csv", "xlsx"],
+)
+def test_read_table_a_million_empty_rows_are_refused_within_2_s(name, data):
+    message, elapsed, _ = measured_refusal(data, name=name, memory=False)
+
+    assert message == "Tệp có hơn 200.000 dòng; hãy chia thành nhiều tệp."
+    assert elapsed < 2
+
+
+def test_read_table_nul_character_past_the_first_bytes_of_a_csv_is_refused():
+    data = "Họ và tên\n".encode() + b"Nguyen Van A\n" * 100 + b"Tran\x00Thi B\n"
+
+    message, _, _ = measured_refusal(data, name="thanh-vien.csv")
+
+    assert message == "Tệp có ký tự NUL: tệp bị hỏng, hoặc không phải bảng."

@@ -25,21 +25,39 @@ from .roles import Role
 
 class RoleScopeMixin:
     """A role's scope comes from one link: a ward officer serves wards and works for no
-    managing unit (which would show them all its wards); the other roles work for one."""
+    managing unit (which would show them all its wards); the other roles work for one, and
+    serve no ward besides. An account an administrator keeps stays in their scope: it keeps
+    a managing unit or wards (`editor`, set by the admin, is who edits the form)."""
+
+    editor = None
 
     def clean(self):
         cleaned = super().clean()
         roles = {group.name for group in cleaned.get("groups") or []}
+        district, wards = cleaned.get("district"), cleaned.get("wards")
         if Role.WARD_OFFICER in roles:
-            if cleaned.get("district"):
+            if district:
                 self.add_error(
                     "district",
                     _("A ward officer sees only the wards they serve: leave this empty."),
                 )
-            if not cleaned.get("wards"):
+            if not wards:
                 self.add_error("wards", _("Choose the wards this officer serves."))
-        elif roles and not cleaned.get("district"):
-            self.add_error("district", _("Choose the managing unit this user works for."))
+        elif roles:
+            if not district:
+                self.add_error("district", _("Choose the managing unit this user works for."))
+            if wards:
+                self.add_error(
+                    "wards", _("This role sees every ward of its managing unit: leave this empty.")
+                )
+        elif self.editor is not None and not self.editor.is_superuser and not (district or wards):
+            self.add_error(
+                "district",
+                _(
+                    "Choose the managing unit or the wards of this account: without either, it "
+                    "would leave your scope."
+                ),
+            )
         return cleaned
 
 
@@ -108,6 +126,11 @@ class ScopedUserAdmin(ScopedAdmin, UserAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("groups")
 
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.editor = request.user
+        return form
+
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
         if request.user.is_superuser:
@@ -140,7 +163,8 @@ class ScopedUserAdmin(ScopedAdmin, UserAdmin):
 
     @admin.display(description=_("roles"))
     def role_names(self, user):
-        return ", ".join(group.name for group in user.groups.all())
+        # Other groups are the superuser's business, their names included (see RoleFilter).
+        return ", ".join(group.name for group in user.groups.all() if group.name in Role.values)
 
 
 @admin.register(SecurityEvent)

@@ -1,6 +1,7 @@
 """Base classes of every admin class: the admin shows and accepts only what the user's scope
 (`scope.py`) allows, in lists, forms, choices, inlines, history, imports and exports."""
 
+import functools
 from pathlib import PurePath
 
 from django import forms
@@ -25,7 +26,7 @@ from import_export.admin import ImportExportModelAdmin
 from import_export.forms import SelectableFieldsExportForm
 from simple_history.admin import SimpleHistoryAdmin
 
-from .admin_filters import is_id
+from .admin_filters import YEARS, is_id
 from .forms import ScopedModelForm, clean_key
 from .models import ImportJob, SecurityEvent
 from .pages import XLSX
@@ -40,6 +41,11 @@ def visible_queryset(queryset, user):
     if hasattr(queryset, "visible_to"):
         return queryset.visible_to(user)
     return queryset
+
+
+# What an admin action may need permission for that writes (Django's "delete selected" needs
+# "delete"); an action that names none is taken to write.
+WRITES = {"add", "change", "delete"}
 
 
 def managed_queryset(queryset, user):
@@ -163,14 +169,14 @@ def row_count(queryset):
 
 class CheckedDateHierarchyMixin:
     """The date hierarchy's year, month and day are read from the query string as numbers:
-    beyond the calendar (a year of 25 digits), the list says its filter is wrong instead of
-    failing to make the date."""
+    beyond the calendar (a year of 25 digits, the year 9999 whose end is in 10,000), the list
+    says its filter is wrong instead of failing to make the date."""
 
     def get_changelist_instance(self, request):
         if self.date_hierarchy:
-            for part, last in (("year", 9999), ("month", 12), ("day", 31)):
+            for part, allowed in (("year", YEARS), ("month", range(1, 13)), ("day", range(1, 32))):
                 value = request.GET.get(f"{self.date_hierarchy}__{part}")
-                if value is not None and not (is_id(value) and 1 <= int(value) <= last):
+                if value is not None and not (is_id(value) and int(value) in allowed):
                     raise IncorrectLookupParameters(part)
         return super().get_changelist_instance(request)
 
@@ -203,20 +209,29 @@ class ScopedModelAdmin(ScopedFieldsMixin, CheckedDateHierarchyMixin, admin.Model
             )
             return redirect(request.get_full_path())
         selected = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)
-        keys = [clean_key(self.opts.pk, pk) for pk in selected]
-        if None in keys:
+        if any(clean_key(self.opts.pk, pk) is None for pk in selected):
             self.message_user(request, _("The rows chosen are not in this list."), messages.ERROR)
             return redirect(request.get_full_path())
-        # An action that writes applies to rows the user may change, all of them or none.
-        action = self.get_actions(request).get(request.POST.get("action"))
-        if action and set(getattr(action[0], "allowed_permissions", ("change",))) & {
-            "add",
-            "change",
-            "delete",
-        }:
-            rows = queryset if select_across else queryset.filter(pk__in=keys)
-            require_managed(request, self.model, rows.values_list("pk", flat=True))
         return super().response_action(request, queryset)
+
+    def get_actions(self, request):
+        # An action that writes applies to rows the user may change, all of them or none:
+        # checked on the rows Django hands it, whichever of the page's forms was sent.
+        return {
+            name: (self.checked_action(function), name, description)
+            for name, (function, name, description) in super().get_actions(request).items()
+        }
+
+    def checked_action(self, function):
+        if not set(getattr(function, "allowed_permissions", ("change",))) & WRITES:
+            return function  # an export, say
+
+        @functools.wraps(function)
+        def checked(model_admin, request, queryset):
+            require_managed(request, self.model, queryset.values_list("pk", flat=True))
+            return function(model_admin, request, queryset)
+
+        return checked
 
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj)

@@ -9,6 +9,10 @@ from django.db.models import Max, Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+# The years a record's date may have: beyond them, a date of the year's first or last moment
+# cannot be made (year 1 in UTC, year 10,000), and no record has them.
+YEARS = range(1900, 3000)
+
 # More wards than this in the scope (a province, the country): the ward filter waits until a
 # district is chosen, instead of listing thousands of wards.
 WARD_CHOICES_MAX = 100
@@ -80,7 +84,7 @@ def year_filter(field):
             if self.value() is None:
                 return queryset
             year = self.value()
-            if not (year.isascii() and year.isdigit() and 1 <= int(year) <= 9999):
+            if not (is_id(year) and int(year) in YEARS):
                 return queryset.none()  # a year no record has
             return queryset.filter(**{f"{field}__year": int(year)})
 

@@ -45,6 +45,7 @@ from .resources import (
     WardResource,
     WholeNumberWidget,
     YesNoWidget,
+    managed,
     scoped,
 )
 from .signals import notify_written, writes_batched
@@ -646,7 +647,7 @@ def wards_by_code(user, keys):
 def districts_by_code(user, keys):
     codes = {code for (code,) in keys}
     districts = District.objects.filter(code__in=code_variants(codes))
-    return {(d.code,): d for d in scoped(districts, user)}
+    return {(d.code,): d for d in managed(districts, user)}
 
 
 WARD = Relation(

@@ -173,6 +173,11 @@ def scoped(queryset, user):
     return queryset if user is None else queryset.visible_to(user)
 
 
+def managed(queryset, user):
+    """What `user` may change of `queryset` (the managing unit a new ward is put under)."""
+    return queryset if user is None else queryset.managed_by(user)
+
+
 def row_ward_code(row):
     return str(row.get(WARD_CODE) or "").strip()
 

@@ -68,9 +68,10 @@ class ScopedQuerySet(models.QuerySet):
         return self.filter(self._condition(user, [*self.ward_paths, *self.reader_paths]))
 
     def managed_by(self, user):
-        """The rows `user` may change, among those they see: those of the wards and the
-        managing unit they work for; a child row, as its parent or owner is. Every write
-        (site, admin, import) is checked against it."""
+        """The rows `user` may change: those of the wards and the managing unit they work
+        for; a child row, as its parent or owner is. For a ward's own records it is what
+        they see; the admin checks every write against it, the seminar editor its seminar,
+        imports the managing unit a new ward is put under."""
         if not is_active_user(user):
             return self.none()
         if user.is_superuser:
@@ -228,6 +229,22 @@ class UserQuerySet(models.QuerySet):
         ).exclude(is_superuser=True)
 
     def managed_by(self, user):
-        # An officer serving wards of two units is managed by both (their wards of the other
-        # unit stay linked when either saves the account: see `forms.ScopedModelForm`).
-        return self.visible_to(user)
+        """The accounts of the unit `user` works for: those who work for it, and officers
+        who serve its wards only. An officer who also serves another unit's ward is shared,
+        and only a superuser changes the account: either unit's administrator could
+        otherwise reset its password, or give it a role, and act in the other unit."""
+        if not is_active_user(user):
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        if user.district_id is None:
+            return self.none()
+        Ward = apps.get_model("wards", "Ward")
+        accounts = self.model._base_manager
+        outside = accounts.filter(wards__in=Ward.objects.exclude(district_id=user.district_id))
+        inside = accounts.filter(wards__district_id=user.district_id)
+        return (
+            self.filter(Q(district_id=user.district_id) | Q(district__isnull=True, pk__in=inside))
+            .exclude(pk__in=outside.values("pk"))
+            .exclude(is_superuser=True)
+        )

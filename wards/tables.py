@@ -42,8 +42,15 @@ MAX_RATIO = 200  # deflate reaches about 1,000 on repeated text
 RATIO_FLOOR = 1024 * 1024  # small parts (styles, a short sheet) may compress better
 MAX_CELL_CHARS = 32_767
 MAX_TOKEN_BYTES = 256 * 1024
+# A cell of many formatted runs (each a text of its own), markup included.
+MAX_CELL_BYTES = 1024 * 1024
+CHUNK = 1024 * 1024
 # A text (or an attribute, or anything between two tags) longer than MAX_TOKEN_BYTES.
 LONG_TOKEN = re.compile(rb"<[^<]{%d}" % MAX_TOKEN_BYTES)
+# The start and end of a cell's string: inline (<is>) or shared (<si>).
+STRING_TAG = re.compile(rb"<(/?)(?:is|si)>")
+OPENS, CLOSES = (b"<is>", b"<si>"), (b"</is>", b"</si>")
+RICH_RUNS = (b"<r>", b"<r ", b"<rPh")
 END_OF_DIRECTORY = struct.Struct("<4s4H2LH")
 
 
@@ -131,7 +138,7 @@ def check_workbook(data):
                     )
             for info in infos:
                 with archive.open(info) as part:
-                    _check_tokens(part)
+                    _check_part(part)
     except (
         zipfile.BadZipFile,
         zipfile.LargeZipFile,
@@ -147,22 +154,35 @@ def check_workbook(data):
 
 
 def _part_count(data):
-    """The number of parts the zip's end-of-directory record declares, read before
-    zipfile makes an object of each (a 25 MB directory could list 500,000)."""
+    """The number of parts the zip's directory lists, counted in the directory's bytes as
+    its end record places them, before zipfile makes an object of each (a 25 MB directory
+    could list 500,000, whatever count the end record states)."""
     end = data.rfind(b"PK\x05\x06", max(0, len(data) - 65_557))
     if end == -1 or end + END_OF_DIRECTORY.size > len(data):
-        raise FileRefused(
-            _("This Excel workbook cannot be read (%(error)s); save it again as .xlsx.")
-            % {"error": "BadZipFile"}
-        )
+        raise _unreadable("BadZipFile")
     fields = END_OF_DIRECTORY.unpack_from(data, end)
-    return max(fields[3], fields[4])  # entries on this disk, in all (0xFFFF: zip64, many)
+    size = fields[5]
+    if 0xFFFF in fields[1:5] or 0xFFFFFFFF in fields[5:7] or size > end:
+        raise _unreadable("zip64")  # a workbook of 25 MB needs none of it
+    return data.count(b"PK\x01\x02", end - size, end)
 
 
-def _check_tokens(part):
-    """Refuse a part with a text longer than any cell holds, reading it 1 MB at a time."""
+def _unreadable(reason):
+    return FileRefused(
+        _("This Excel workbook cannot be read (%(error)s); save it again as .xlsx.")
+        % {"error": reason}
+    )
+
+
+def _check_part(part):
+    """Refuse a part, read 1 MB at a time, with a text longer than a cell holds, a cell of
+    formatted runs longer than one holds, or more rows than a sheet may have."""
     run = 0  # the bytes since the last "<" of the previous chunks
-    while chunk := part.read(1024 * 1024):
+    rows = 0
+    opened = None  # where the string still open at the end of the last chunk began
+    offset = 0  # of the chunk in the part
+    tail = b""  # the last bytes of the previous chunk, where a tag may begin
+    while chunk := part.read(CHUNK):
         first = chunk.find(b"<")
         if first == -1:
             run += len(chunk)
@@ -171,13 +191,60 @@ def _check_tokens(part):
         else:
             run = len(chunk) - chunk.rfind(b"<") - 1
         if run > MAX_TOKEN_BYTES:
-            raise FileRefused(
-                _(
-                    "A cell of this Excel workbook holds more than %(limit)s characters, "
-                    "more than Excel allows."
-                )
-                % {"limit": f"{MAX_CELL_CHARS:,}".replace(",", ".")}
-            )
+            raise _cell_too_long()
+        rows += chunk.count(b"<row ") + chunk.count(b"<row>")
+        if rows > 2 * MAX_ROWS:
+            raise _too_many_rows(MAX_ROWS)
+        opened = _check_strings(tail + chunk, offset - len(tail), len(tail), opened)
+        offset += len(chunk)
+        tail = chunk[-4:]
+
+
+def _check_strings(chunk, offset, seen, opened):
+    """Follow the cells' strings through `chunk` (at `offset` in the part; its first `seen`
+    bytes were read with the previous one): refuse one longer than MAX_CELL_BYTES, and return
+    where the string still open at its end began. A string of one text is bounded by the
+    text's own bound, so a chunk without formatted runs is read only at its ends."""
+    if any(run in chunk for run in RICH_RUNS):
+        tags = [
+            (tag.start(), bool(tag.group(1)))
+            for tag in STRING_TAG.finditer(chunk)
+            if tag.end() > seen
+        ]
+    else:
+        closes = [_find(chunk, tag, seen) for tag in CLOSES]
+        first_close = min((at for at in closes if at != -1), default=-1)
+        last_open = max(_find(chunk, tag, seen, last=True) for tag in OPENS)
+        last_close = max(_find(chunk, tag, seen, last=True) for tag in CLOSES)
+        tags = [(first_close, True)] if first_close != -1 else []
+        if last_open > last_close:
+            tags.append((last_open, False))
+    for at, closing in tags:
+        if not closing:
+            opened = offset + at
+        elif opened is not None:
+            if offset + at - opened > MAX_CELL_BYTES:
+                raise _cell_too_long()
+            opened = None
+    if opened is not None and offset + len(chunk) - opened > MAX_CELL_BYTES:
+        raise _cell_too_long()
+    return opened
+
+
+def _find(chunk, tag, seen, *, last=False):
+    """Where `tag` is (first or last) among those ending after the first `seen` bytes."""
+    start = max(0, seen - len(tag) + 1)
+    return chunk.rfind(tag, start) if last else chunk.find(tag, start)
+
+
+def _cell_too_long():
+    return FileRefused(
+        _(
+            "A cell of this Excel workbook holds more than %(limit)s characters, "
+            "more than Excel allows."
+        )
+        % {"limit": f"{MAX_CELL_CHARS:,}".replace(",", ".")}
+    )
 
 
 def _decode(data):
@@ -231,6 +298,8 @@ def clean_cell(value):
     stored “Nguyễn”), without the quote a CSV export put before a formula-like text;
     numbers and dates as they are."""
     if isinstance(value, str):
+        if "\x00" in value:  # no text holds one, and PostgreSQL refuses to store it
+            raise FileRefused(_("The file holds a NUL character: it is damaged, or not a table."))
         value = unicodedata.normalize("NFC", value)
         if value.startswith("'") and value[1:].startswith(FORMULA_STARTS):
             return value[1:]
@@ -257,16 +326,24 @@ def _table(rows, max_rows):
         )
     body = []
     for number, cells in enumerate(rows, start=2):
+        # Empty rows count too, up to twice the rows of data: a file of a million empty
+        # lines is read in seconds, not skipped for minutes.
+        if number > 2 * max_rows + 1:
+            raise _too_many_rows(max_rows)
         cells = [clean_cell(cell) for cell in cells]
         if all(cell in (None, "") for cell in cells):
             continue  # empty rows, between or after the data
         if len(body) == max_rows:
-            raise FileRefused(
-                _("The file has more than %(limit)s rows; split it into several files.")
-                % {"limit": f"{max_rows:,}".replace(",", ".")}
-            )
+            raise _too_many_rows(max_rows)
         body.append((number, cells[: len(headers)] + [None] * (len(headers) - len(cells))))
     return Table(headers, body)
+
+
+def _too_many_rows(limit):
+    return FileRefused(
+        _("The file has more than %(limit)s rows; split it into several files.")
+        % {"limit": f"{limit:,}".replace(",", ".")}
+    )
 
 
 # Writing: spreadsheets that never run what a cell says
