@@ -66,6 +66,7 @@ from teams.resources import (
     MemberResource,
     TeamResource,
 )
+from tests import grants
 from tests.factories import (
     ActivityFactory,
     AttendeeFactory,
@@ -91,7 +92,6 @@ from tests.factories import (
 from wards.models import District, ImportJob, ResidentialGroup, SecurityEvent, User, Ward
 from wards.resources import ResidentialGroupResource, WardResource
 from wards.roles import Role
-from wards.scope import works_for_a_unit
 
 pytestmark = pytest.mark.django_db
 
@@ -637,9 +637,27 @@ def prefill_query(obj):
 PUBLIC = {"login": 200, "admin:login": 200, "logout": 405, "set_language": 302}
 
 
+# Each persona's role (None: the superuser): what it may do is read from the grant table
+# (`tests/grants.py`), never from the code under test.
+PERSONA_ROLES = {
+    "officer_a": Role.WARD_OFFICER,
+    "officer_b": Role.WARD_OFFICER,
+    "officer_c": Role.WARD_OFFICER,
+    "viewer_d1": Role.VIEWER,
+    "staff_d1": Role.DISTRICT_STAFF,
+    "administrator_d1": Role.ADMINISTRATOR,
+    "administrator_d2": Role.ADMINISTRATOR,
+    "superuser": None,
+}
+
+
 def can(user, action, label):
-    app_label, model_name = label.split(".")
-    return user.has_perm(f"{app_label}.{action}_{model_name}")
+    return grants.may(PERSONA_ROLES[user.username], action, label)
+
+
+def works_for_a_unit(user):
+    role = PERSONA_ROLES[user.username]
+    return role is None or grants.UNIT_PAGES[role]
 
 
 def expected_get_status(user, key, *, in_scope):

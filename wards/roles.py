@@ -4,6 +4,7 @@ What a role may see is decided elsewhere (`scope.py`): by the managing unit or t
 linked to the user.
 """
 
+from django.apps import apps
 from django.contrib.auth.models import Group, Permission
 from django.db import models
 from django.db.models import Q
@@ -100,15 +101,19 @@ ROLE_PERMISSIONS = {
 
 
 def role_permissions(role):
-    """The permissions of `role`, as a queryset."""
+    """The permissions of `role`, as a queryset; a model or an action that does not exist
+    is refused (a mistyped grant would otherwise grant nothing, silently)."""
     condition = Q(pk__in=[])
     for labels, actions in ROLE_PERMISSIONS[role]:
         for label in labels:
-            app_label, model = label.split(".")
-            condition |= Q(
-                content_type__app_label=app_label,
-                codename__in=[f"{action}_{model}" for action in actions],
-            )
+            model = apps.get_model(label)  # LookupError for an unknown model
+            opts = model._meta
+            codenames = [f"{action}_{opts.model_name}" for action in actions]
+            known = {f"{action}_{opts.model_name}" for action in opts.default_permissions}
+            unknown = set(codenames) - known - {codename for codename, _name in opts.permissions}
+            if unknown:
+                raise ValueError(f"{role.name}: {label} has no permission {sorted(unknown)}")
+            condition |= Q(content_type__app_label=opts.app_label, codename__in=codenames)
     return Permission.objects.filter(condition)
 
 
