@@ -1,10 +1,13 @@
 """The database itself refuses rows that break the rules, whatever code writes them."""
 
 import datetime
+import itertools
 
 import pytest
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import CharField, CheckConstraint, DateField, F, Q, TextField
 from django.utils import translation
 
 from meetings.models import ProgressReport, TaskAssignment
@@ -20,6 +23,7 @@ from tests.factories import (
     TeamFactory,
     WardFactory,
 )
+from wards.imports import satisfies
 from wards.models import ResidentialGroup
 
 pytestmark = pytest.mark.django_db
@@ -282,3 +286,84 @@ def test_full_clean_refuses_an_exemplary_model_of_another_wards_team():
         model.full_clean()
 
     assert list(caught.value.message_dict) == ["team"]
+
+
+# The importers judge the check constraints in Python (`wards.imports.satisfies`), so that a
+# file's rows are checked without a query each: the judgement must be the database's own.
+
+
+def check_constraints():
+    for app_label in ("wards", "teams", "meetings", "reports"):
+        for model in apps.get_app_config(app_label).get_models():
+            for constraint in model._meta.constraints:
+                if isinstance(constraint, CheckConstraint):
+                    yield model, constraint
+
+
+def condition_fields(condition, model):
+    """{field: the constants the condition compares it with} of the fields a condition reads,
+    F() references included."""
+    fields = {}
+    for child in condition.children:
+        if isinstance(child, Q):
+            for field, constants in condition_fields(child, model).items():
+                fields.setdefault(field, []).extend(constants)
+            continue
+        lookup, other = child
+        field = model._meta.get_field(lookup.partition("__")[0])
+        if isinstance(other, F):
+            fields.setdefault(model._meta.get_field(other.name), [])
+            fields.setdefault(field, [])
+        else:
+            constants = other if isinstance(other, list | tuple) else [other]
+            fields.setdefault(field, []).extend(c for c in constants if not isinstance(c, bool))
+    return fields
+
+
+def edge_values(field, constants):
+    """Values at and around the edges a constraint draws on `field` (its constants, one less
+    and one more), and values either side of another field's."""
+    if field.is_relation:
+        values = [1]
+    elif field.choices:
+        values = [value for value, _label in field.choices]
+    elif isinstance(field, DateField):
+        values = [SEPT_5 - datetime.timedelta(days=1), SEPT_5, SEPT_5 + datetime.timedelta(days=1)]
+    elif isinstance(field, CharField | TextField):
+        values = ["", "x", *constants]
+    else:
+        values = [0, 1, 99, 100, 101, 450]
+        values += [edge + step for edge in constants for step in (-1, 0, 1)]
+    values = list(dict.fromkeys(values))
+    return [*values, None] if field.null else values
+
+
+CHECKS = list(check_constraints())
+
+
+def test_every_check_constraint_is_judged_here():
+    assert len(CHECKS) == 13
+
+
+@pytest.mark.parametrize(
+    ("model", "constraint"), CHECKS, ids=[constraint.name for _model, constraint in CHECKS]
+)
+def test_python_judgement_of_a_check_constraint_is_the_databases(model, constraint):
+    constants = condition_fields(constraint.condition, model)
+    fields = list(constants)
+    outcomes = set()
+    for values in itertools.product(*(edge_values(field, constants[field]) for field in fields)):
+        instance = model(
+            **{field.attname: value for field, value in zip(fields, values, strict=True)}
+        )
+        try:
+            constraint.validate(model, instance)
+        except ValidationError:
+            database = False
+        else:
+            database = True
+        assert satisfies(constraint.condition, instance) == database, dict(
+            zip([field.name for field in fields], values, strict=True)
+        )
+        outcomes.add(database)
+    assert outcomes == {True, False}  # the values both meet and break the constraint
