@@ -11,7 +11,8 @@ Every write reaches it as `wards.signals.rows_written`, with the records before 
 - in bulk (`bulk_create` and `delete` of the scoped querysets, an import's COPY and bulk
   updates): once for the whole write (`writes_batched`).
 `seed_scale`, which writes tuples with COPY, and `load_demo` call `rebuild()`;
-`QuerySet.update()` and SQL bypass the signals: refresh or rebuild after them.
+`QuerySet.update()` of a tracked model is refused outside `writes_batched()` (whose caller
+reports what it wrote); SQL bypasses the signals: refresh or rebuild after it.
 
 Two transactions counting the same managing unit's tallies take turns (`_lock`), and the
 second reads where its records are once its turn has come.
@@ -29,7 +30,7 @@ from django.db.models.signals import post_delete, post_save, pre_save
 from teams.models import Activity, CitizenFeedback, Member, Team
 from wards.imports import copy_rows
 from wards.models import District, ResidentialGroup, Ward
-from wards.signals import notify_written, rows_written
+from wards.signals import follow, notify_written, rows_written
 
 from .models import DistrictMembers, DistrictMonth, WardMembers, WardMonth
 
@@ -322,6 +323,7 @@ def _after_write(sender, written, previous, **kwargs):
 
 
 def connect():
+    follow(*TRACKED)
     for model in TRACKED:
         uid = f"tallies-{model._meta.label}"
         pre_save.connect(_note_before, sender=model, dispatch_uid=uid)

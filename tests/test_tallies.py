@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.db import connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 
+from meetings.models import TaskAssignment
 from reports import tallies
 from reports.models import DistrictMembers, DistrictMonth, WardMembers, WardMonth
 from teams.imports import ActivityImporter, MemberImporter
@@ -21,12 +22,14 @@ from tests.factories import (
     CitizenFeedbackFactory,
     DistrictFactory,
     MemberFactory,
+    TaskAssignmentFactory,
     TeamFactory,
     WardFactory,
 )
 from wards.imports import WardImporter
 from wards.models import Ward
 from wards.resources import WardResource
+from wards.signals import writes_batched
 from wards.tables import read_table
 
 pytestmark = pytest.mark.django_db
@@ -424,3 +427,32 @@ def test_two_imports_across_two_units_at_once_do_not_deadlock(two_wards, monkeyp
     assert at_once(*(run(rows) for rows in tables)) == []
     assert Activity.objects.count() == 4
     assert_tallies_are_counts()
+
+
+def test_update_of_a_counted_record_outside_a_reported_write_is_refused():
+    activity = ActivityFactory()
+
+    with pytest.raises(TypeError, match=r"QuerySet.update\(\) of teams.Activity would bypass"):
+        Activity.objects.filter(pk=activity.pk).update(households_reached=99)
+
+    activity.refresh_from_db()
+    assert activity.households_reached == 40
+
+
+def test_update_inside_a_reported_write_goes_through():
+    """As an import does: it updates in bulk, then says what it wrote."""
+    activity = ActivityFactory()
+
+    with writes_batched():
+        Activity.objects.filter(pk=activity.pk).update(households_reached=99)
+
+    activity.refresh_from_db()
+    assert activity.households_reached == 99
+
+
+def test_update_of_a_record_no_tally_follows_goes_through():
+    assignment = TaskAssignmentFactory()
+
+    TaskAssignment.objects.filter(pk=assignment.pk).update(due_on=datetime.date(2026, 1, 1))
+
+    assert TaskAssignment.objects.get().due_on == datetime.date(2026, 1, 1)

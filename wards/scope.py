@@ -14,7 +14,7 @@ from django.apps import apps
 from django.db import models, transaction
 from django.db.models import Q
 
-from .signals import notify_written, writes_batched
+from .signals import notify_written, reported, writes_batched
 
 
 def visible_wards(user):
@@ -105,6 +105,15 @@ class ScopedQuerySet(models.QuerySet):
         # Those told of the records deleted (`signals.notify_written`) hear once, at the end.
         with transaction.atomic(), writes_batched():
             return super().delete()
+
+    def update(self, **kwargs):
+        if not reported(self.model):
+            raise TypeError(
+                f"QuerySet.update() of {self.model._meta.label} would bypass the tallies "
+                "that follow its writes: save the records, or update them inside "
+                "wards.signals.writes_batched() and call notify_written() with them."
+            )
+        return super().update(**kwargs)
 
     def bulk_create(self, objs, *args, **kwargs):
         # Derived columns (search text, sort keys) are filled as save() would, and derived

@@ -20,6 +20,20 @@ rows_written = Signal()
 
 _batch = contextvars.ContextVar("rows_written_batch", default=None)
 
+# The models whose writes are followed (by the tallies): a `QuerySet.update()` of them writes
+# no record through save() and tells nobody, so it is refused unless its caller reports what
+# it wrote inside `writes_batched()` (as an import does): see `scope.ScopedQuerySet.update`.
+followed = set()
+
+
+def follow(*models):
+    followed.update(models)
+
+
+def reported(model):
+    """Whether a bulk write of `model` is either unfollowed or inside `writes_batched()`."""
+    return model not in followed or _batch.get() is not None
+
 
 def notify_written(model, *, written=(), previous=()):
     """Send `rows_written` now, or at the end of the open `writes_batched()` block."""
