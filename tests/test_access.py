@@ -1659,7 +1659,7 @@ def test_user_change_administrator_d1_posting_superuser_and_permissions_grants_n
     response = client.post(url, data)
 
     assert response.status_code == 302, form_errors(response)
-    officer.refresh_from_db()
+    officer = User.objects.get(pk=officer.pk)  # the world's own copy stays as it was
     assert officer.first_name == "Đã sửa"  # the form was saved …
     assert not officer.is_superuser  # … without what it does not show
     assert not officer.user_permissions.exists()
