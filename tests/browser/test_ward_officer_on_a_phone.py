@@ -36,13 +36,16 @@ def test_ward_officer_on_a_phone_records_finds_and_exports_an_activity(phone, si
     phone.fill("#id_title", f"Ra quân dọn vệ sinh ngõ Thượng Thanh {marker}")
     phone.fill("#id_households_reached", "42")
     phone.fill("#id_participants", "18")
-    phone.get_by_role("button", name="Lưu").click()
+    # Each click loads a page: the checks wait for it (a loaded machine is slow to answer).
+    with phone.expect_navigation(wait_until="load"):
+        phone.get_by_role("button", name="Lưu").click()
 
     assert "/activities/" in phone.url
     assert "Đã lưu" in phone.locator(".messages").inner_text()
 
     phone.fill("input[name=q]", f"don ve sinh thuong thanh {marker}")
-    phone.get_by_role("button", name="Tìm kiếm").click()
+    with phone.expect_navigation(wait_until="load"):
+        phone.get_by_role("button", name="Tìm kiếm").click()
     rows = phone.locator("table.records tbody tr")
     assert rows.count() == 1
     assert f"Ra quân dọn vệ sinh ngõ Thượng Thanh {marker}" in rows.first.inner_text()
