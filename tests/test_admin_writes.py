@@ -16,7 +16,7 @@ import dataclasses
 import pytest
 from django.apps import apps
 from django.contrib import admin
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.test import Client, override_settings
 from django.urls import reverse
@@ -524,3 +524,36 @@ def test_admin_write_staff_d1_on_own_seminar_parts_writes(client, world, label):
     assert after_change != before
     assert deleted.status_code == 302
     assert not type(world.own[label]).objects.filter(pk=world.own[label].pk).exists()
+
+
+def test_account_with_a_permission_beyond_the_roles_administrator_d1_cannot_reset_it(
+    client, world
+):
+    """Its password would give the administrator what no role gives."""
+    staff = RoleUserFactory(role=Role.DISTRICT_STAFF, district=world.district_d1)
+    staff.user_permissions.add(Permission.objects.get(codename="add_district"))
+    password = reverse("admin:auth_user_password_change", args=[staff.pk])
+    client.force_login(world.users["administrator_d1"])
+
+    response = client.post(
+        password, {"password1": "Mat-khau-moi-2025!", "password2": "Mat-khau-moi-2025!"}
+    )
+
+    assert response.status_code == 403
+    assert User.objects.get(pk=staff.pk).check_password("mat-khau-thu-nghiem")
+
+
+def test_account_given_two_roles_administrator_d1_is_told_to_give_one(client, world):
+    url = admin_url("wards.user", "add")
+    client.force_login(world.users["administrator_d1"])
+    roles = Group.objects.filter(name__in=[Role.WARD_OFFICER.value, Role.ADMINISTRATOR.value])
+    data = superuser_page(world, url) | ADDITIONS["wards.user"]
+    data |= {"groups": [str(group.pk) for group in roles], "wards": [str(world.ward_a.pk)]}
+
+    response = client.post(url, data)
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["groups"] == [
+        "Hãy giao một vai trò: mỗi vai trò quyết định người giữ nó xem được gì."
+    ]
+    assert not User.objects.filter(username="tai_khoan_moi").exists()

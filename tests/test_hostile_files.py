@@ -306,3 +306,66 @@ def test_read_table_nul_character_past_the_first_bytes_of_a_csv_is_refused():
     message, _, _ = measured_refusal(data, name="thanh-vien.csv")
 
     assert message == "Tệp có ký tự NUL: tệp bị hỏng, hoặc không phải bảng."
+
+
+def runs(prefix=b"", count=10):
+    """`count` formatted runs of 200 KB of text each (under the bound of one text, 2 MB
+    together), whose text compresses as text does."""
+    return b"".join(
+        b"<%sr><%st>%s</%st></%sr>"
+        % (prefix, prefix, os.urandom(100 * 1024).hex().encode(), prefix, prefix)
+        for _ in range(count)
+    )
+
+
+CELL_TOO_LONG = "Một ô của tệp Excel này có hơn 32.767 ký tự, nhiều hơn Excel cho phép."
+MAIN = b"http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+
+
+@pytest.mark.parametrize(
+    ("cell", "message"),
+    [
+        (b"<is >" + runs() + b"</is >", CELL_TOO_LONG),
+        (b'<x:is xmlns:x="' + MAIN + b'">' + runs(b"x:") + b"</x:is>", CELL_TOO_LONG),
+        (b"<is>" + runs(count=5) + b"<is>" + runs(count=5) + b"</is></is>", CELL_TOO_LONG),
+        (
+            b"<is>" + runs(count=5) + b"<!--</is><is>-->" + runs(count=5) + b"</is>",
+            "Không đọc được tệp Excel này (comment); hãy lưu lại dưới dạng .xlsx.",
+        ),
+    ],
+    ids=["spaces in the tags", "a namespace prefix", "strings nested", "a comment"],
+)
+def test_read_table_long_cell_written_otherwise_is_refused_too(cell, message):
+    """openpyxl reads these as one cell of 2 MB: the check reads the tags as it does."""
+    sheet = SHEET_START + b'<row r="2"><c r="A2" t="inlineStr">' + cell + b"</c></row>"
+
+    refused, elapsed, _ = measured_refusal(
+        workbook_with_sheet((sheet, 1), (SHEET_END, 1)), memory=False
+    )
+
+    assert refused == message
+    assert elapsed < 2
+
+
+def test_read_table_row_of_20000_cells_is_refused():
+    cells = b"".join(b'<c r="A%d" s="1"/>' % n for n in range(20_000))
+
+    message, elapsed, _ = measured_refusal(
+        workbook_with_sheet((SHEET_START + b'<row r="2">' + cells + b"</row>", 1), (SHEET_END, 1)),
+        memory=False,
+    )
+
+    assert message == "Một hàng của tệp Excel này có hơn 16.384 ô."
+    assert elapsed < 2
+
+
+def test_read_table_zip64_locator_before_the_end_record_is_refused():
+    """zipfile reads a zip64 record whenever its locator stands before the end record,
+    whatever counts the end record gives."""
+    data = workbook_with_sheet((SHEET_START + SHEET_END, 1))
+    end = data.rfind(b"PK\x05\x06")
+    locator = b"PK\x06\x07" + bytes(16)
+
+    message, _, _ = measured_refusal(data[:end] + locator + data[end:], memory=False)
+
+    assert message == "Không đọc được tệp Excel này (zip64); hãy lưu lại dưới dạng .xlsx."

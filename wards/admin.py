@@ -33,9 +33,11 @@ class RoleScopeMixin:
 
     def clean(self):
         cleaned = super().clean()
-        roles = {group.name for group in cleaned.get("groups") or []}
+        roles = {group.name for group in cleaned.get("groups") or []} & set(Role.values)
         district, wards = cleaned.get("district"), cleaned.get("wards")
-        if Role.WARD_OFFICER in roles:
+        if len(roles) > 1:
+            self.add_error("groups", _("Give one role: each decides what its holder sees."))
+        elif Role.WARD_OFFICER in roles:
             if district:
                 self.add_error(
                     "district",

@@ -78,6 +78,7 @@ def year_filter(field):
             if span["first"] is None:
                 return []
             first, last = (_local(span[end]).year for end in ("first", "last"))
+            first, last = max(first, YEARS.start), min(last, YEARS.stop - 1)
             return [(str(year), str(year)) for year in range(last, first - 1, -1)]
 
         def queryset(self, request, queryset):

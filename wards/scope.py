@@ -239,21 +239,31 @@ class UserQuerySet(models.QuerySet):
 
     def managed_by(self, user):
         """The accounts of the unit `user` works for: those who work for it, and officers
-        who serve its wards only. An officer who also serves another unit's ward is shared,
-        and only a superuser changes the account: either unit's administrator could
-        otherwise reset its password, or give it a role, and act in the other unit."""
+        who serve its wards only, with no permission beyond their role. An officer who also
+        serves another unit's ward is shared, and only a superuser changes the account:
+        either unit's administrator could otherwise reset its password, or give it a role,
+        and act in the other unit."""
         if not is_active_user(user):
             return self.none()
         if user.is_superuser:
             return self.all()
         if user.district_id is None:
             return self.none()
+        from .roles import Role
+
         Ward = apps.get_model("wards", "Ward")
         accounts = self.model._base_manager
         outside = accounts.filter(wards__in=Ward.objects.exclude(district_id=user.district_id))
         inside = accounts.filter(wards__district_id=user.district_id)
+        # Permissions beyond the roles are the superuser's to give: an administrator who
+        # could set such an account's password could use them.
+        beyond = accounts.filter(
+            Q(user_permissions__isnull=False)
+            | Q(groups__isnull=False) & ~Q(groups__name__in=Role.values)
+        )
         return (
             self.filter(Q(district_id=user.district_id) | Q(district__isnull=True, pk__in=inside))
             .exclude(pk__in=outside.values("pk"))
+            .exclude(pk__in=beyond.values("pk"))
             .exclude(is_superuser=True)
         )

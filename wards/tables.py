@@ -45,12 +45,16 @@ MAX_TOKEN_BYTES = 256 * 1024
 # A cell of many formatted runs (each a text of its own), markup included.
 MAX_CELL_BYTES = 1024 * 1024
 CHUNK = 1024 * 1024
+MAX_COLUMNS = 16_384  # Excel's own limit: a row of more is read whole by openpyxl
 # A text (or an attribute, or anything between two tags) longer than MAX_TOKEN_BYTES.
 LONG_TOKEN = re.compile(rb"<[^<]{%d}" % MAX_TOKEN_BYTES)
-# The start and end of a cell's string: inline (<is>) or shared (<si>).
-STRING_TAG = re.compile(rb"<(/?)(?:is|si)>")
-OPENS, CLOSES = (b"<is>", b"<si>"), (b"</is>", b"</si>")
-RICH_RUNS = (b"<r>", b"<r ", b"<rPh")
+# The tags that make rows and cells' strings (inline, <is>, or shared, <si>), with or without
+# a namespace prefix, attributes or spaces, as openpyxl's parser reads them: opening or
+# closing (1), name (2), empty (3); and the cells, counted row by row. Comments and CDATA,
+# which could hide a tag from this reading, are refused where these tags are.
+TAG = re.compile(rb"<(/?)(?:[A-Za-z_][\w.\-]*:)?(row|is|si)(?=[\s/>])[^>]*?(/?)>")
+CELL = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?c(?=[\s/>])")
+HIDDEN_MARKUP = (b"<!--", b"<![CDATA[")
 END_OF_DIRECTORY = struct.Struct("<4s4H2LH")
 
 
@@ -162,7 +166,8 @@ def _part_count(data):
         raise _unreadable("BadZipFile")
     fields = END_OF_DIRECTORY.unpack_from(data, end)
     size = fields[5]
-    if 0xFFFF in fields[1:5] or 0xFFFFFFFF in fields[5:7] or size > end:
+    zip64 = data[max(0, end - 20) : end - 16] == b"PK\x06\x07"  # zipfile reads its record
+    if zip64 or 0xFFFF in fields[1:5] or 0xFFFFFFFF in fields[5:7] or size > end:
         raise _unreadable("zip64")  # a workbook of 25 MB needs none of it
     return data.count(b"PK\x01\x02", end - size, end)
 
@@ -175,13 +180,12 @@ def _unreadable(reason):
 
 
 def _check_part(part):
-    """Refuse a part, read 1 MB at a time, with a text longer than a cell holds, a cell of
-    formatted runs longer than one holds, or more rows than a sheet may have."""
+    """Refuse a part, read 1 MB at a time, with a text longer than a cell holds, a cell whose
+    string (formatted runs together) is longer than one holds, a row of more cells or a
+    sheet of more rows than Excel has."""
+    scan = _PartScan()
     run = 0  # the bytes since the last "<" of the previous chunks
-    rows = 0
-    opened = None  # where the string still open at the end of the last chunk began
-    offset = 0  # of the chunk in the part
-    tail = b""  # the last bytes of the previous chunk, where a tag may begin
+    tail = b""  # an unfinished tag at the end of the previous chunk
     while chunk := part.read(CHUNK):
         first = chunk.find(b"<")
         if first == -1:
@@ -192,49 +196,67 @@ def _check_part(part):
             run = len(chunk) - chunk.rfind(b"<") - 1
         if run > MAX_TOKEN_BYTES:
             raise _cell_too_long()
-        rows += chunk.count(b"<row ") + chunk.count(b"<row>")
-        if rows > 2 * MAX_ROWS:
-            raise _too_many_rows(MAX_ROWS)
-        opened = _check_strings(tail + chunk, offset - len(tail), len(tail), opened)
-        offset += len(chunk)
-        tail = chunk[-4:]
+        data = tail + chunk
+        last = data.rfind(b"<")
+        end = last if last != -1 and data.find(b">", last) == -1 else len(data)
+        scan.read(data[:end])
+        tail = data[end:]
+    scan.read(tail)
+    scan.finish()
 
 
-def _check_strings(chunk, offset, seen, opened):
-    """Follow the cells' strings through `chunk` (at `offset` in the part; its first `seen`
-    bytes were read with the previous one): refuse one longer than MAX_CELL_BYTES, and return
-    where the string still open at its end began. A string of one text is bounded by the
-    text's own bound, so a chunk without formatted runs is read only at its ends."""
-    if any(run in chunk for run in RICH_RUNS):
-        tags = [
-            (tag.start(), bool(tag.group(1)))
-            for tag in STRING_TAG.finditer(chunk)
-            if tag.end() > seen
-        ]
-    else:
-        closes = [_find(chunk, tag, seen) for tag in CLOSES]
-        first_close = min((at for at in closes if at != -1), default=-1)
-        last_open = max(_find(chunk, tag, seen, last=True) for tag in OPENS)
-        last_close = max(_find(chunk, tag, seen, last=True) for tag in CLOSES)
-        tags = [(first_close, True)] if first_close != -1 else []
-        if last_open > last_close:
-            tags.append((last_open, False))
-    for at, closing in tags:
+class _PartScan:
+    """The rows, cells and strings of a part, followed tag by tag (`TAG`)."""
+
+    def __init__(self):
+        self.offset = 0  # of the next bytes read, in the part
+        self.rows = 0
+        self.cells = 0  # in the current row
+        self.depth = 0  # of the strings open
+        self.start = 0  # of the outermost string open
+        self.tagged = self.hidden = False
+
+    def read(self, data):
+        counted = 0  # where the cells of `data` are counted up to
+        for tag in TAG.finditer(data):
+            self.tagged = True
+            closing, name, empty = tag.groups()
+            if name == b"row":
+                if not closing:
+                    self.count_cells(data, counted, tag.start())
+                    counted = tag.end()
+                    self.rows, self.cells = self.rows + 1, 0
+                    if self.rows > 2 * MAX_ROWS:
+                        raise _too_many_rows(MAX_ROWS)
+            elif not empty:
+                self.string_tag(self.offset + tag.start(), closing)
+        self.count_cells(data, counted, len(data))
+        self.hidden = self.hidden or any(markup in data for markup in HIDDEN_MARKUP)
+        self.offset += len(data)
+        if self.depth and self.offset - self.start > MAX_CELL_BYTES:
+            raise _cell_too_long()
+
+    def count_cells(self, data, start, end):
+        self.cells += len(CELL.findall(data, start, end))
+        if self.cells > MAX_COLUMNS:
+            raise FileRefused(
+                _("A row of this Excel workbook has more than %(limit)s cells.")
+                % {"limit": f"{MAX_COLUMNS:,}".replace(",", ".")}
+            )
+
+    def string_tag(self, at, closing):
         if not closing:
-            opened = offset + at
-        elif opened is not None:
-            if offset + at - opened > MAX_CELL_BYTES:
+            if not self.depth:
+                self.start = at
+            self.depth += 1
+        elif self.depth:
+            self.depth -= 1
+            if not self.depth and at - self.start > MAX_CELL_BYTES:
                 raise _cell_too_long()
-            opened = None
-    if opened is not None and offset + len(chunk) - opened > MAX_CELL_BYTES:
-        raise _cell_too_long()
-    return opened
 
-
-def _find(chunk, tag, seen, *, last=False):
-    """Where `tag` is (first or last) among those ending after the first `seen` bytes."""
-    start = max(0, seen - len(tag) + 1)
-    return chunk.rfind(tag, start) if last else chunk.find(tag, start)
+    def finish(self):
+        if self.tagged and self.hidden:
+            raise _unreadable("comment")  # Excel writes none in sheets and strings
 
 
 def _cell_too_long():
