@@ -34,7 +34,7 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import DatabaseError, transaction
 from django.forms import BooleanField, SplitDateTimeField
-from django.test import Client, override_settings
+from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 from django.views import static
 from tablib import Dataset
@@ -89,6 +89,7 @@ from tests.factories import (
     UserFactory,
     WardFactory,
 )
+from tests.shared import admin_url, module_records
 from wards.models import District, ImportJob, ResidentialGroup, SecurityEvent, User, Ward
 from wards.resources import ResidentialGroupResource, WardResource
 from wards.roles import Role
@@ -292,14 +293,8 @@ def make_world():
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker):
     # Made before the function-scoped fast_password_hasher fixture applies.
-    fast_hasher = override_settings(
-        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]
-    )
-    with django_db_blocker.unblock(), transaction.atomic():
-        with fast_hasher:
-            world = make_world()
+    with module_records(django_db_blocker, make_world) as world:
         yield world
-        transaction.set_rollback(True)
 
 
 def records_of(world, letter, *, district):
@@ -1221,10 +1216,6 @@ TAMPERED_FIELDS = {
     "teams.prestigiousperson": ["residential_group"],
     "meetings.progressreport": ["assignment"],
 }
-
-
-def admin_url(label, view, *args):
-    return reverse(f"admin:{label.replace('.', '_')}_{view}", args=args)
 
 
 @pytest.mark.parametrize("label", TAMPERED_FIELDS)

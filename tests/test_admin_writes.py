@@ -17,8 +17,7 @@ import pytest
 from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth.models import Group, Permission
-from django.db import transaction
-from django.test import Client, override_settings
+from django.test import Client
 from django.urls import reverse
 
 from tests.factories import (
@@ -44,6 +43,7 @@ from tests.factories import (
     WardFactory,
 )
 from tests.html_forms import posted_form
+from tests.shared import admin_url, module_records
 from wards.admin_base import ScopedModelAdmin
 from wards.models import SecurityEvent, User
 from wards.roles import Role
@@ -156,14 +156,8 @@ def make_world():
 
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker):
-    fast_hasher = override_settings(
-        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]
-    )
-    with django_db_blocker.unblock(), transaction.atomic():
-        with fast_hasher:
-            world = make_world()
+    with module_records(django_db_blocker, make_world) as world:
         yield world
-        transaction.set_rollback(True)
 
 
 # What D1's roles get for Gia Lâm's record of each model. 403: the record is seen, and is not
@@ -245,10 +239,6 @@ def scoped_admin_labels():
 
 def test_every_scoped_admin_model_is_in_the_write_matrix():
     assert {label for label, _ in EXPECTED} == set(scoped_admin_labels())
-
-
-def admin_url(label, view, *args):
-    return reverse(f"admin:{label.replace('.', '_')}_{view}", args=args)
 
 
 def snapshot():

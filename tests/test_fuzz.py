@@ -25,8 +25,7 @@ import pytest
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.core.files.base import ContentFile
-from django.db import transaction
-from django.test import Client, override_settings
+from django.test import Client
 from django.urls import Resolver404, URLResolver, get_resolver, resolve, reverse
 from django.utils import timezone
 
@@ -53,6 +52,7 @@ from tests.factories import (
     WardFactory,
 )
 from tests.html_forms import posted_form
+from tests.shared import module_records
 from wards.models import ImportJob, SecurityEvent, User
 from wards.roles import Role
 
@@ -123,13 +123,8 @@ def make_world():
 
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker):
-    fast_hasher = override_settings(
-        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]
-    )
-    with django_db_blocker.unblock(), transaction.atomic(), fast_hasher:
-        make_world()
+    with module_records(django_db_blocker, make_world):
         yield
-        transaction.set_rollback(True)
 
 
 class _PageParser(HTMLParser):
