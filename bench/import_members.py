@@ -60,11 +60,11 @@ def run(database, rows, baseline_rows):
     from django.core.management import call_command
     from django.db import connection, transaction
 
+    from core.tables import read_table
     from teams.imports import MemberImporter
     from teams.models import Member, Team
     from teams.resources import MemberResource
     from wards.models import District, ResidentialGroup, Ward
-    from wards.tables import read_table
 
     call_command("migrate", verbosity=0)
     district = District.objects.create(

@@ -50,7 +50,7 @@ def main():
     settings.ALLOWED_HOSTS = ["*"]
     district = District.objects.order_by("pk").first()
     ward = Ward.objects.filter(district=district).order_by("pk").first()
-    team = Team.objects.filter(residential_group__ward=ward).order_by("pk").first()
+    team = Team.objects.in_ward(ward).order_by("pk").first()
     seminar = Seminar.objects.filter(district=district).order_by("pk").first()
     staff = bench_user("bench.staff", Role.DISTRICT_STAFF, district=district)
     officer = bench_user("bench.officer", Role.WARD_OFFICER, wards=[ward])
@@ -105,7 +105,7 @@ def main():
             "admin activity, one ward",
             "root",
             reverse("admin:teams_activity_changelist")
-            + f"?team__residential_group__ward__id__exact={ward.pk}",
+            + f"?{Activity.ward_path}__id__exact={ward.pk}",
         ),
         ("seminar list", "staff", reverse("meetings:seminar_list")),
     ]

@@ -48,12 +48,12 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "axes",
+    "core",
     "wards",
     "teams",
     "meetings",
     "reports",
-    # Last: only wires the apps together (the demo-data command).
-    "danvan",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -6,7 +6,7 @@ from reports.views import home
 
 admin.site.site_header = admin.site.site_title = "Dân vận"
 
-handler400 = "wards.views.bad_request"
+handler400 = "core.views.bad_request"
 handler403 = "wards.views.permission_denied"
 
 urlpatterns = [

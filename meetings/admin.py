@@ -2,16 +2,16 @@ from django.contrib import admin
 from django.db.models import Count, Min
 from django.utils.translation import gettext_lazy as _
 
+from core.admin_filters import year_filter
+from core.work_fields import work_field_labels
 from wards.admin_base import (
     ScopedAdmin,
     ScopedImportExportAdmin,
     ScopedInline,
     SharedChoicesInline,
 )
-from wards.admin_filters import ScopedRelatedFilter, ward_filters, year_filter
-from wards.work_fields import work_field_labels
+from wards.admin_filters import ScopedRelatedFilter, ward_filters
 
-from .imports import ProgressReportImporter
 from .models import (
     Attendee,
     Contribution,
@@ -228,7 +228,6 @@ class TaskAssignmentAdmin(ScopedAdmin):
 @admin.register(ProgressReport)
 class ProgressReportAdmin(ScopedImportExportAdmin):
     resource_classes = [ProgressReportResource]
-    importer_class = ProgressReportImporter
     list_display = [
         "task",
         "ward",
@@ -243,10 +242,10 @@ class ProgressReportAdmin(ScopedImportExportAdmin):
         year_filter("period_end"),
         "status",
         ("assignment__task__seminar", ScopedRelatedFilter),
-        *ward_filters("assignment__ward"),
+        *ward_filters(ProgressReport.ward_path),
     ]
-    list_select_related = ["assignment__task", "assignment__ward", "reported_by"]
-    search_fields = ["narrative", "assignment__ward__name"]
+    list_select_related = ["assignment__task", ProgressReport.ward_path, "reported_by"]
+    search_fields = ["narrative", f"{ProgressReport.ward_path}__name"]
     autocomplete_fields = ["assignment"]
     readonly_fields = ["reported_by", "reported_at"]
 
@@ -259,6 +258,6 @@ class ProgressReportAdmin(ScopedImportExportAdmin):
     def task(self, report):
         return report.assignment.task
 
-    @admin.display(description=_("ward"), ordering="assignment__ward__name")
+    @admin.display(description=_("ward"), ordering=f"{ProgressReport.ward_path}__name")
     def ward(self, report):
         return report.assignment.ward

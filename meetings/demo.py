@@ -12,9 +12,10 @@ import random
 
 from django.utils import timezone
 
-from wards.demo import LONG_BIEN_WARDS, create_missing, fictitious_name
+from core.demo import create_missing, fictitious_name
+from core.work_fields import WorkField as F
+from wards.demo import LONG_BIEN_WARDS
 from wards.models import District, Ward
-from wards.work_fields import WorkField as F
 
 from .models import (
     Attendee,

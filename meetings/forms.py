@@ -1,9 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.pages import date_field
 from wards.forms import ScopedModelForm
 from wards.models import Ward
-from wards.pages import date_field
 
 from .models import (
     Attendee,

@@ -1,10 +1,11 @@
-"""Bulk import of the wards' progress reports (see `wards.imports`): a row names its task by
+"""Bulk import of the wards' progress reports (see `core.imports`): a row names its task by
 the ward's code, the seminar's title and the task's number."""
 
 from django.utils.translation import gettext_lazy
 
-from wards.imports import AMBIGUOUS, Importer, Relation, code_variants
-from wards.resources import WARD_CODE, scoped
+from core.imports import AMBIGUOUS, Importer, Relation, code_variants, register
+from core.resources import scoped
+from wards.resources import WARD_CODE
 
 from .models import TaskAssignment
 from .resources import SEMINAR_TITLE, TASK_NUMBER, ProgressReportResource
@@ -27,6 +28,7 @@ def assignments_by_names(user, keys):
     return found
 
 
+@register("progress")
 class ProgressReportImporter(Importer):
     resource_class = ProgressReportResource
     example = {

@@ -7,9 +7,10 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from wards.models import District, TimeStampedModel, Ward
+from core.models import TimeStampedModel
+from core.work_fields import WorkFieldsField
+from wards.models import District, Ward
 from wards.scope import ScopedQuerySet, scoped_manager
-from wards.work_fields import WorkFieldsField
 
 
 class Seminar(TimeStampedModel):
@@ -326,7 +327,8 @@ class TaskAssignment(TimeStampedModel):
     due_on = models.DateField(_("due on"), null=True, blank=True)
 
     # The ward reads the task given to it; the seminar's managing unit gives or takes it back.
-    objects = scoped_manager(readers=["ward"], owner="task", queryset=TaskAssignmentQuerySet)
+    ward_path = "ward"
+    objects = scoped_manager(readers=[ward_path], owner="task", queryset=TaskAssignmentQuerySet)
     history = HistoricalRecords()
 
     class Meta:
@@ -380,7 +382,8 @@ class ProgressReport(TimeStampedModel):
     )
     reported_at = models.DateTimeField(_("reported at"), default=timezone.now)
 
-    objects = scoped_manager(wards=["assignment__ward"])
+    ward_path = f"assignment__{TaskAssignment.ward_path}"  # to the record's ward
+    objects = scoped_manager(wards=[ward_path])
     history = HistoricalRecords()
 
     class Meta:

@@ -3,14 +3,8 @@ seminar's title, the task's number and the period."""
 
 from import_export import fields, widgets
 
-from wards.resources import (
-    WARD_CODE,
-    NaturalKeyResource,
-    choice_field,
-    count_field,
-    date_field,
-    text_field,
-)
+from core.resources import NaturalKeyResource, choice_field, count_field, date_field, text_field
+from wards.resources import WARD_CODE
 
 from .models import ProgressReport, TaskAssignment
 
@@ -20,7 +14,7 @@ TASK_NUMBER = "Nhiệm vụ số"
 
 class ProgressReportResource(NaturalKeyResource):
     ward_code = fields.Field(
-        attribute="assignment__ward__code", column_name=WARD_CODE, readonly=True
+        attribute=f"{ProgressReport.ward_path}__code", column_name=WARD_CODE, readonly=True
     )
     seminar = fields.Field(
         attribute="assignment__task__seminar__title", column_name=SEMINAR_TITLE, readonly=True
@@ -52,5 +46,7 @@ class ProgressReportResource(NaturalKeyResource):
 
     def get_queryset(self):
         return (
-            super().get_queryset().select_related("assignment__ward", "assignment__task__seminar")
+            super()
+            .get_queryset()
+            .select_related(ProgressReport.ward_path, "assignment__task__seminar")
         )

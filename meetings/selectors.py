@@ -17,8 +17,8 @@ from django.db.models import (
 )
 from django.utils import timezone
 
+from core.work_fields import WorkField
 from wards.models import Ward
-from wards.work_fields import WorkField
 
 from .models import (
     Attendee,
@@ -200,7 +200,7 @@ def matrix_wards(*, seminar, wards, start, end):
     """The wards of `wards` (a queryset) given tasks of `seminar`, those without a report on
     them for a period overlapping `start`–`end` first (`reported` False), then by name."""
     reported = ProgressReport.objects.filter(
-        assignment__ward=OuterRef("pk"),
+        **{ProgressReport.ward_path: OuterRef("pk")},
         assignment__task__seminar=seminar,
         period_start__lte=end,
         period_end__gte=start,

@@ -1,7 +1,5 @@
 """Seminars (list, page, editor) and the wards' progress reports on their tasks."""
 
-import datetime
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -12,8 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.pages import paginate, require_permission
+from core.periods import Period
 from wards.models import Ward
-from wards.pages import paginate, require_permission
 
 from .forms import (
     AttendeeForm,
@@ -30,24 +29,12 @@ from .selectors import seminar_facts, seminar_rows, task_progress
 from .services import RowsRefused, progress_report_save, seminar_rows_save, seminar_save
 
 
-def current_quarter():
-    today = timezone.localdate()
-    first_month = 3 * ((today.month - 1) // 3) + 1
-    start = datetime.date(today.year, first_month, 1)
-    next_start = (
-        datetime.date(today.year + 1, 1, 1)
-        if first_month == 10
-        else datetime.date(today.year, first_month + 3, 1)
-    )
-    return start, next_start - datetime.timedelta(days=1)
-
-
 def report_form(request, *, assignment, report=None):
-    start, end = current_quarter()
+    quarter = Period.containing("quarter", timezone.localdate())
     form = ProgressReportForm(
         request.POST if request.method == "POST" else None,
         instance=report or ProgressReport(assignment=assignment),
-        initial={} if report else {"period_start": start, "period_end": end},
+        initial={} if report else {"period_start": quarter.start, "period_end": quarter.end},
     )
     if form.is_bound and form.is_valid():
         progress_report_save(form=form, assignment=assignment, user=request.user)
@@ -74,7 +61,7 @@ def progress_add(request, pk):
 def progress_edit(request, pk):
     report = get_object_or_404(
         ProgressReport.objects.visible_to(request.user).select_related(
-            "assignment__task__seminar", "assignment__ward"
+            "assignment__task__seminar", ProgressReport.ward_path
         ),
         pk=pk,
     )

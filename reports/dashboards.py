@@ -2,17 +2,17 @@
 matrix, shaped for the pages, the Excel workbook and the PDF reports."""
 
 import dataclasses
-import datetime
 
 from django.urls import reverse
 from django.utils.formats import date_format, number_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from core.periods import month_end
+from core.work_fields import WorkField
 from meetings.models import ProgressReport
 from meetings.selectors import task_progress
 from teams.models import Member
-from wards.work_fields import WorkField
 
 from . import charts, selectors
 
@@ -157,7 +157,7 @@ def activity_chart(*, wards, period, ward=None):
         return counts.get((month, field), (0, 0))[0]
 
     def href(month, field):
-        last = (month + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
+        last = month_end(month)
         return list_url(
             ward,
             "activity",

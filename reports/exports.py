@@ -4,8 +4,8 @@ per month and field, and the progress matrix, one sheet each, every ward in view
 from django.utils.translation import gettext as _
 from tablib import Databook, Dataset
 
+from core.work_fields import WorkField
 from meetings.selectors import progress_matrix
-from wards.work_fields import WorkField
 
 from . import dashboards, selectors
 

@@ -8,9 +8,9 @@ They are derived data: `manage.py rebuild_tallies` computes them again from the 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.work_fields import WorkField
 from teams.models import Member
 from wards.models import District, Ward
-from wards.work_fields import WorkField
 
 
 class MonthCounts(models.Model):
@@ -42,6 +42,7 @@ class WardMonth(MonthCounts):
     """A ward's month."""
 
     ward = models.ForeignKey(Ward, on_delete=models.CASCADE, related_name="month_tallies")
+    ward_path = "ward"
 
     class Meta:
         verbose_name = _("tally of a ward's month")
@@ -82,6 +83,7 @@ class WardMembers(MemberCounts):
     """A ward's current members."""
 
     ward = models.ForeignKey(Ward, on_delete=models.CASCADE, related_name="+")
+    ward_path = "ward"
 
     class Meta:
         verbose_name = _("tally of a ward's members")

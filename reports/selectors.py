@@ -29,12 +29,12 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, TruncMonth
 
+from core.periods import first_of_month
 from meetings.selectors import ward_assignments
 from teams.models import Activity, CitizenFeedback, Member, Team
 from wards.models import ResidentialGroup, Ward
 
 from .models import DistrictMembers, DistrictMonth, WardMembers, WardMonth
-from .tallies import first_of_month
 
 
 def wards_in_scope(*, user):
@@ -87,13 +87,13 @@ class Figures:
         return percent(self.feedback_resolved, self.feedback_received)
 
 
-# How each counted model reaches a ward and a residential group.
-PATHS = {
-    ResidentialGroup: ("ward", "pk"),
-    Team: ("residential_group__ward", "residential_group"),
-    Member: ("team__residential_group__ward", "team__residential_group"),
-    Activity: ("team__residential_group__ward", "team__residential_group"),
-    CitizenFeedback: ("team__residential_group__ward", "team__residential_group"),
+# How each counted model reaches a residential group (and a ward: its `ward_path`).
+GROUP_PATHS = {
+    ResidentialGroup: "pk",
+    Team: "residential_group",
+    Member: "team__residential_group",
+    Activity: "team__residential_group",
+    CitizenFeedback: "team__residential_group",
 }
 
 
@@ -142,8 +142,7 @@ def _in_wards(queryset, wards):
     queryset = queryset.order_by()
     if not wards.query.has_filters():
         return queryset
-    path = PATHS.get(queryset.model, ("ward",))[0]
-    return queryset.filter(**{f"{path}__in": wards.values("pk")})
+    return queryset.filter(**{f"{queryset.model.ward_path}__in": wards.values("pk")})
 
 
 def dashboard_totals(*, wards, period) -> Figures:
@@ -203,10 +202,9 @@ def figures_by_unit(*, wards, period, by, units=None) -> dict[int, Figures]:
             sources += _dated(start, end)
     else:
         sources = _sources(period)
-    level = 0 if by == "ward" else 1
     results = defaultdict(Figures)
     for rows, aggregates in sources:
-        path = PATHS.get(rows.model, ("ward",))[level]
+        path = rows.model.ward_path if by == "ward" else GROUP_PATHS[rows.model]
         rows = _in_wards(rows, wards)
         if units is not None:
             rows = rows.filter(**{f"{path}__in": [unit.pk for unit in units]})
@@ -233,9 +231,9 @@ def with_period_activities(wards, *, period):
     for start, end in edges:
         counted = (
             Activity.objects.filter(
-                team__residential_group__ward=OuterRef("pk"), date__range=(start, end)
+                **{Activity.ward_path: OuterRef("pk")}, date__range=(start, end)
             )
-            .values("team__residential_group__ward")
+            .values(Activity.ward_path)
             .annotate(total=Count("pk"))
             .values("total")
         )
@@ -368,30 +366,33 @@ def ward_groups(*, ward, user):
 
 def district_totals(*, district):
     """Counts of a district's records, for the summary `load_demo` prints."""
-    in_district = {"team__residential_group__ward__district": district}
     return {
         "wards": Ward.objects.filter(district=district).count(),
-        "groups": ResidentialGroup.objects.filter(ward__district=district).count(),
-        "teams": Team.objects.filter(residential_group__ward__district=district).count(),
-        "members": Member.objects.filter(**in_district).count(),
-        "activities": Activity.objects.filter(**in_district).count(),
-        "feedback": CitizenFeedback.objects.filter(**in_district).count(),
+        **{
+            name: model.objects.in_wards(Ward.objects.filter(district=district)).count()
+            for name, model in (
+                ("groups", ResidentialGroup),
+                ("teams", Team),
+                ("members", Member),
+                ("activities", Activity),
+                ("feedback", CitizenFeedback),
+            )
+        },
     }
 
 
 def ward_home(*, ward, user):
     """What a ward's home shows: its groups and teams, the latest activities, open feedback
     and the tasks given to it."""
-    in_ward = {"team__residential_group__ward": ward}
     open_feedback = (
         CitizenFeedback.objects.visible_to(user)
-        .filter(**in_ward)
+        .in_ward(ward)
         .exclude(status=CitizenFeedback.Status.RESOLVED)
     )
     return {
         "groups": ward_groups(ward=ward, user=user),
         "activities": Activity.objects.visible_to(user)
-        .filter(**in_ward)
+        .in_ward(ward)
         .select_related("team__residential_group")
         .order_by("-date", "title")[:8],
         "open_feedback": open_feedback.select_related("team__residential_group").order_by(

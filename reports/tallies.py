@@ -5,7 +5,7 @@ of some wards and managing units (in some months, or in all) and counts them aga
 missed or repeated call cannot leave a wrong number behind for long, and `rebuild()` (`manage.py
 rebuild_tallies`) counts everything again.
 
-Every write reaches it as `wards.signals.rows_written`, with the records before and after:
+Every write reaches it as `core.signals.rows_written`, with the records before and after:
 - one record at a time (forms, the admin, services): Django's save and delete signals, turned
   into that notice here; the stored record is read (and locked) before a save;
 - in bulk (`bulk_create` and `delete` of the scoped querysets, an import's COPY and bulk
@@ -27,10 +27,11 @@ from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.db.models.signals import post_delete, post_save, pre_save
 
+from core.periods import first_of_month
+from core.signals import follow, notify_written, rows_written
+from core.writers import copy_rows
 from teams.models import Activity, CitizenFeedback, Member, Team
-from wards.imports import copy_rows
 from wards.models import District, ResidentialGroup, Ward
-from wards.signals import follow, notify_written, rows_written
 
 from .models import DistrictMembers, DistrictMonth, WardMembers, WardMonth
 
@@ -38,28 +39,20 @@ from .models import DistrictMembers, DistrictMonth, WardMembers, WardMonth
 # from each to its ward ("" for a ward), and the date that puts it in a month (None: it
 # touches every month of its ward).
 TRACKED = {
-    Activity: ("team__residential_group__ward", "date"),
-    CitizenFeedback: ("team__residential_group__ward", "received_on"),
-    Member: ("team__residential_group__ward", None),
-    Team: ("residential_group__ward", None),
-    ResidentialGroup: ("ward", None),
+    Activity: (Activity.ward_path, "date"),
+    CitizenFeedback: (CitizenFeedback.ward_path, "received_on"),
+    Member: (Member.ward_path, None),
+    Team: (Team.ward_path, None),
+    ResidentialGroup: (ResidentialGroup.ward_path, None),
     Ward: ("", None),
 }
 # Records whose own figures the tallies count: refreshed on every write. The others only
 # when they move to another ward or unit.
 COUNTED = (Activity, CitizenFeedback, Member)
-TO_WARD = "team__residential_group__ward"
+TO_WARD = f"team__{Team.ward_path}"  # every counted record's, through its team
 TALLIES = (WardMonth, WardMembers, DistrictMonth, DistrictMembers)
 BATCH = 10_000
 REBUILD_DISTRICTS = 50
-
-
-def first_of_month(value):
-    """The first day of the month of a date (or of a datetime, as TruncMonth gives on some
-    SQLite builds)."""
-    if isinstance(value, datetime.datetime):
-        value = value.date()
-    return value.replace(day=1)
 
 
 # Counting

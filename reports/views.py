@@ -6,17 +6,18 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.pages import paginate, query_without, require_permission, xlsx_download
+from core.periods import PeriodForm, period_links
 from meetings.models import Seminar
 from meetings.selectors import matrix_wards, progress_matrix, seminars_with_tasks
 from wards.models import SecurityEvent, Ward
-from wards.pages import paginate, query_without, require_permission, ward_for, xlsx_download
+from wards.pages import ward_for
 from wards.roles import Role, user_role
 from wards.scope import works_for_a_unit
 from wards.security import log_security_event
 
 from . import dashboards, documents, exports, selectors
 from .pdf import DocumentTooLarge, render_pdf
-from .periods import PeriodForm, period_links
 
 MATRIX_PAGE_SIZE = 50
 # The orders of the table of wards: the least active first shows who lags.

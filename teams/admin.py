@@ -2,16 +2,10 @@ from django.contrib import admin
 from django.db.models import Count, OuterRef
 from django.utils.translation import gettext_lazy as _
 
+from core.admin_filters import year_filter
 from wards.admin_base import ScopedAdmin, ScopedImportExportAdmin, ScopedInline, row_count
-from wards.admin_filters import ward_filters, year_filter
+from wards.admin_filters import ward_filters
 
-from .imports import (
-    ActivityImporter,
-    ExemplaryModelImporter,
-    FeedbackImporter,
-    MemberImporter,
-    TeamImporter,
-)
 from .models import (
     Activity,
     CitizenFeedback,
@@ -29,7 +23,7 @@ from .resources import (
     TeamResource,
 )
 
-WARD_FILTERS = ward_filters("team__residential_group__ward")
+WARD_FILTERS = ward_filters(f"team__{Team.ward_path}")
 
 
 class MemberInline(ScopedInline, admin.TabularInline):
@@ -51,12 +45,11 @@ class MemberInline(ScopedInline, admin.TabularInline):
 @admin.register(Team)
 class TeamAdmin(ScopedImportExportAdmin):
     resource_classes = [TeamResource]
-    importer_class = TeamImporter
-    ordering = ["residential_group__ward__name", "residential_group__code"]
+    ordering = [f"{Team.ward_path}__name", "residential_group__code"]
     list_display = ["__str__", "ward", "founded_on", "current_members"]
     sortable_by = ["ward"]  # as ResidentialGroupAdmin
-    list_filter = [*ward_filters("residential_group__ward")]
-    list_select_related = ["residential_group__ward"]
+    list_filter = [*ward_filters(Team.ward_path)]
+    list_select_related = [Team.ward_path]
     search_fields = ["residential_group__code", "residential_group__name"]
     search_text_field = "residential_group__search_text"
     autocomplete_fields = ["residential_group"]
@@ -66,7 +59,7 @@ class TeamAdmin(ScopedImportExportAdmin):
         members = Member.objects.filter(team=OuterRef("pk"), left_on__isnull=True)
         return super().get_queryset(request).annotate(current_members=row_count(members))
 
-    @admin.display(description=_("ward"), ordering="residential_group__ward__name")
+    @admin.display(description=_("ward"), ordering=f"{Team.ward_path}__name")
     def ward(self, team):
         return team.residential_group.ward
 
@@ -78,7 +71,6 @@ class TeamAdmin(ScopedImportExportAdmin):
 @admin.register(Member)
 class MemberAdmin(ScopedImportExportAdmin):
     resource_classes = [MemberResource]
-    importer_class = MemberImporter
     list_display = [
         "name",
         "team",
@@ -90,7 +82,7 @@ class MemberAdmin(ScopedImportExportAdmin):
         "left_on",
     ]
     list_filter = ["role", "organisation", "gender", "is_party_member", *WARD_FILTERS]
-    list_select_related = ["team__residential_group__ward"]
+    list_select_related = [Member.ward_path]
     search_fields = ["full_name", "phone"]  # its folded search column (search_source)
     ordering = ["sort_name"]  # by given name, the Vietnamese way (indexed)
     # Lists of up to millions of rows are sorted only in an order an index gives.
@@ -107,11 +99,10 @@ class MemberAdmin(ScopedImportExportAdmin):
 @admin.register(Activity)
 class ActivityAdmin(ScopedImportExportAdmin):
     resource_classes = [ActivityResource]
-    importer_class = ActivityImporter
     list_display = ["date", "title", "team", "field", "households_reached", "participants"]
     sortable_by = ["date"]  # as MemberAdmin
     list_filter = [year_filter("date"), "field", *WARD_FILTERS]
-    list_select_related = ["team__residential_group__ward"]
+    list_select_related = [Activity.ward_path]
     search_fields = ["title", "description"]
     autocomplete_fields = ["team"]
 
@@ -119,11 +110,10 @@ class ActivityAdmin(ScopedImportExportAdmin):
 @admin.register(CitizenFeedback)
 class CitizenFeedbackAdmin(ScopedImportExportAdmin):
     resource_classes = [FeedbackResource]
-    importer_class = FeedbackImporter
     list_display = ["received_on", "__str__", "team", "field", "status", "resolved_on"]
     sortable_by = ["received_on"]  # as MemberAdmin
     list_filter = [year_filter("received_on"), "status", "field", *WARD_FILTERS]
-    list_select_related = ["team__residential_group__ward"]
+    list_select_related = [CitizenFeedback.ward_path]
     search_fields = ["summary", "forwarded_to"]
     autocomplete_fields = ["team"]
 
@@ -131,7 +121,6 @@ class CitizenFeedbackAdmin(ScopedImportExportAdmin):
 @admin.register(ExemplaryModel)
 class ExemplaryModelAdmin(ScopedImportExportAdmin):
     resource_classes = [ExemplaryModelResource]
-    importer_class = ExemplaryModelImporter
     list_display = ["name", "ward", "team", "field", "year", "recognition_level", "reward"]
     list_filter = [
         "year",
@@ -139,7 +128,7 @@ class ExemplaryModelAdmin(ScopedImportExportAdmin):
         "field",
         *ward_filters("ward"),
     ]
-    list_select_related = ["ward", "team__residential_group__ward"]
+    list_select_related = ["ward", f"team__{Team.ward_path}"]
     search_fields = ["name", "reward"]
     autocomplete_fields = ["ward", "team"]
 
@@ -174,7 +163,7 @@ class TrainingAdmin(ScopedAdmin):
 @admin.register(PrestigiousPerson)
 class PrestigiousPersonAdmin(ScopedAdmin):
     list_display = ["full_name", "standing", "residential_group", "phone"]
-    list_filter = [*ward_filters("residential_group__ward")]
-    list_select_related = ["residential_group__ward"]
+    list_filter = [*ward_filters(PrestigiousPerson.ward_path)]
+    list_select_related = [PrestigiousPerson.ward_path]
     search_fields = ["full_name", "standing"]
     autocomplete_fields = ["residential_group"]

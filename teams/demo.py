@@ -11,9 +11,9 @@ import random
 
 from django.db.models import Q
 
-from wards.demo import create_missing, fictitious_name, fictitious_phone
+from core.demo import create_missing, fictitious_name, fictitious_phone
+from core.work_fields import WorkField
 from wards.models import District, ResidentialGroup
-from wards.work_fields import WorkField
 
 from .models import (
     Activity,
@@ -284,6 +284,6 @@ def load_demo_trainings(district, *, today):
             training.attendees.set(
                 Member.objects.filter(
                     Q(role=Member.Role.LEADER) | Q(role=Member.Role.DEPUTY),
-                    team__residential_group__ward__district=district,
+                    **{f"{Member.ward_path}__district": district},
                 )
             )

@@ -4,11 +4,11 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.pages import DayFirstDateInput, date_field
+from core.text import validate_search
+from core.work_fields import WorkField
 from wards.forms import ScopedModelForm
 from wards.models import ResidentialGroup
-from wards.pages import DayFirstDateInput, date_field
-from wards.text import validate_search
-from wards.work_fields import WorkField
 
 from .models import Activity, CitizenFeedback, Member, Team
 
@@ -26,8 +26,8 @@ class WardRecordForm(ScopedModelForm):
     def narrow_choices(self):
         self.fields["team"].queryset = (
             Team.objects.visible_to(self.user)
-            .filter(residential_group__ward=self.ward)
-            .select_related("residential_group__ward")
+            .in_ward(self.ward)
+            .select_related(Team.ward_path)
             .order_by("residential_group__code")
         )
         self.fields["team"].label_from_instance = lambda team: team.residential_group.name

@@ -1,12 +1,14 @@
-"""Bulk imports of the teams' records (see `wards.imports`): a row names its team by the
+"""Bulk imports of the teams' records (see `core.imports`): a row names its team by the
 ward and residential group codes, among the teams the importing user sees."""
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from wards.imports import WARD, Importer, Relation, code_variants
+from core.imports import Importer, Relation, code_variants, register
+from core.resources import scoped
+from wards.imports import WARD
 from wards.models import ResidentialGroup
-from wards.resources import GROUP_CODE, WARD_CODE, scoped
+from wards.resources import GROUP_CODE, WARD_CODE
 
 from .models import Member, Team
 from .resources import (
@@ -22,9 +24,9 @@ def teams_by_codes(user, keys):
     """{(ward code, group code): team} of the keys, among the teams `user` sees."""
     teams = scoped(
         Team.objects.filter(
-            residential_group__ward__code__in=code_variants(ward for ward, _group in keys),
+            **{f"{Team.ward_path}__code__in": code_variants(ward for ward, _group in keys)},
             residential_group__code__in=code_variants(group for _ward, group in keys),
-        ).select_related("residential_group__ward"),
+        ).select_related(Team.ward_path),
         user,
     )
     return {(t.residential_group.ward.code, t.residential_group.code): t for t in teams}
@@ -52,6 +54,7 @@ TEAM = Relation(
 )
 
 
+@register("team")
 class TeamImporter(Importer):
     resource_class = TeamResource
     example = {WARD_CODE: "00115", GROUP_CODE: "07", "Ngày thành lập": "15/03/2015"}
@@ -67,6 +70,7 @@ class TeamImporter(Importer):
     )
 
 
+@register("member")
 class MemberImporter(Importer):
     resource_class = MemberResource
     relations = (TEAM,)
@@ -117,6 +121,7 @@ class MemberImporter(Importer):
         return [batch for batch in (others, leaders) if batch]
 
 
+@register("activity")
 class ActivityImporter(Importer):
     resource_class = ActivityResource
     relations = (TEAM,)
@@ -133,6 +138,7 @@ class ActivityImporter(Importer):
     }
 
 
+@register("feedback")
 class FeedbackImporter(Importer):
     resource_class = FeedbackResource
     relations = (TEAM,)
@@ -148,6 +154,7 @@ class FeedbackImporter(Importer):
     }
 
 
+@register("exemplary")
 class ExemplaryModelImporter(Importer):
     resource_class = ExemplaryModelResource
     example = {

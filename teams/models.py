@@ -5,10 +5,11 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from wards.models import District, ResidentialGroup, SearchableModel, TimeStampedModel, Ward
+from core.models import SearchableModel, TimeStampedModel
+from core.text import sort_key
+from core.work_fields import WorkField
+from wards.models import District, ResidentialGroup, Ward
 from wards.scope import scoped_manager
-from wards.text import sort_key
-from wards.work_fields import WorkField
 
 phone_validator = RegexValidator(
     r"^\+?[0-9][0-9 .]{7,18}$",
@@ -27,7 +28,8 @@ class Team(TimeStampedModel):
     )
     founded_on = models.DateField(_("founded on"), null=True, blank=True)
 
-    objects = scoped_manager(wards=["residential_group__ward"])
+    ward_path = f"residential_group__{ResidentialGroup.ward_path}"  # to the record's ward
+    objects = scoped_manager(wards=[ward_path])
     history = HistoricalRecords()
 
     class Meta:
@@ -92,7 +94,8 @@ class Member(SearchableModel, TimeStampedModel):
     search_source = ("full_name", "phone")
     derived_fields = ("search_text", "sort_name")
 
-    objects = scoped_manager(wards=["team__residential_group__ward"])
+    ward_path = f"team__{Team.ward_path}"  # to the record's ward: spelled here only
+    objects = scoped_manager(wards=[ward_path])
     history = HistoricalRecords(excluded_fields=["search_text", "sort_name"])
 
     class Meta:
@@ -153,7 +156,8 @@ class Activity(SearchableModel, TimeStampedModel):
 
     search_source = ("title", "description")
 
-    objects = scoped_manager(wards=["team__residential_group__ward"])
+    ward_path = f"team__{Team.ward_path}"  # to the record's ward: spelled here only
+    objects = scoped_manager(wards=[ward_path])
     history = HistoricalRecords(excluded_fields=["search_text"])
 
     class Meta:
@@ -202,7 +206,8 @@ class CitizenFeedback(SearchableModel, TimeStampedModel):
 
     search_source = ("summary", "forwarded_to")
 
-    objects = scoped_manager(wards=["team__residential_group__ward"])
+    ward_path = f"team__{Team.ward_path}"  # to the record's ward: spelled here only
+    objects = scoped_manager(wards=[ward_path])
     history = HistoricalRecords(excluded_fields=["search_text"])
 
     class Meta:
@@ -279,7 +284,8 @@ class ExemplaryModel(TimeStampedModel):
     )
     reward = models.CharField(_("reward"), max_length=200, blank=True)
 
-    objects = scoped_manager(wards=["ward"])
+    ward_path = "ward"  # to the record's ward: spelled here only
+    objects = scoped_manager(wards=[ward_path])
     history = HistoricalRecords()
 
     class Meta:
@@ -344,7 +350,8 @@ class Training(TimeStampedModel):
         Member, blank=True, related_name="trainings", verbose_name=_("attendees")
     )
 
-    objects = scoped_manager(wards=["ward"], district="district")
+    ward_path = "ward"  # to the record's ward: spelled here only
+    objects = scoped_manager(wards=[ward_path], district="district")
     history = HistoricalRecords(m2m_fields=[attendees])
 
     class Meta:
@@ -385,7 +392,8 @@ class PrestigiousPerson(TimeStampedModel):
     )
     phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[phone_validator])
 
-    objects = scoped_manager(wards=["residential_group__ward"])
+    ward_path = f"residential_group__{ResidentialGroup.ward_path}"  # to the record's ward
+    objects = scoped_manager(wards=[ward_path])
     history = HistoricalRecords()
 
     class Meta:

@@ -8,23 +8,19 @@ nothing.
 from django.utils.translation import gettext as _
 from import_export import fields
 
-from wards.models import Ward
-from wards.resources import (
-    GROUP_CODE,
-    WARD_CODE,
+from core.resources import (
     CodeForeignKeyWidget,
-    GroupWidget,
     NaturalKeyResource,
     choice_field,
     count_field,
     date_field,
-    row_ward_code,
     scoped,
     text_field,
-    ward_code_field,
     yes_no_field,
 )
-from wards.work_fields import WorkField
+from core.work_fields import WorkField
+from wards.models import Ward
+from wards.resources import GROUP_CODE, WARD_CODE, GroupWidget, row_ward_code, ward_code_field
 
 from .models import Activity, CitizenFeedback, ExemplaryModel, Member, Team
 
@@ -36,7 +32,7 @@ class TeamWidget(CodeForeignKeyWidget):
         super().__init__(Team, field="residential_group__code", **kwargs)
 
     def get_queryset(self, value, row, *args, **kwargs):
-        teams = Team.objects.filter(residential_group__ward__code=row_ward_code(row))
+        teams = Team.objects.filter(**{f"{Team.ward_path}__code": row_ward_code(row)})
         return scoped(teams, kwargs.get("user"))
 
     def not_found_message(self, value, row):
@@ -51,7 +47,7 @@ def team_field():
 
 
 class TeamResource(NaturalKeyResource):
-    ward_code = ward_code_field("residential_group__ward__code")
+    ward_code = ward_code_field(f"{Team.ward_path}__code")
     residential_group = fields.Field(
         attribute="residential_group", column_name=GROUP_CODE, widget=GroupWidget()
     )
@@ -63,11 +59,11 @@ class TeamResource(NaturalKeyResource):
         import_id_fields = ["residential_group"]
 
     def get_queryset(self):
-        return super().get_queryset().select_related("residential_group__ward")
+        return super().get_queryset().select_related(Team.ward_path)
 
 
 class MemberResource(NaturalKeyResource):
-    ward_code = ward_code_field("team__residential_group__ward__code")
+    ward_code = ward_code_field(f"{Member.ward_path}__code")
     team = team_field()
     full_name = text_field("full_name", "Họ và tên")
     gender = choice_field("gender", "Giới tính", Member.Gender)
@@ -97,11 +93,11 @@ class MemberResource(NaturalKeyResource):
         import_id_fields = ["team", "full_name", "birth_year"]
 
     def get_queryset(self):
-        return super().get_queryset().select_related("team__residential_group__ward")
+        return super().get_queryset().select_related(Member.ward_path)
 
 
 class ActivityResource(NaturalKeyResource):
-    ward_code = ward_code_field("team__residential_group__ward__code")
+    ward_code = ward_code_field(f"{Activity.ward_path}__code")
     team = team_field()
     date = date_field("date", "Ngày")
     field = choice_field("field", "Lĩnh vực", WorkField)
@@ -127,11 +123,11 @@ class ActivityResource(NaturalKeyResource):
         import_id_fields = ["team", "date", "title"]
 
     def get_queryset(self):
-        return super().get_queryset().select_related("team__residential_group__ward")
+        return super().get_queryset().select_related(Activity.ward_path)
 
 
 class FeedbackResource(NaturalKeyResource):
-    ward_code = ward_code_field("team__residential_group__ward__code")
+    ward_code = ward_code_field(f"{CitizenFeedback.ward_path}__code")
     team = team_field()
     received_on = date_field("received_on", "Ngày tiếp nhận")
     field = choice_field("field", "Lĩnh vực", WorkField)
@@ -155,7 +151,7 @@ class FeedbackResource(NaturalKeyResource):
         import_id_fields = ["team", "received_on", "summary"]
 
     def get_queryset(self):
-        return super().get_queryset().select_related("team__residential_group__ward")
+        return super().get_queryset().select_related(CitizenFeedback.ward_path)
 
 
 class ExemplaryModelResource(NaturalKeyResource):

@@ -1,11 +1,8 @@
 """Reads of the workspace: one ward's records, always through the user's scope."""
 
-from wards.text import search_filter
+from core.text import search_filter
 
 from .models import Activity, CitizenFeedback, Member
-
-# What every row shows and exports: its group, and its ward's code.
-TEAM = "team__residential_group__ward"
 
 
 def _common(rows, filters):
@@ -27,9 +24,8 @@ def _period(rows, filters, date_field):
 def member_rows(*, ward, user, filters, ordering):
     """The ward's members matching `filters` (current ones unless asked otherwise)."""
     rows = _common(
-        Member.objects.visible_to(user)
-        .filter(team__residential_group__ward=ward)
-        .select_related(TEAM),
+        # Every row shows and exports its group, and its ward's code.
+        Member.objects.visible_to(user).in_ward(ward).select_related(Member.ward_path),
         filters,
     )
     for name in ("organisation", "role"):
@@ -47,9 +43,8 @@ def member_rows(*, ward, user, filters, ordering):
 
 def activity_rows(*, ward, user, filters, ordering):
     rows = _common(
-        Activity.objects.visible_to(user)
-        .filter(team__residential_group__ward=ward)
-        .select_related(TEAM),
+        # Every row shows and exports its group, and its ward's code.
+        Activity.objects.visible_to(user).in_ward(ward).select_related(Activity.ward_path),
         filters,
     )
     if filters.get("field"):
@@ -59,9 +54,10 @@ def activity_rows(*, ward, user, filters, ordering):
 
 def feedback_rows(*, ward, user, filters, ordering):
     rows = _common(
+        # Every row shows and exports its group, and its ward's code.
         CitizenFeedback.objects.visible_to(user)
-        .filter(team__residential_group__ward=ward)
-        .select_related(TEAM),
+        .in_ward(ward)
+        .select_related(CitizenFeedback.ward_path),
         filters,
     )
     for name in ("field", "status"):

@@ -9,7 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from wards.pages import paginate, query_without, require_permission, ward_for, xlsx_download
+from core.pages import paginate, query_without, require_permission, xlsx_download
+from wards.pages import ward_for
 
 from . import forms, selectors, services
 from .models import Activity, CitizenFeedback, Member, Team
@@ -123,7 +124,7 @@ def record_add(request, code, kind):
 def visible_record(request, kind, pk):
     model = KINDS[kind]["model"]
     record = get_object_or_404(
-        model.objects.visible_to(request.user).select_related("team__residential_group__ward"),
+        model.objects.visible_to(request.user).select_related(model.ward_path),
         pk=pk,
     )
     return record, record.team.residential_group.ward
@@ -162,7 +163,7 @@ def record_delete(request, kind, pk):
 @login_required
 def team_detail(request, pk):
     team = get_object_or_404(
-        Team.objects.visible_to(request.user).select_related("residential_group__ward"), pk=pk
+        Team.objects.visible_to(request.user).select_related(Team.ward_path), pk=pk
     )
     context = selectors.team_page(team=team, user=request.user)
     return render(

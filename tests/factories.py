@@ -10,6 +10,7 @@ import factory
 from django.contrib.auth.models import Group
 from factory.django import DjangoModelFactory
 
+from core.work_fields import WorkField
 from meetings.models import (
     Attendee,
     Contribution,
@@ -30,7 +31,6 @@ from teams.models import (
     Training,
 )
 from wards.models import District, ResidentialGroup, User, Ward
-from wards.work_fields import WorkField
 
 
 def _add_related(manager, extracted):

@@ -39,6 +39,7 @@ from django.urls import URLResolver, get_resolver, reverse
 from django.views import static
 from tablib import Dataset
 
+from core.models import ImportJob
 from meetings.models import (
     Attendee,
     Contribution,
@@ -90,7 +91,7 @@ from tests.factories import (
     WardFactory,
 )
 from tests.shared import admin_url, module_records
-from wards.models import District, ImportJob, ResidentialGroup, SecurityEvent, User, Ward
+from wards.models import District, ResidentialGroup, SecurityEvent, User, Ward
 from wards.resources import ResidentialGroupResource, WardResource
 from wards.roles import Role
 
@@ -973,7 +974,7 @@ def checked_job(label, obj):
     model_admin = admin.site._registry[apps.get_model(label)]
     superuser = User.objects.get(username="superuser")
     return ImportJob.objects.create(
-        importer=model_admin.importer_path(),
+        importer=model_admin.importer_class.name,
         file=ContentFile(import_file(label, obj), name="to-dan-van.csv"),
         file_name="to-dan-van.csv",
         user=superuser,

@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import CharField, CheckConstraint, DateField, F, Q, TextField
 from django.utils import translation
 
+from core.constraints import satisfies
 from meetings.models import ProgressReport, TaskAssignment
 from teams.models import CitizenFeedback, Member, Team, Training
 from tests.factories import (
@@ -23,7 +24,6 @@ from tests.factories import (
     TeamFactory,
     WardFactory,
 )
-from wards.imports import satisfies
 from wards.models import ResidentialGroup
 
 pytestmark = pytest.mark.django_db
@@ -288,7 +288,7 @@ def test_full_clean_refuses_an_exemplary_model_of_another_wards_team():
     assert list(caught.value.message_dict) == ["team"]
 
 
-# The importers judge the check constraints in Python (`wards.imports.satisfies`), so that a
+# The importers judge the check constraints in Python (`core.constraints.satisfies`), so that a
 # file's rows are checked without a query each: the judgement must be the database's own.
 
 

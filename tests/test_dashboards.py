@@ -15,8 +15,9 @@ from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from core.periods import Period, PeriodForm
+from core.work_fields import WorkField
 from meetings.models import ProgressReport, Seminar
-from reports.periods import Period, PeriodForm
 from teams.models import Activity, CitizenFeedback, Member
 from tests.factories import (
     ActivityFactory,
@@ -34,7 +35,6 @@ from tests.factories import (
 )
 from wards.models import SecurityEvent
 from wards.roles import Role
-from wards.work_fields import WorkField
 
 pytestmark = pytest.mark.django_db
 

@@ -29,6 +29,7 @@ from django.test import Client
 from django.urls import Resolver404, URLResolver, get_resolver, resolve, reverse
 from django.utils import timezone
 
+from core.models import ImportJob
 from tests.factories import (
     ActivityFactory,
     AttendeeFactory,
@@ -53,7 +54,7 @@ from tests.factories import (
 )
 from tests.html_forms import posted_form
 from tests.shared import module_records
-from wards.models import ImportJob, SecurityEvent, User
+from wards.models import SecurityEvent, User
 from wards.roles import Role
 
 pytestmark = pytest.mark.django_db
@@ -197,9 +198,9 @@ def seeds():
                         args=[obj.pk, version.history_id],
                     )
                 )
-        if hasattr(model_admin, "importer_class") and model_admin.importer_class:
+        if getattr(model_admin, "importer_class", None):
             job = ImportJob.objects.create(
-                importer=model_admin.importer_path(),
+                importer=model_admin.importer_class.name,
                 file=ContentFile(b"a,b\n1,2\n", name="f.csv"),
                 file_name="f.csv",
                 user=User.objects.get(username="admin"),

@@ -19,9 +19,9 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import translation
 
+from core.models import ImportJob
+from core.tables import FileRefused, read_table
 from teams.models import Member
-from wards.models import ImportJob
-from wards.tables import FileRefused, read_table
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.utils import translation
 from simple_history.models import HistoricalChanges
 
-from wards.work_fields import WorkField
+from core.work_fields import WorkField
 
 
 def test_admin_login_anonymous_english_browser_gets_vietnamese(client):

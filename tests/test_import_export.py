@@ -1,7 +1,7 @@
 """Spreadsheets in and out: Vietnamese headers, natural keys, and re-imports that change nothing.
 
 Files are exported through the resources and imported through the bulk importers built on
-them (`wards.imports`), as the admin's import does once confirmed.
+them (`core.imports`), as the admin's import does once confirmed.
 """
 
 import datetime
@@ -13,7 +13,9 @@ from django.utils import translation
 from import_export.formats.base_formats import XLSX
 from tablib import Dataset
 
-from teams.imports import ActivityImporter, MemberImporter, TeamImporter
+from core.imports import importer_for
+from core.models import ImportJob
+from core.tables import Table, clean_cell
 from teams.models import Activity, Member, Team
 from teams.resources import ActivityResource, MemberResource, TeamResource
 from tests.factories import (
@@ -24,10 +26,8 @@ from tests.factories import (
     TeamFactory,
     WardFactory,
 )
-from wards.imports import ResidentialGroupImporter, WardImporter
-from wards.models import ImportJob, ResidentialGroup, Ward
+from wards.models import ResidentialGroup, Ward
 from wards.resources import ResidentialGroupResource, WardResource
-from wards.tables import Table, clean_cell
 
 pytestmark = pytest.mark.django_db
 
@@ -41,22 +41,13 @@ def spreadsheet(resource, rows):
     return data
 
 
-IMPORTERS = {
-    WardResource: WardImporter,
-    ResidentialGroupResource: ResidentialGroupImporter,
-    TeamResource: TeamImporter,
-    MemberResource: MemberImporter,
-    ActivityResource: ActivityImporter,
-}
-
-
 def import_file(resource, data):
     """Import a tablib Dataset (its first row is the spreadsheet's row 2)."""
     table = Table(
         list(data.headers),
         [(number, [clean_cell(cell) for cell in row]) for number, row in enumerate(data, 2)],
     )
-    return IMPORTERS[type(resource)]().run(table, commit=True)
+    return importer_for(resource._meta.model)().run(table, commit=True)
 
 
 def row_errors(result):

@@ -15,6 +15,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from core import tables
+from core.models import ImportJob
+from core.tables import FileRefused, read_table
+from core.tasks import run_import
 from meetings.imports import ProgressReportImporter
 from teams.imports import ActivityImporter, MemberImporter
 from teams.models import Activity, Member
@@ -28,11 +32,8 @@ from tests.factories import (
     TeamFactory,
     WardFactory,
 )
-from wards import tables
-from wards.models import ImportJob, SecurityEvent
+from wards.models import SecurityEvent
 from wards.roles import Role
-from wards.tables import FileRefused, read_table
-from wards.tasks import run_import
 
 pytestmark = pytest.mark.django_db
 
@@ -412,6 +413,15 @@ def test_import_data_command_dry_run_then_import(thuong_thanh, capsys):
     out = capsys.readouterr().out
     assert "100 mới" in out and "Đã ghi vào cơ sở dữ liệu" in out
     assert Member.objects.count() == 100
+    # The import is logged, as the admin's is; the dry run is not.
+    assert list(SecurityEvent.objects.values_list("kind", "user", "detail")) == [
+        (
+            SecurityEvent.Kind.IMPORT,
+            None,
+            "thanh-vien.xlsx: 100 dòng, 100 mới, 0 thay đổi, 0 không đổi, 0 có lỗi. "
+            "Đã ghi vào cơ sở dữ liệu.",
+        )
+    ]
 
 
 def test_import_data_command_bad_row_fails_naming_it(thuong_thanh, capsys):
@@ -420,6 +430,14 @@ def test_import_data_command_bad_row_fails_naming_it(thuong_thanh, capsys):
 
     assert "Dòng 57, cột “Năm sinh”, giá trị “19x8”" in capsys.readouterr().out
     assert Member.objects.count() == 0
+    # An import that wrote nothing is logged too, with the same rule as the admin's.
+    (detail,) = SecurityEvent.objects.filter(kind=SecurityEvent.Kind.IMPORT).values_list(
+        "detail", flat=True
+    )
+    assert detail == (
+        "thanh-vien-mot-dong-loi.csv: 100 dòng, 99 mới, 0 thay đổi, 0 không đổi, 1 có lỗi. "
+        "Không ghi dòng nào."
+    )
 
 
 def test_import_data_command_as_a_ward_officer_keeps_to_their_ward(thuong_thanh):
@@ -430,6 +448,8 @@ def test_import_data_command_as_a_ward_officer_keeps_to_their_ward(thuong_thanh)
 
     assert not Member.objects.exists()
     assert officer.is_active
+    (event,) = SecurityEvent.objects.filter(kind=SecurityEvent.Kind.IMPORT)
+    assert event.user == officer
 
 
 def test_activity_import_is_keyed_on_team_date_and_title(thuong_thanh):

@@ -4,10 +4,10 @@ every write path keeps up to date."""
 import pytest
 import tablib
 
+from core.text import search_filter
 from teams.models import Activity, CitizenFeedback, Member
 from teams.resources import MemberResource
 from tests.factories import ActivityFactory, CitizenFeedbackFactory, MemberFactory, TeamFactory
-from wards.text import search_filter
 
 pytestmark = pytest.mark.django_db
 

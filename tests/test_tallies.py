@@ -11,6 +11,8 @@ from django.core.management import call_command
 from django.db import connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 
+from core.signals import writes_batched
+from core.tables import read_table
 from meetings.models import TaskAssignment
 from reports import tallies
 from reports.models import DistrictMembers, DistrictMonth, WardMembers, WardMonth
@@ -29,8 +31,6 @@ from tests.factories import (
 from wards.imports import WardImporter
 from wards.models import Ward
 from wards.resources import WardResource
-from wards.signals import writes_batched
-from wards.tables import read_table
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,7 @@ import random
 
 import pytest
 
-from wards.text import fold, sort_key
+from core.text import fold, sort_key
 
 
 @pytest.mark.parametrize(

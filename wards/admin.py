@@ -7,6 +7,8 @@ from django.db.models import OuterRef
 from django.utils.translation import gettext_lazy as _
 from django_tasks_db.models import DBTaskResult
 
+from core.admin_filters import is_id, year_filter
+
 from .admin_base import (
     CheckedDateHierarchyMixin,
     ScopedAdmin,
@@ -15,9 +17,8 @@ from .admin_base import (
     ScopedModelAdmin,
     row_count,
 )
-from .admin_filters import ScopedRelatedFilter, is_id, ward_filters, year_filter
+from .admin_filters import ScopedRelatedFilter, ward_filters
 from .forms import ScopedModelForm
-from .imports import ResidentialGroupImporter, WardImporter
 from .models import District, ResidentialGroup, SecurityEvent, User, Ward
 from .resources import ResidentialGroupResource, WardResource
 from .roles import Role
@@ -207,7 +208,6 @@ class ResidentialGroupInline(ScopedInline, admin.TabularInline):
 @admin.register(Ward)
 class WardAdmin(ScopedImportExportAdmin):
     resource_classes = [WardResource]
-    importer_class = WardImporter
     list_display = ["name", "kind", "code", "district", "group_count", "is_active"]
     # Not by the count of groups: that counts every ward's groups of the country first.
     sortable_by = ["name", "kind", "code", "district", "is_active"]
@@ -228,7 +228,6 @@ class WardAdmin(ScopedImportExportAdmin):
 @admin.register(ResidentialGroup)
 class ResidentialGroupAdmin(ScopedImportExportAdmin):
     resource_classes = [ResidentialGroupResource]
-    importer_class = ResidentialGroupImporter
     list_display = ["name", "code", "ward", "households", "population", "has_team", "is_active"]
     sortable_by = ["ward"]  # 100,000 groups in the country: in the order an index gives
     list_filter = [*ward_filters("ward"), "is_active"]

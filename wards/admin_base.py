@@ -26,14 +26,17 @@ from import_export.admin import ImportExportModelAdmin
 from import_export.forms import SelectableFieldsExportForm
 from simple_history.admin import SimpleHistoryAdmin
 
-from .admin_filters import YEARS, is_id
+from core.admin_filters import YEARS, is_id
+from core.imports import importer_for
+from core.models import ImportJob
+from core.pages import XLSX
+from core.tables import MAX_BYTES, SafeCSV, SafeXLSX
+from core.tasks import run_import
+from core.text import search_filter, validate_search
+
 from .forms import ScopedModelForm, clean_key
-from .models import ImportJob, SecurityEvent
-from .pages import XLSX
+from .models import SecurityEvent
 from .security import log_security_event
-from .tables import MAX_BYTES, SafeCSV, SafeXLSX
-from .tasks import run_import
-from .text import search_filter, validate_search
 
 
 def visible_queryset(queryset, user):
@@ -334,13 +337,16 @@ class ConfirmImportForm(forms.Form):
 class ScopedImportExportAdmin(ScopedAdmin, ImportExportModelAdmin):
     """Exports write the scoped list (logged). Imports replace django-import-export's own:
     the file is stored, checked by a background worker with the bulk importer
-    (`importer_class`, see `imports.py`), shown as a preview, and imported on confirmation,
+    (the model's, from `core.imports.IMPORTERS`), shown as a preview, and imported on confirmation,
     all within the user's scope; every step is logged."""
 
     export_form_class = ExportForm
     # Exports never write a cell a spreadsheet would run as a formula.
     export_formats = [SafeXLSX, SafeCSV]
-    importer_class = None
+
+    @property
+    def importer_class(self):
+        return importer_for(self.model)
 
     def get_resource_kwargs(self, request, *args, **kwargs):
         return {**super().get_resource_kwargs(request, *args, **kwargs), "user": request.user}
@@ -361,9 +367,6 @@ class ScopedImportExportAdmin(ScopedAdmin, ImportExportModelAdmin):
             *super().get_urls(),
         ]
 
-    def importer_path(self):
-        return f"{self.importer_class.__module__}.{self.importer_class.__qualname__}"
-
     def import_context(self, request, **context):
         return {
             **self.admin_site.each_context(request),
@@ -381,7 +384,7 @@ class ScopedImportExportAdmin(ScopedAdmin, ImportExportModelAdmin):
         if form.is_valid():
             upload = form.cleaned_data["file"]
             job = ImportJob.objects.create(
-                importer=self.importer_path(),
+                importer=self.importer_class.name,
                 file=upload,
                 file_name=PurePath(upload.name).name[:255],
                 user=request.user,
@@ -400,7 +403,7 @@ class ScopedImportExportAdmin(ScopedAdmin, ImportExportModelAdmin):
         form = ConfirmImportForm(request.POST)
         if not form.is_valid():
             raise Http404(_("No such import, or it is not yours."))
-        jobs = ImportJob.objects.visible_to(request.user).filter(importer=self.importer_path())
+        jobs = ImportJob.objects.visible_to(request.user).filter(importer=self.importer_class.name)
         job = get_object_or_404(jobs, pk=form.cleaned_data["job"])
         if job.status != ImportJob.Status.CHECKED or job.result["error_rows"]:
             messages.error(request, _("Only a checked file without errors can be imported."))
@@ -422,7 +425,7 @@ class ScopedImportExportAdmin(ScopedAdmin, ImportExportModelAdmin):
         if not self.has_import_permission(request):
             raise PermissionDenied
         job = get_object_or_404(
-            ImportJob.objects.visible_to(request.user).filter(importer=self.importer_path()),
+            ImportJob.objects.visible_to(request.user).filter(importer=self.importer_class.name),
             pk=job_id,
         )
         return TemplateResponse(

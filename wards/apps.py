@@ -8,7 +8,7 @@ class WardsConfig(AppConfig):
     verbose_name = _("Administrative units")
 
     def ready(self):
-        from . import lookups, roles, security  # noqa: F401 (lookups registers itself)
+        from . import roles, security
 
         # After every app's migrations, since the roles use permissions of all of them.
         post_migrate.connect(roles.sync_role_groups, dispatch_uid="wards.sync_role_groups")

@@ -6,7 +6,8 @@ Every loader here is idempotent: it creates what is missing and leaves existing 
 import random
 
 from django.contrib.auth.models import Group
-from simple_history.utils import bulk_create_with_history
+
+from core.demo import create_missing
 
 from .models import District, ResidentialGroup, User, Ward
 from .roles import Role
@@ -29,34 +30,6 @@ LONG_BIEN_WARDS = [
     ("00151", "Phúc Đồng", 2),
     ("00154", "Cự Khối", 2),
 ]
-
-FAMILY_NAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Ngô"]
-LETTERS = "ABCDĐEGHKLMNPQSTVXY"
-
-
-def fictitious_name(number, *, female):
-    """A visibly made-up name: family name, Văn/Thị, a letter."""
-    family = FAMILY_NAMES[number % len(FAMILY_NAMES)]
-    letter = LETTERS[(number // len(FAMILY_NAMES)) % len(LETTERS)]
-    return f"{family} {'Thị' if female else 'Văn'} {letter}"
-
-
-def fictitious_phone(number):
-    return f"0900 {number // 1000 % 1000:03d} {number % 1000:03d}"
-
-
-def create_missing(queryset, objects, key_fields):
-    """Bulk-create the `objects` whose values of `key_fields` are not yet in `queryset`."""
-    existing = set(queryset.values_list(*key_fields))
-    new, seen = [], set()
-    for obj in objects:
-        key = tuple(getattr(obj, field) for field in key_fields)
-        if key not in existing and key not in seen:
-            seen.add(key)
-            new.append(obj)
-    # With their history rows, so that the admin's history starts at the demo data.
-    bulk_create_with_history(new, queryset.model)
-    return len(new)
 
 
 def load_demo_units():

@@ -1,84 +1,10 @@
-"""What the site's pages share: the ward a page is about, pagination, forms' date inputs,
-and spreadsheet downloads."""
+"""The ward a page is about."""
 
-from django import forms
-from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
-from django.utils.text import capfirst
-from django.utils.translation import gettext_lazy as _
-from tablib import Databook
 
-from .models import SecurityEvent, Ward
-from .security import log_security_event
-from .tables import xlsx_bytes
-
-PAGE_SIZE = 25
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from .models import Ward
 
 
 def ward_for(request, code):
     """The ward of the page, if the user may see it; 404 otherwise."""
     return get_object_or_404(Ward.objects.visible_to(request.user), code=code)
-
-
-def require_permission(request, permission):
-    """403 for an action beyond the user's role (a viewer's write, say)."""
-    if not request.user.has_perm(permission):
-        raise PermissionDenied(permission)
-
-
-def paginate(request, queryset, *, param="page", size=PAGE_SIZE, count=None):
-    """The page of `queryset` that `?<param>=` asks for (the first or last one when that is
-    not a page number). `count`, when the caller knows it, saves counting `queryset` (rows
-    sorted by an aggregate, whose count would compute it for every row)."""
-    paginator = Paginator(queryset, size)
-    if count is not None:
-        paginator.count = count
-    return paginator.get_page(request.GET.get(param))
-
-
-def query_without(request, *names):
-    """The page's query string without `names` (to build page and sort links on it)."""
-    query = request.GET.copy()
-    for name in names:
-        query.pop(name, None)
-    return query.urlencode()
-
-
-def xlsx_download(request, data, name):
-    """A spreadsheet of `data` (a tablib Dataset, or a Databook of several sheets), logged
-    as an export; its texts are text cells, never formulas (`tables.xlsx_bytes`)."""
-    sheets = data.sheets() if isinstance(data, Databook) else [data]
-    rows = sum(len(sheet) for sheet in sheets)
-    log_security_event(SecurityEvent.Kind.EXPORT, request=request, detail=f"{name} ({rows})")
-    response = HttpResponse(xlsx_bytes(*sheets), content_type=XLSX)
-    filename = f"{name}-{timezone.localdate():%Y-%m-%d}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-class DayFirstDateInput(forms.DateInput):
-    """dd/mm/yyyy in a text box with a number pad on phones."""
-
-    def __init__(self, attrs=None):
-        super().__init__(
-            attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric", **(attrs or {})},
-            format="%d/%m/%Y",
-        )
-
-
-def not_in_the_future(value):
-    if value and value > timezone.localdate():
-        raise forms.ValidationError(_("This date is in the future."), code="future")
-
-
-def date_field(label, *, required=True, past_only=True):
-    return forms.DateField(
-        label=capfirst(label),
-        required=required,
-        widget=DayFirstDateInput(),
-        validators=[not_in_the_future] if past_only else [],
-    )

@@ -10,6 +10,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.imports import importable_models
+
 
 class Role(models.TextChoices):
     # The values are the group names, as the admin shows them.
@@ -51,13 +53,7 @@ WARD_IMPORTS = [
     "teams.citizenfeedback",
     "meetings.progressreport",
 ]
-IMPORTABLE = [
-    "wards.ward",
-    "wards.residentialgroup",
-    "teams.team",
-    "teams.exemplarymodel",
-    *WARD_IMPORTS,
-]
+IMPORTABLE = importable_models()
 
 # The lists district staff download as Excel files.
 EXPORTABLE = [

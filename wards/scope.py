@@ -14,7 +14,7 @@ from django.apps import apps
 from django.db import models, transaction
 from django.db.models import Q
 
-from .signals import notify_written, reported, writes_batched
+from core.signals import notify_written, reported, writes_batched
 
 
 def visible_wards(user):
@@ -41,7 +41,8 @@ class ScopedQuerySet(models.QuerySet):
     """Rows that belong to wards, to a managing unit as a whole, or to a scoped parent.
 
     - `ward_paths`: lookups from the model to the wards that own a row ("" for the Ward model
-      itself): their users see and change it;
+      itself): their users see and change it. A model names the lookup to its ward once, as
+      its `ward_path` (`Activity.ward_path`), and passes it here; `in_wards` filters by it;
     - `reader_paths`: lookups to wards whose users see a row without owning it (the wards
       that attend a seminar, the ward a seminar's task is given to);
     - `district_path`: the lookup to the managing unit of rows that belong to it as a whole
@@ -101,6 +102,13 @@ class ScopedQuerySet(models.QuerySet):
             condition |= Q(**{self.district_path: user.district_id})
         return condition
 
+    def in_wards(self, wards):
+        """The rows of `wards` (a queryset of wards, or ids), by the model's `ward_path`."""
+        return self.filter(**{f"{self.model.ward_path}__in": wards})
+
+    def in_ward(self, ward):
+        return self.filter(**{self.model.ward_path: ward})
+
     def delete(self):
         # Those told of the records deleted (`signals.notify_written`) hear once, at the end.
         with transaction.atomic(), writes_batched():
@@ -111,7 +119,7 @@ class ScopedQuerySet(models.QuerySet):
             raise TypeError(
                 f"QuerySet.update() of {self.model._meta.label} would bypass the tallies "
                 "that follow its writes: save the records, or update them inside "
-                "wards.signals.writes_batched() and call notify_written() with them."
+                "core.signals.writes_batched() and call notify_written() with them."
             )
         return super().update(**kwargs)
 
@@ -206,20 +214,6 @@ class SecurityEventQuerySet(models.QuerySet):
 
     def managed_by(self, user):
         return self.none()  # append-only
-
-
-class ImportJobQuerySet(models.QuerySet):
-    """An import is seen by the user who sent the file (and superusers) only."""
-
-    def visible_to(self, user):
-        if not is_active_user(user):
-            return self.none()
-        if user.is_superuser:
-            return self.all()
-        return self.filter(user=user)
-
-    def managed_by(self, user):
-        return self.visible_to(user)
 
 
 class UserQuerySet(models.QuerySet):

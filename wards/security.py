@@ -3,6 +3,8 @@
 from django.contrib.auth import signals as auth_signals
 from django.contrib.auth.models import update_last_login
 
+from core.signals import data_exported, import_finished
+
 from .models import SecurityEvent, User
 
 USERNAME_LENGTH = User._meta.get_field("username").max_length
@@ -64,6 +66,14 @@ def on_lockout(sender, request, username, ip_address, **kwargs):
     )
 
 
+def on_export(sender, request, detail, **kwargs):
+    log_security_event(SecurityEvent.Kind.EXPORT, request=request, detail=detail)
+
+
+def on_import(sender, user, detail, **kwargs):
+    log_security_event(SecurityEvent.Kind.IMPORT, user=user, detail=detail)
+
+
 def update_last_login_without_history(sender, user, **kwargs):
     """Django's own receiver, minus a history row for every sign-in (the log has them)."""
     user.skip_history_when_saving = True
@@ -84,3 +94,5 @@ def connect_signals():
     auth_signals.user_logged_out.connect(on_logout, dispatch_uid="security.logout")
     auth_signals.user_login_failed.connect(on_login_failed, dispatch_uid="security.failed")
     user_locked_out.connect(on_lockout, dispatch_uid="security.lockout")
+    data_exported.connect(on_export, dispatch_uid="security.export")
+    import_finished.connect(on_import, dispatch_uid="security.import")

@@ -14,10 +14,3 @@ def permission_denied(request, exception=None):
         detail=f"{request.method} {str(exception or '')[:200]}".strip(),
     )
     return render(request, "403.html", status=403)
-
-
-@requires_csrf_token
-def bad_request(request, exception=None):
-    """The 400 page: a request no browser of a user sends (see
-    `danvan.middleware.BoundedRequestMiddleware`)."""
-    return render(request, "400.html", status=400)

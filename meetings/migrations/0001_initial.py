@@ -2,7 +2,7 @@
 
 import django.utils.timezone
 import simple_history.models
-import wards.work_fields
+import core.work_fields
 from django.db import migrations, models
 
 
@@ -42,7 +42,7 @@ class Migration(migrations.Migration):
                 ('speaker', models.CharField(max_length=100, verbose_name='speaker')),
                 ('speaker_title', models.CharField(blank=True, max_length=200, verbose_name="speaker's position")),
                 ('unit', models.CharField(blank=True, help_text='When the speaker does not speak for a ward, e.g. the district Youth Union.', max_length=200, verbose_name="speaker's unit")),
-                ('fields', wards.work_fields.WorkFieldsField(verbose_name='fields')),
+                ('fields', core.work_fields.WorkFieldsField(verbose_name='fields')),
                 ('summary', models.TextField(blank=True, verbose_name='summary')),
             ],
             options={
@@ -116,7 +116,7 @@ class Migration(migrations.Migration):
                 ('speaker', models.CharField(max_length=100, verbose_name='speaker')),
                 ('speaker_title', models.CharField(blank=True, max_length=200, verbose_name="speaker's position")),
                 ('unit', models.CharField(blank=True, help_text='When the speaker does not speak for a ward, e.g. the district Youth Union.', max_length=200, verbose_name="speaker's unit")),
-                ('fields', wards.work_fields.WorkFieldsField(verbose_name='fields')),
+                ('fields', core.work_fields.WorkFieldsField(verbose_name='fields')),
                 ('summary', models.TextField(blank=True, verbose_name='summary')),
                 ('history_id', models.AutoField(primary_key=True, serialize=False)),
                 ('history_date', models.DateTimeField(db_index=True)),

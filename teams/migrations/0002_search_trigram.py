@@ -1,9 +1,9 @@
 """On PostgreSQL, trigram indexes make the accent-free "contains" search indexed
-(`wards.trigram`)."""
+(`core.trigram`)."""
 
 from django.db import migrations
 
-from wards.trigram import trigram_indexes
+from core.trigram import trigram_indexes
 
 
 class Migration(migrations.Migration):

@@ -4,8 +4,8 @@ order of the country's lists of groups and teams."""
 
 from django.db import migrations, models
 
-from wards.text import fold
-from wards.trigram import trigram_indexes
+from core.text import fold
+from core.trigram import trigram_indexes
 
 
 def fill_search_text(apps, schema_editor):

@@ -4,14 +4,13 @@ so that a large file neither holds a request open nor times out."""
 import logging
 
 from django.db import DatabaseError
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 from django_tasks import task
 
-from .models import ImportJob, SecurityEvent
-from .security import log_security_event
-from .tables import FileRefused, read_table
+from .imports import import_file, importers
+from .models import ImportJob
+from .tables import FileRefused
 
 logger = logging.getLogger(__name__)
 
@@ -20,7 +19,7 @@ logger = logging.getLogger(__name__)
 def run_import(job_id: str, commit: bool):
     """Check the job's file (a dry run), or import it (`commit`), and record the outcome."""
     job = ImportJob.objects.select_related("user").get(pk=job_id)
-    importer = import_string(job.importer)(user=job.user)
+    importer = importers()[job.importer](user=job.user)
 
     def progress(done, total):
         ImportJob.objects.filter(pk=job.pk).update(rows_done=done, rows_total=total)
@@ -28,9 +27,8 @@ def run_import(job_id: str, commit: bool):
     with override("vi"):  # the messages are read later, in the sender's language
         try:
             with job.file.open("rb") as upload:
-                table = read_table(job.file_name, upload.read())
-            job.rows_total = len(table.rows)
-            result = importer.run(table, commit=commit, progress=progress)
+                data = upload.read()
+            result = import_file(importer, job.file_name, data, commit=commit, progress=progress)
         except FileRefused as refusal:
             job.status, job.message = ImportJob.Status.FAILED, str(refusal)
         except DatabaseError:
@@ -47,7 +45,7 @@ def run_import(job_id: str, commit: bool):
             job.message = _("The file could not be processed; nothing was written.")
         else:
             job.result = result.as_dict()
-            job.rows_done = job.rows_total
+            job.rows_done = job.rows_total = result.rows
             if result.errors:
                 job.status = ImportJob.Status.FAILED if commit else ImportJob.Status.CHECKED
             else:
@@ -56,9 +54,3 @@ def run_import(job_id: str, commit: bool):
     if commit or job.status == ImportJob.Status.FAILED or job.result["error_rows"]:
         # Imported, or never to be: the personal data of the file need not wait.
         job.file.delete()
-    if commit:
-        log_security_event(
-            SecurityEvent.Kind.IMPORT,
-            user=job.user,
-            detail=f"{job.file_name}: {job.summary()}",
-        )

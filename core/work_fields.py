@@ -1,7 +1,7 @@
 """The fields of mobilization work, shared by team activities, feedback and seminars.
 
-They live in `wards`, the root app, because both `teams` and `meetings` tag records with
-them and neither may import the other.
+They live below the apps because both `teams` and `meetings` tag records with them and
+neither may import the other; they are vocabulary, not units, so not in `wards`.
 """
 
 from django import forms

@@ -16,6 +16,9 @@ from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.utils import timezone
 
+from core.text import fold, sort_key
+from core.work_fields import WorkField
+from core.writers import copy_rows
 from meetings.models import (
     DirectiveTask,
     ProgressReport,
@@ -25,10 +28,7 @@ from meetings.models import (
 )
 from reports import tallies
 from teams.models import Activity, CitizenFeedback, Member, Team
-from wards.imports import copy_rows
 from wards.models import District, ResidentialGroup, Ward
-from wards.text import fold, sort_key
-from wards.work_fields import WorkField
 
 PRESETS = {
     "district": {

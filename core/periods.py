@@ -1,5 +1,6 @@
 """Reporting periods: a month, a quarter, a year or a range of days, named in the query string
-(`?period=2026-11`, `2026-Q3`, `2026`; `?from=…&to=…` for a range)."""
+(`?period=2026-11`, `2026-Q3`, `2026`; `?from=…&to=…` for a range); and the month arithmetic
+every app does on dates (`first_of_month`, `month_end`, `next_month`)."""
 
 import calendar
 import dataclasses
@@ -10,7 +11,7 @@ from django import forms
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
-from wards.pages import DayFirstDateInput
+from core.pages import DayFirstDateInput
 
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 YEARS = (1900, 2100)  # what a period may name: the dates of the records have the same bounds
@@ -25,12 +26,16 @@ class Period:
 
     @classmethod
     def month(cls, year, month):
-        return cls("month", datetime.date(year, month, 1), _month_end(year, month))
+        return cls(
+            "month", datetime.date(year, month, 1), month_end(datetime.date(year, month, 1))
+        )
 
     @classmethod
     def quarter(cls, year, quarter):
         first = 3 * quarter - 2
-        return cls("quarter", datetime.date(year, first, 1), _month_end(year, first + 2))
+        return cls(
+            "quarter", datetime.date(year, first, 1), month_end(datetime.date(year, first + 2, 1))
+        )
 
     @classmethod
     def year(cls, year):
@@ -59,10 +64,10 @@ class Period:
         """The first days of the first and the last month lying wholly in the period (None
         when none does), and the (first, last) days of the period outside them: the months
         come from the tallies, the days at the edges of a range from the records."""
-        first = self.start if self.start.day == 1 else _next_month(self.start)
+        first = self.start if self.start.day == 1 else next_month(self.start)
         last_end = (
             self.end
-            if self.end == _month_end(self.end.year, self.end.month)
+            if self.end == month_end(self.end)
             else (self.end.replace(day=1) - datetime.timedelta(days=1))
         )
         if first > last_end:
@@ -117,19 +122,29 @@ class Period:
         day = self.start.replace(day=1)
         while day <= self.end:
             yield day
-            day = (day + datetime.timedelta(days=32)).replace(day=1)
+            day = next_month(day)
 
     def as_of(self):
         """The day a status is read on: the period's end, or today for a current period."""
         return min(self.end, timezone.localdate())
 
 
-def _month_end(year, month):
-    return datetime.date(year, month, calendar.monthrange(year, month)[1])
+def first_of_month(value):
+    """The first day of the month of a date (or of a datetime, as TruncMonth gives on some
+    SQLite builds)."""
+    if isinstance(value, datetime.datetime):
+        value = value.date()
+    return value.replace(day=1)
 
 
-def _next_month(day):
-    return (day.replace(day=1) + datetime.timedelta(days=31)).replace(day=1)
+def month_end(day):
+    """The last day of the month of `day`."""
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+def next_month(day):
+    """The first day of the month after that of `day`."""
+    return month_end(day) + datetime.timedelta(days=1)
 
 
 PARAM = re.compile(r"^(?P<year>\d{4})(?:-(?:Q(?P<quarter>[1-4])|(?P<month>0[1-9]|1[0-2])))?$")

@@ -4,39 +4,19 @@
 import sys
 from pathlib import Path
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from meetings.imports import ProgressReportImporter
-from teams.imports import (
-    ActivityImporter,
-    ExemplaryModelImporter,
-    FeedbackImporter,
-    MemberImporter,
-    TeamImporter,
-)
-from wards.imports import ResidentialGroupImporter, WardImporter
-from wards.models import SecurityEvent, User
-from wards.security import log_security_event
-from wards.tables import FileRefused, read_table
-
-IMPORTERS = {
-    "ward": WardImporter,
-    "group": ResidentialGroupImporter,
-    "team": TeamImporter,
-    "member": MemberImporter,
-    "activity": ActivityImporter,
-    "feedback": FeedbackImporter,
-    "exemplary": ExemplaryModelImporter,
-    "progress": ProgressReportImporter,
-}
+from core.imports import import_file, importers
+from core.tables import FileRefused
 
 
 class Command(BaseCommand):
     help = "Import an Excel (.xlsx) or CSV file, all or nothing, keyed on natural keys."
 
     def add_arguments(self, parser):
-        parser.add_argument("model", choices=sorted(IMPORTERS))
+        parser.add_argument("model", choices=sorted(importers()))
         parser.add_argument("file", type=Path)
         parser.add_argument("--dry-run", action="store_true", help="check only, write nothing")
         parser.add_argument(
@@ -48,20 +28,20 @@ class Command(BaseCommand):
         account = None
         if user:
             try:
-                account = User.objects.get(username=user, is_active=True)
-            except User.DoesNotExist:
+                account = get_user_model().objects.get(username=user, is_active=True)
+            except get_user_model().DoesNotExist:
                 raise CommandError(
                     _("There is no active user “%(user)s”.") % {"user": user}
                 ) from None
         try:
-            table = read_table(file.name, file.read_bytes())
+            data = file.read_bytes()
         except OSError as error:
             raise CommandError(str(error)) from error
-        except FileRefused as refusal:
-            raise CommandError(str(refusal)) from refusal
-        importer = IMPORTERS[model](user=account)
+        importer = importers()[model](user=account)
         try:
-            result = importer.run(table, commit=not dry_run, progress=self.progress)
+            result = import_file(
+                importer, file.name, data, commit=not dry_run, progress=self.progress
+            )
         except FileRefused as refusal:
             raise CommandError(str(refusal)) from refusal
         self.stderr.write("")
@@ -96,10 +76,6 @@ class Command(BaseCommand):
             else _("Nothing was written."),
         }
         self.stdout.write(summary)
-        if result.written:
-            log_security_event(
-                SecurityEvent.Kind.IMPORT, user=account, detail=f"{file.name}: {summary}"
-            )
         if result.errors:
             raise CommandError(_("The file has errors; nothing was written."))
 

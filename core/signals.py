@@ -1,4 +1,6 @@
-"""What was written, for the data derived from the records (the dashboards' tallies,
+"""What the machinery tells the apps: what was written, what was exported or imported.
+
+What was written, for the data derived from the records (the dashboards' tallies,
 `reports.tallies`) to follow.
 
 `rows_written` is sent inside the writing transaction with the model (`sender`), the records
@@ -9,6 +11,9 @@ delete signals that want one path for every write.
 
 Inside `writes_batched()`, the notices are gathered and sent once at its end, one per model:
 an import or a deletion of many records is followed up once, with its locks taken together.
+
+`data_exported` (`request`, `detail`) and `import_finished` (`user`, `detail`) are for the
+security log (`wards.security`), which this package may not import.
 """
 
 import contextlib
@@ -17,12 +22,14 @@ import contextvars
 from django.dispatch import Signal
 
 rows_written = Signal()
+data_exported = Signal()
+import_finished = Signal()
 
 _batch = contextvars.ContextVar("rows_written_batch", default=None)
 
 # The models whose writes are followed (by the tallies): a `QuerySet.update()` of them writes
 # no record through save() and tells nobody, so it is refused unless its caller reports what
-# it wrote inside `writes_batched()` (as an import does): see `scope.ScopedQuerySet.update`.
+# it wrote inside `writes_batched()` (as an import does): see `wards.scope.ScopedQuerySet.update`.
 followed = set()
 
 

@@ -1,0 +1,217 @@
+"""The Excel/CSV conventions of every import and export: Vietnamese headers are the file
+format (literals, not translated strings: a file exported under one interface language must
+import under the other); choices by their Vietnamese label, “Có/Không”, dd/mm/yyyy, whole
+numbers as people type them; rows found by natural keys among the records the user sees."""
+
+import datetime
+import functools
+import re
+
+from django.core.exceptions import MultipleObjectsReturned
+from django.utils import translation
+from django.utils.translation import gettext as _
+from import_export import fields, resources, widgets
+
+
+class ChoiceLabelWidget(widgets.Widget):
+    """A choice written as its Vietnamese label (“Phường”); the stored code is accepted too."""
+
+    def __init__(self, choices, **kwargs):
+        self.choices = choices
+        super().__init__(**kwargs)
+
+    @functools.cached_property
+    def _labels(self):
+        with translation.override("vi"):
+            return {str(label): value for value, label in self.choices.choices}
+
+    @functools.cached_property
+    def _values(self):
+        # `TextChoices.values` builds its list again on every call (a sixth of an import's
+        # check went there).
+        return frozenset(self.choices.values)
+
+    @functools.cached_property
+    def _by_folded_label(self):
+        return {label.casefold(): code for label, code in self._labels.items()}
+
+    def clean(self, value, row=None, **kwargs):
+        if value is None or str(value).strip() == "":
+            return ""
+        text = str(value).strip()
+        if text in self._values:
+            return text
+        code = self._by_folded_label.get(text.casefold())
+        if code is not None:
+            return code
+        raise ValueError(
+            _("“%(value)s” is not one of the allowed values: %(choices)s.")
+            % {"value": text, "choices": ", ".join(self._labels)}
+        )
+
+    def render(self, value, obj=None, **kwargs):
+        if not value:
+            return ""
+        with translation.override("vi"):
+            return str(self.choices(value).label)
+
+
+class YesNoWidget(widgets.Widget):
+    """Booleans as “Có”/“Không”, the way people type them in Excel; anything else is an error."""
+
+    TRUE_TEXTS = {"có", "co", "x", "1", "true", "yes"}
+    FALSE_TEXTS = {"không", "khong", "", "0", "false", "no"}
+
+    def clean(self, value, row=None, **kwargs):
+        if isinstance(value, bool):
+            return value
+        text = "" if value is None else str(value).strip().casefold()
+        if text in self.TRUE_TEXTS:
+            return True
+        if text in self.FALSE_TEXTS:
+            return False
+        raise ValueError(_("“%(value)s” is not valid: write “Có” or “Không”.") % {"value": value})
+
+    def render(self, value, obj=None, **kwargs):
+        return "Có" if value else "Không"
+
+
+class DateWidget(widgets.DateWidget):
+    """Dates as dd/mm/yyyy; Excel date cells (datetimes) are read as their date."""
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%d/%m/%Y", **kwargs)
+
+    def clean(self, value, row=None, **kwargs):
+        if isinstance(value, datetime.datetime):
+            return value.date()
+        try:
+            return super().clean(value, row, **kwargs)
+        except ValueError:
+            raise ValueError(
+                _("“%(value)s” is not a date written dd/mm/yyyy.") % {"value": value}
+            ) from None
+
+
+class WholeNumberWidget(widgets.Widget):
+    """A count such as households: digits, a dot only between groups of three (1.200).
+
+    Anything else (12,7 or 1.2) is refused rather than rounded. An empty cell gives `blank`.
+    """
+
+    PATTERN = re.compile(r"^(\d+|\d{1,3}(\.\d{3})+)$")
+
+    def __init__(self, blank=0, **kwargs):
+        self.blank = blank
+        super().__init__(**kwargs)
+
+    def clean(self, value, row=None, **kwargs):
+        if value is None or str(value).strip() == "":
+            return self.blank
+        if isinstance(value, int):
+            return value
+        if isinstance(value, float) and value.is_integer():
+            return int(value)
+        text = str(value).strip().replace(" ", "")
+        if not self.PATTERN.match(text):
+            raise ValueError(
+                _("“%(value)s” is not a whole number of zero or more.") % {"value": value}
+            )
+        return int(text.replace(".", ""))
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else value
+
+
+class CodeForeignKeyWidget(widgets.ForeignKeyWidget):
+    """A related row named by its code, looked up among those the importing user sees;
+    a missing one is a row error in Vietnamese."""
+
+    def get_queryset(self, value, row, *args, **kwargs):
+        return scoped(super().get_queryset(value, row, *args, **kwargs), kwargs.get("user"))
+
+    def clean(self, value, row=None, **kwargs):
+        try:
+            return super().clean(value, row, **kwargs)
+        except self.model.DoesNotExist:
+            raise ValueError(self.not_found_message(value, row)) from None
+
+    def not_found_message(self, value, row):
+        return _("There is no %(record)s with the code “%(code)s”.") % {
+            "record": self.model._meta.verbose_name,
+            "code": value,
+        }
+
+
+def scoped(queryset, user):
+    """What `user` sees of `queryset`; everything for an import run without a user (a
+    management command)."""
+    return queryset if user is None else queryset.visible_to(user)
+
+
+def managed(queryset, user):
+    """What `user` may change of `queryset` (the managing unit a new ward is put under)."""
+    return queryset if user is None else queryset.managed_by(user)
+
+
+def text_field(attribute, column):
+    return fields.Field(attribute=attribute, column_name=column, widget=widgets.CharWidget())
+
+
+def count_field(attribute, column, *, blank=0):
+    return fields.Field(
+        attribute=attribute, column_name=column, widget=WholeNumberWidget(blank=blank)
+    )
+
+
+def choice_field(attribute, column, choices):
+    return fields.Field(attribute=attribute, column_name=column, widget=ChoiceLabelWidget(choices))
+
+
+def date_field(attribute, column):
+    return fields.Field(attribute=attribute, column_name=column, widget=DateWidget())
+
+
+def yes_no_field(attribute, column):
+    return fields.Field(attribute=attribute, column_name=column, widget=YesNoWidget())
+
+
+class NaturalKeyResource(resources.ModelResource):
+    """Rows are found by natural keys among the records the user sees; unchanged rows are
+    skipped; model validation runs."""
+
+    class Meta:
+        skip_unchanged = True
+        report_skipped = True
+        clean_model_instances = True
+
+    def __init__(self, user=None, **kwargs):
+        self.user = user
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        return scoped(super().get_queryset(), self.user)
+
+    def get_instance(self, instance_loader, row):
+        try:
+            return super().get_instance(instance_loader, row)
+        except MultipleObjectsReturned:
+            raise ValueError(
+                _(
+                    "Several records have this row's key (%(key)s): correct them in the "
+                    "administration first."
+                )
+                % {
+                    "key": ", ".join(
+                        str(row.get(self.fields[f].column_name, ""))
+                        for f in self.get_import_id_fields()
+                    )
+                }
+            ) from None
+
+    def import_data(self, dataset, **kwargs):
+        # A file goes in whole or not at all, whatever its caller asks: a row with a bad cell
+        # undoes the rows before it (the admin asks for this too).
+        kwargs["rollback_on_validation_errors"] = True
+        kwargs.setdefault("user", self.user)
+        return super().import_data(dataset, **kwargs)
