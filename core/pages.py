@@ -23,14 +23,19 @@ def require_permission(request, permission):
         raise PermissionDenied(permission)
 
 
-def paginate(request, queryset, *, param="page", size=PAGE_SIZE, count=None):
-    """The page of `queryset` that `?<param>=` asks for (the first or last one when that is
-    not a page number). `count`, when the caller knows it, saves counting `queryset` (rows
-    sorted by an aggregate, whose count would compute it for every row)."""
-    paginator = Paginator(queryset, size)
+def paginate(request, queryset, *, param="page", size=PAGE_SIZE):
+    """The page of `queryset` that `?<param>=` asks for (see `page_of`)."""
+    return page_of(queryset, request.GET.get(param), size=size)
+
+
+def page_of(rows, number, *, size=PAGE_SIZE, count=None):
+    """The page `number` of `rows` (the first or the last one when it is not a page number).
+    `count`, when the caller knows it, saves counting `rows` (rows sorted by an aggregate,
+    whose count would compute it for every row)."""
+    paginator = Paginator(rows, size)
     if count is not None:
         paginator.count = count
-    return paginator.get_page(request.GET.get(param))
+    return paginator.get_page(number)
 
 
 def query_without(request, *names):

@@ -1,20 +1,41 @@
-"""The dashboards' contents: key figures with the lists behind them, charts and the progress
-matrix, shaped for the pages, the Excel workbook and the PDF reports."""
+"""The dashboards, each assembled once (`district_dashboard`, `ward_dashboard`) into a
+`Dashboard` that the page and the Excel workbook render: key figures with the lists behind
+them, charts, the figures by ward or residential group and, on the district's, the progress
+matrix of a seminar's tasks. The progress chart also goes into the PDF reports."""
 
 import dataclasses
+from typing import NamedTuple
 
+from django.core.paginator import Page
 from django.urls import reverse
 from django.utils.formats import date_format, number_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from core.periods import month_end
+from core.pages import page_of
+from core.periods import Period, month_end
 from core.work_fields import WorkField
-from meetings.models import ProgressReport
-from meetings.selectors import task_progress
+from meetings.models import DirectiveTask, ProgressReport, Seminar
+from meetings.selectors import (
+    MatrixRow,
+    matrix_wards,
+    progress_matrix,
+    seminars_with_tasks,
+    task_progress,
+)
 from teams.models import Member
+from wards.models import ResidentialGroup, Ward
 
 from . import charts, selectors
+
+MATRIX_PAGE_SIZE = 50
+# The orders of the table of wards: the least active first shows who lags.
+WARD_SORTS = {
+    "name": (gettext_lazy("Name"), ["name"]),
+    "activities": (gettext_lazy("Least active first"), ["period_activities", "name"]),
+    "-activities": (gettext_lazy("Most active first"), ["-period_activities", "name"]),
+}
 
 # Okabe–Ito's colour-blind-safe palette, then three more, one per field of work.
 FIELD_COLOURS = dict(
@@ -65,27 +86,109 @@ def period_filters(period):
     return {"date_from": period.start.isoformat(), "date_to": period.end.isoformat()}
 
 
-def dashboard_head(*, wards, period, ward=None, ward_count=None, anchor=""):
-    """What both dashboards show first: the key figures and two charts (see key_figures)."""
-    totals = selectors.dashboard_totals(wards=wards, period=period)
-    return {
-        "figures": key_figures(
-            totals,
-            median_days=selectors.resolution_days_median(wards=wards, period=period),
-            period=period,
-            ward=ward,
-            ward_count=ward_count,
-            anchor=anchor,
-        ),
-        "activity_chart": activity_chart(wards=wards, period=period, ward=ward),
-        "member_chart": member_chart(wards=wards, ward=ward),
-        "period_query": urlencode(period_filters(period)),
-    }
+class Row(NamedTuple):
+    """A line of a dashboard's table: a ward or a residential group, and its figures."""
+
+    unit: Ward | ResidentialGroup
+    figures: selectors.Figures
+    filter: str  # narrows the ward's lists to the unit ("group=5&"), or ""
 
 
-def key_figures(figures, *, median_days, period, ward=None, ward_count=None, anchor=""):
-    """The figures of a dashboard's head, each linked to the list behind it: the ward's lists
-    on a ward's dashboard, the table by ward (`anchor`) on the district's."""
+@dataclasses.dataclass(frozen=True)
+class Dashboard:
+    """What a dashboard shows for a period: the key figures, two charts, and a row per ward
+    (the district's) or residential group (a ward's), for the page of them `page` or, when it
+    is None, for all of them; the district's also a seminar's tasks, the progress matrix (a
+    page of it, `matrix_page`, or all of it) and the progress chart."""
+
+    period: Period
+    figures: list[Figure]
+    activity_chart: charts.Chart
+    member_chart: charts.Chart
+    rows: list[Row]
+    page: Page | None = None
+    seminars: list[Seminar] = dataclasses.field(default_factory=list)
+    seminar: Seminar | None = None
+    tasks: list[DirectiveTask] = dataclasses.field(default_factory=list)
+    matrix: list[MatrixRow] = dataclasses.field(default_factory=list)
+    matrix_page: Page | None = None
+    progress_chart: charts.Chart | None = None
+
+    @property
+    def period_query(self):
+        """The period as the filters of the wards' lists."""
+        return urlencode(period_filters(self.period))
+
+
+def district_dashboard(
+    *, user, period, seminar_id=None, sort="name", page=None, matrix_page=None, every_ward=False
+) -> Dashboard:
+    """The dashboard of the wards `user` sees. `seminar_id`: the seminar of the matrix asked
+    for (the user's latest when it is not one of theirs); `page` and `matrix_page`: the pages
+    asked for of the table of wards, in the order `sort`, and of the matrix; `every_ward`: all
+    of both rather than a page (the workbook's)."""
+    wards = selectors.wards_in_scope(user=user)
+    seminars = list(seminars_with_tasks(user=user))
+    latest = seminars[0] if seminars else None
+    seminar = next((s for s in seminars if str(s.pk) == seminar_id), latest)
+    tasks = list(seminar.tasks.order_by("number")) if seminar else []
+    ordered = wards if sort == "name" else selectors.with_period_activities(wards, period=period)
+    ordered = ordered.order_by(*WARD_SORTS[sort][1])
+    if every_ward:
+        ward_page, in_table = None, list(ordered)
+        ward_count = len(in_table)
+    else:
+        ward_page = in_table = page_of(ordered, page, count=wards.count())
+        ward_count = ward_page.paginator.count
+    by_ward = selectors.figures_by_unit(wards=wards, period=period, units=ward_page, by="ward")
+    sums = selectors.dashboard_sums(wards=wards, period=period)
+    matrix, matrix_rows_page, chart = [], None, None
+    if seminar:
+        in_matrix = matrix_wards(seminar=seminar, wards=wards, start=period.start, end=period.end)
+        if not every_ward:
+            in_matrix = matrix_rows_page = page_of(in_matrix, matrix_page, size=MATRIX_PAGE_SIZE)
+        matrix = progress_matrix(
+            seminar=seminar, tasks=tasks, wards=list(in_matrix), as_of=period.as_of()
+        )
+        chart, _progress = progress_chart(seminar=seminar, tasks=tasks, wards=wards, period=period)
+    return Dashboard(
+        period=period,
+        figures=key_figures(sums, period=period, ward_count=ward_count, anchor="#by-ward"),
+        activity_chart=activity_chart(sums.activities_by_month, period=period),
+        member_chart=member_chart(sums.members_by_organisation),
+        rows=[Row(ward, by_ward[ward.pk], "") for ward in in_table],
+        page=ward_page,
+        seminars=seminars,
+        seminar=seminar,
+        tasks=tasks,
+        matrix=matrix,
+        matrix_page=matrix_rows_page,
+        progress_chart=chart,
+    )
+
+
+def ward_dashboard(*, ward, user, period, page=None) -> Dashboard:
+    """The dashboard of one ward, its figures and charts linked to its lists, with the page
+    `page` of its residential groups."""
+    wards = Ward.objects.filter(pk=ward.pk)
+    groups = page_of(selectors.residential_groups(ward=ward, user=user), page)
+    by_group = selectors.figures_by_unit(wards=wards, period=period, units=groups, by="group")
+    sums = selectors.dashboard_sums(wards=wards, period=period)
+    return Dashboard(
+        period=period,
+        figures=key_figures(sums, period=period, ward=ward),
+        activity_chart=activity_chart(sums.activities_by_month, period=period, ward=ward),
+        member_chart=member_chart(sums.members_by_organisation, ward=ward),
+        rows=[Row(group, by_group[group.pk], f"group={group.pk}&") for group in groups],
+        page=groups,
+    )
+
+
+def key_figures(sums, *, period, ward=None, ward_count=None, anchor=""):
+    """The figures of a dashboard's head (from `selectors.DashboardSums`), each linked to the
+    list behind it: the ward's lists on a ward's dashboard, the table by ward (`anchor`) on
+    the district's."""
+    figures = sums.figures
 
     def link(kind, **filters):
         return list_url(ward, kind, **filters) if ward else anchor
@@ -135,17 +238,16 @@ def key_figures(figures, *, median_days, period, ward=None, ward_count=None, anc
         Figure(
             "median_days",
             _("Median time to resolve"),
-            median_days,
+            sums.median_days,
             _("days"),
             href=link("feedback", status="resolved", **in_period),
         ),
     ]
 
 
-def activity_chart(*, wards, period, ward=None):
-    """Activities per month of the period, stacked by field; on a ward's dashboard each
-    segment links to the activities it counts."""
-    counts = selectors.activities_by_month(wards=wards, period=period)
+def activity_chart(counts, *, period, ward=None):
+    """Activities per month of the period (`counts`: see `selectors.DashboardSums`), stacked
+    by field; on a ward's dashboard each segment links to the activities it counts."""
     months = [(month, f"{month:%m/%Y}") for month in period.months()]
     series = [
         charts.Series(field, label, FIELD_COLOURS[field]) for field, label in WorkField.choices
@@ -184,8 +286,8 @@ def activity_chart(*, wards, period, ward=None):
     )
 
 
-def member_chart(*, wards, ward=None):
-    counts = selectors.members_by_organisation(wards=wards)
+def member_chart(counts, *, ward=None):
+    """Current members by the organisation they represent (`counts`)."""
     rows = [(code, label) for code, label in Member.Organisation.choices]
     series = [charts.Series(None, "", "#b3121f")]
     total = sum(counts.values())

@@ -1,30 +1,21 @@
-"""The district dashboard as an Excel workbook: key figures, the wards' figures, activities
-per month and field, and the progress matrix, one sheet each, every ward in view on it."""
+"""The district's dashboard (`dashboards.district_dashboard`, every ward in view) as an Excel
+workbook: key figures, the wards' figures, activities per month and field, and the progress
+matrix, one sheet each."""
 
 from django.utils.translation import gettext as _
 from tablib import Databook, Dataset
 
 from core.work_fields import WorkField
-from meetings.selectors import progress_matrix
-
-from . import dashboards, selectors
 
 
-def district_workbook(*, wards, period, seminar, tasks, matrix_wards):
-    totals = selectors.dashboard_totals(wards=wards, period=period)
-    figures = dashboards.key_figures(
-        totals,
-        median_days=selectors.resolution_days_median(wards=wards, period=period),
-        period=period,
-        ward_count=wards.count(),
-    )
+def district_workbook(dashboard):
     sheets = [
-        _key_figures_sheet(figures, period),
-        _wards_sheet(wards, period),
-        _months_sheet(wards, period),
+        _key_figures_sheet(dashboard.figures, dashboard.period),
+        _wards_sheet(dashboard.rows),
+        _months_sheet(dashboard.activity_chart),
     ]
-    if seminar:
-        sheets.append(_matrix_sheet(seminar, tasks, list(matrix_wards), period))
+    if dashboard.seminar:
+        sheets.append(_matrix_sheet(dashboard.tasks, dashboard.matrix))
     return Databook(sheets)
 
 
@@ -36,7 +27,7 @@ def _key_figures_sheet(figures, period):
     return sheet
 
 
-def _wards_sheet(wards, period):
+def _wards_sheet(rows):
     headers = [
         _("Ward code"),
         _("Ward"),
@@ -51,9 +42,7 @@ def _wards_sheet(wards, period):
         _("Feedback resolved"),
     ]
     sheet = Dataset(title=_("By ward"), headers=headers)
-    by_ward = selectors.figures_by_unit(wards=wards, period=period, by="ward")
-    for ward in wards.order_by("name"):
-        f = by_ward[ward.pk]
+    for ward, f, _filter in rows:
         sheet.append(
             [
                 ward.code,
@@ -72,8 +61,7 @@ def _wards_sheet(wards, period):
     return sheet
 
 
-def _months_sheet(wards, period):
-    chart = dashboards.activity_chart(wards=wards, period=period)
+def _months_sheet(chart):
     sheet = Dataset(
         title=_("Activities by month"),
         headers=[_("Month"), *(label for _code, label in WorkField.choices), _("Total")],
@@ -83,14 +71,14 @@ def _months_sheet(wards, period):
     return sheet
 
 
-def _matrix_sheet(seminar, tasks, wards, period):
+def _matrix_sheet(tasks, matrix):
     headers = [
         _("Ward"),
         _("Reported this period"),
         *(_("Task %(number)s") % {"number": task.number} for task in tasks),
     ]
     sheet = Dataset(title=_("Progress matrix"), headers=headers)
-    for row in progress_matrix(seminar=seminar, tasks=tasks, wards=wards, as_of=period.as_of()):
+    for row in matrix:
         sheet.append(
             [
                 row.ward.name,

@@ -1,14 +1,16 @@
 """Reads for the landing pages and dashboards, always through the user's scope.
 
 The dashboards' figures come from a fixed number of grouped aggregate queries, whatever the
-number of wards, groups and records: the totals of the wards in view, the same per ward (or per
-residential group) for one page of them, activities per month and field, members per
-organisation, and the spread of the days feedback took to resolve.
+number of wards, groups and records: what is summed over the wards in view (`dashboard_sums`:
+their totals, activities per month and field, members per organisation, and the spread of the
+days feedback took to resolve), and the same figures per ward or per residential group
+(`figures_by_unit`) for one page of them or every ward.
 
 What is summed over every ward in view (the totals, the order of the wards by activity, the
 charts) is read from the tallies (`models.py`, kept by `tallies.py`) for the months wholly in
 the period, and from the records for the days of a range outside them; what is shown for one
-page of wards or groups is counted from the records.
+page of wards or groups is counted from the records. Which tallies those are (the managing
+units' or the wards') is found once per dashboard (`_whole_units`).
 """
 
 import dataclasses
@@ -145,23 +147,45 @@ def _in_wards(queryset, wards):
     return queryset.filter(**{f"{queryset.model.ward_path}__in": wards.values("pk")})
 
 
-def dashboard_totals(*, wards, period) -> Figures:
-    """The figures of `wards` (a queryset) as a whole: groups and teams counted, members and
-    the period's months from the tallies (the units' when `wards` are whole units), the days
-    of a range outside whole months counted (five or six queries, and two for each such
-    stretch of days)."""
+@dataclasses.dataclass(frozen=True)
+class DashboardSums:
+    """What a dashboard sums over all the wards in view for a period."""
+
+    figures: Figures
+    median_days: float | None  # to resolve feedback; None when none is resolved
+    activities_by_month: dict  # {(first day of the month, field): (activities, households)}
+    members_by_organisation: dict  # {organisation: current members}
+
+
+def dashboard_sums(*, wards, period) -> DashboardSums:
+    """The sums over `wards` (a queryset) for `period`, from the managing units' tallies when
+    `wards` are whole units: at most eight queries, and up to three for each stretch of days
+    of a range outside whole months."""
+    units = _whole_units(wards)
+    return DashboardSums(
+        figures=_totals(wards, period, units),
+        median_days=resolution_days_median(wards=wards, period=period),
+        activities_by_month=_activities_by_month(wards, period, units),
+        members_by_organisation=_members_by_organisation(wards, units),
+    )
+
+
+def _totals(wards, period, units) -> Figures:
+    """The figures of `wards` as a whole: groups and teams counted, members and the period's
+    months from the tallies (`units`' when they are whole units), the days of a range outside
+    whole months counted."""
     figures = Figures()
     months, edges = period.whole_months()
     sums = [
         # Counted apart, as two index scans, rather than as a join of the two tables.
         _in_wards(ResidentialGroup.objects.all(), wards).aggregate(groups=Count("pk")),
         _in_wards(Team.objects.all(), wards).aggregate(teams=Count("pk")),
-        _member_tallies(wards).aggregate(
+        _member_tallies(wards, units).aggregate(
             members=Sum("members"), party_members=Sum("party_members")
         ),
     ]
     if months:
-        tallies = _unit_tallies(wards, months)
+        tallies = _unit_tallies(units, months)
         if tallies is None:
             tallies = _in_wards(WardMonth.objects.filter(month__range=months), wards)
         sums.append(tallies.aggregate(**{name: Sum(name) for name in MONTHLY}))
@@ -241,12 +265,12 @@ def with_period_activities(wards, *, period):
     return wards.annotate(period_activities=total)
 
 
-def activities_by_month(*, wards, period):
+def _activities_by_month(wards, period, units):
     """{(first day of the month, field): (activities, households reached)} in the period:
-    from the units' tallies when `wards` are whole managing units, and for the days of a
+    from the tallies of `units` when they are whole managing units, and for the days of a
     range outside whole months, or wards that are not whole units, from the activities."""
     months, edges = period.whole_months()
-    tallies = _unit_tallies(wards, months) if months else None
+    tallies = _unit_tallies(units, months) if months else None
     counted = []
     if tallies is not None:
         counted.append(
@@ -271,23 +295,27 @@ def activities_by_month(*, wards, period):
     return dict(result)
 
 
-def _unit_tallies(wards, months):
-    """The month tallies (first and last month) of the managing units whose wards `wards`
-    are, all of them and no other; None when `wards` are not whole units."""
-    return _of_whole_units(DistrictMonth.objects.filter(month__range=months), wards)
-
-
-def _member_tallies(wards):
-    """The member tallies of `wards`: their units' when they are whole units."""
-    tallies = _of_whole_units(DistrictMembers.objects.all(), wards)
-    return _in_wards(WardMembers.objects.all(), wards) if tallies is None else tallies
-
-
-def _of_whole_units(tallies, wards):
+def _whole_units(wards):
+    """The managing units whose wards `wards` are, all of them and no other, as a filter of
+    their tallies (an empty one when `wards` are every ward); None when `wards` are not such a
+    union of whole units."""
     if not wards.query.has_filters():
-        return tallies
+        return Q()
     districts = whole_districts(wards)
-    return None if districts is None else tallies.filter(district__in=districts)
+    return None if districts is None else Q(district__in=districts)
+
+
+def _unit_tallies(units, months):
+    """The month tallies (first and last month) of `units` (see `_whole_units`); None when
+    the wards are not whole units."""
+    return None if units is None else DistrictMonth.objects.filter(units, month__range=months)
+
+
+def _member_tallies(wards, units):
+    """The member tallies of `wards`: their units' when they are whole units."""
+    if units is None:
+        return _in_wards(WardMembers.objects.all(), wards)
+    return DistrictMembers.objects.filter(units)
 
 
 def whole_districts(wards):
@@ -307,10 +335,15 @@ def whole_districts(wards):
     return districts
 
 
-def members_by_organisation(*, wards):
+def _members_by_organisation(wards, units):
     """The current members of `wards` per organisation they represent: {code: count}, from
-    the wards' tallies."""
-    rows = _member_tallies(wards).values("organisation").annotate(count=Sum("members")).order_by()
+    the tallies."""
+    rows = (
+        _member_tallies(wards, units)
+        .values("organisation")
+        .annotate(count=Sum("members"))
+        .order_by()
+    )
     return {row["organisation"]: row["count"] for row in rows if row["count"]}
 
 

@@ -1,3 +1,7 @@
+"""The reports' pages: each role's landing page, the district's dashboard (and its Excel
+workbook), a ward's dashboard and home, and the seminars' printed documents. The dashboards
+are assembled in `dashboards.py`; a view reads the request and renders what it is given."""
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -6,11 +10,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.pages import paginate, query_without, require_permission, xlsx_download
+from core.pages import query_without, require_permission, xlsx_download
 from core.periods import PeriodForm, period_links
 from meetings.models import Seminar
-from meetings.selectors import matrix_wards, progress_matrix, seminars_with_tasks
-from wards.models import SecurityEvent, Ward
+from wards.models import SecurityEvent
 from wards.pages import ward_for
 from wards.roles import Role, user_role
 from wards.scope import works_for_a_unit
@@ -18,14 +21,6 @@ from wards.security import log_security_event
 
 from . import dashboards, documents, exports, selectors
 from .pdf import DocumentTooLarge, render_pdf
-
-MATRIX_PAGE_SIZE = 50
-# The orders of the table of wards: the least active first shows who lags.
-WARD_SORTS = {
-    "name": (gettext_lazy("Name"), ["name"]),
-    "activities": (gettext_lazy("Least active first"), ["period_activities", "name"]),
-    "-activities": (gettext_lazy("Most active first"), ["-period_activities", "name"]),
-}
 
 
 @login_required
@@ -43,17 +38,6 @@ def home(request):
     return render(request, "reports/no_ward.html")
 
 
-def chosen_seminar(request, seminars):
-    """The seminar of the matrix: the one asked for, else the latest."""
-    asked = request.GET.get("seminar")
-    if asked:
-        match = next((s for s in seminars if str(s.pk) == asked), None)
-        if match:
-            return match
-        messages.warning(request, _("That seminar is not among yours; showing the latest."))
-    return seminars[0] if seminars else None
-
-
 def period_context(request, period_form, period):
     return {
         "period_form": period_form,
@@ -62,62 +46,69 @@ def period_context(request, period_form, period):
     }
 
 
+def head_context(dashboard):
+    """What both dashboards show first (`includes/dashboard_head.html`)."""
+    return {
+        "figures": dashboard.figures,
+        "activity_chart": dashboard.activity_chart,
+        "member_chart": dashboard.member_chart,
+        "period_query": dashboard.period_query,
+    }
+
+
+def warn_of_a_seminar_not_shown(request, asked, seminar):
+    """The seminar asked for (its id) is not among the user's: the latest is shown."""
+    if asked and (seminar is None or str(seminar.pk) != asked):
+        messages.warning(request, _("That seminar is not among yours; showing the latest."))
+
+
 @login_required
 def overview(request):
     """The district's dashboard: key figures of the period, the wards' figures, charts, and
-    the progress matrix of a seminar's tasks. Ward officers have their ward's dashboard."""
+    the progress matrix of a seminar's tasks; every ward on it in Excel (`?format=xlsx`).
+    Ward officers have their ward's dashboard."""
     user = request.user
     if not works_for_a_unit(user):
         raise PermissionDenied("district dashboard")
     period_form = PeriodForm(request.GET)
     period = period_form.get_period()
-    wards = selectors.wards_in_scope(user=user)
-    sort = request.GET.get("sort") if request.GET.get("sort") in WARD_SORTS else "name"
-    ward_rows = wards if sort == "name" else selectors.with_period_activities(wards, period=period)
-    ward_rows = ward_rows.order_by(*WARD_SORTS[sort][1])
-    seminars = list(seminars_with_tasks(user=user))
-    seminar = chosen_seminar(request, seminars)
-    tasks = list(seminar.tasks.order_by("number")) if seminar else []
-    matrix_rows = (
-        matrix_wards(seminar=seminar, wards=wards, start=period.start, end=period.end)
-        if seminar
-        else Ward.objects.none()
-    )
+    asked = request.GET.get("seminar")
     if request.GET.get("format") == "xlsx":
         require_permission(request, "wards.export_district")
-        workbook = exports.district_workbook(
-            wards=wards, period=period, seminar=seminar, tasks=tasks, matrix_wards=matrix_rows
+        dashboard = dashboards.district_dashboard(
+            user=user, period=period, seminar_id=asked, every_ward=True
         )
-        return xlsx_download(request, workbook, "tong-quan")
-    ward_page = paginate(request, ward_rows, count=wards.count())
-    matrix_page = paginate(request, matrix_rows, param="matrix_page", size=MATRIX_PAGE_SIZE)
-    by_ward = selectors.figures_by_unit(wards=wards, period=period, units=ward_page, by="ward")
+        warn_of_a_seminar_not_shown(request, asked, dashboard.seminar)
+        return xlsx_download(request, exports.district_workbook(dashboard), "tong-quan")
+    sort = request.GET.get("sort") if request.GET.get("sort") in dashboards.WARD_SORTS else "name"
+    dashboard = dashboards.district_dashboard(
+        user=user,
+        period=period,
+        seminar_id=asked,
+        sort=sort,
+        page=request.GET.get("page"),
+        matrix_page=request.GET.get("matrix_page"),
+    )
+    warn_of_a_seminar_not_shown(request, asked, dashboard.seminar)
     context = {
         **period_context(request, period_form, period),
-        **dashboards.dashboard_head(
-            wards=wards, period=period, ward_count=ward_page.paginator.count, anchor="#by-ward"
-        ),
-        "ward_page": ward_page,
-        "ward_rows": [(ward, by_ward[ward.pk], "") for ward in ward_page],
+        **head_context(dashboard),
+        "ward_page": dashboard.page,
+        "ward_rows": dashboard.rows,
         "ward_page_query": query_without(request, "page", "format"),
         "sort": sort,
-        "ward_sorts": [(key, label) for key, (label, _order) in WARD_SORTS.items()],
+        "ward_sorts": [(key, label) for key, (label, _order) in dashboards.WARD_SORTS.items()],
         "sort_query": query_without(request, "sort", "page", "format"),
-        "seminars": seminars,
-        "seminar": seminar,
-        "tasks": tasks,
-        "matrix_page": matrix_page,
+        "seminars": dashboard.seminars,
+        "seminar": dashboard.seminar,
+        "tasks": dashboard.tasks,
+        "matrix_page": dashboard.matrix_page,
+        "matrix": dashboard.matrix,
+        "progress_chart": dashboard.progress_chart,
         "can_export": user.has_perm("wards.export_district"),
         "matrix_page_query": query_without(request, "matrix_page", "format"),
         "query": query_without(request, "page", "matrix_page", "format"),
     }
-    if seminar:
-        context["matrix"] = progress_matrix(
-            seminar=seminar, tasks=tasks, wards=list(matrix_page), as_of=period.as_of()
-        )
-        context["progress_chart"], _progress = dashboards.progress_chart(
-            seminar=seminar, tasks=tasks, wards=wards, period=period
-        )
     return render(request, "reports/overview.html", context)
 
 
@@ -127,18 +118,18 @@ def ward_dashboard(request, code):
     ward = ward_for(request, code)
     period_form = PeriodForm(request.GET)
     period = period_form.get_period()
-    wards = Ward.objects.filter(pk=ward.pk)
-    groups = paginate(request, selectors.residential_groups(ward=ward, user=request.user))
-    by_group = selectors.figures_by_unit(wards=wards, period=period, units=groups, by="group")
+    dashboard = dashboards.ward_dashboard(
+        ward=ward, user=request.user, period=period, page=request.GET.get("page")
+    )
     return render(
         request,
         "reports/ward_dashboard.html",
         {
             **period_context(request, period_form, period),
-            **dashboards.dashboard_head(wards=wards, period=period, ward=ward),
+            **head_context(dashboard),
             "ward": ward,
-            "group_page": groups,
-            "group_rows": [(group, by_group[group.pk], f"group={group.pk}&") for group in groups],
+            "group_page": dashboard.page,
+            "group_rows": dashboard.rows,
             "query": query_without(request, "page"),
         },
     )
