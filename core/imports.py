@@ -27,12 +27,14 @@ import time
 from collections.abc import Callable
 
 import openpyxl
+from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured, ValidationError
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import CheckConstraint, Model
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from import_export.widgets import ForeignKeyWidget
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
@@ -537,18 +539,29 @@ def plain(value):
     return value.pk if isinstance(value, Model) else value
 
 
+# Why nothing was written, when the rows could not be checked or written.
+REFUSED_BY_THE_DATABASE = gettext_lazy(
+    "The database refused the rows (a record of another ward may have the same key); nothing "
+    "was written."
+)
+UNPROCESSED = gettext_lazy("The file could not be processed; nothing was written.")
+
+
 def import_file(importer, file_name, data, *, commit, progress=None):
     """Read the file `file_name` (its bytes, `data`) and check it, or import it (`commit`), as
     the admin's job and the command line both do. An import asked for is logged (the
     security log, through `signals.import_finished`) whatever its outcome; a file that
     cannot be read raises `FileRefused`."""
-    outcome = _("The file could not be processed; nothing was written.")
+    outcome = str(UNPROCESSED)
     try:
         result = importer.run(read_table(file_name, data), commit=commit, progress=progress)
         outcome = result.summary()
         return result
     except FileRefused as refusal:
         outcome = str(refusal)
+        raise
+    except DatabaseError:
+        outcome = str(REFUSED_BY_THE_DATABASE)
         raise
     finally:
         if commit:
@@ -581,9 +594,11 @@ def register(name):
 
 
 def importers():
-    """{name: importer class} of every app, found the first time it is asked for."""
+    """{name: importer class} of every app, found the first time it is asked for (once the
+    models are loaded: the importers' modules import them)."""
     global _discovered
     if not _discovered:
+        apps.check_models_ready()
         autodiscover_modules("imports")
         _discovered = True
     return _importers

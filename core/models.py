@@ -22,8 +22,9 @@ class SearchableModel(models.Model):
     """A model with a folded copy of some of its text (`search_source`), for accent-free
     search through one indexed column that both databases can use.
 
-    The copy is derived data, so it is kept here on every save, and by `bulk_create` of the
-    scoped managers (`wards.scope.ScopedQuerySet`); imports save row by row.
+    The copy is derived data, so it is kept here on every save, by `bulk_create` of the
+    scoped managers (`wards.scope.ScopedQuerySet`), and by the imports' bulk writes
+    (`fill_derived_fields`).
     """
 
     SEARCH_LENGTH = 1000

@@ -4,11 +4,10 @@ so that a large file neither holds a request open nor times out."""
 import logging
 
 from django.db import DatabaseError
-from django.utils.translation import gettext as _
 from django.utils.translation import override
 from django_tasks import task
 
-from .imports import import_file, importers
+from .imports import REFUSED_BY_THE_DATABASE, UNPROCESSED, import_file, importers
 from .models import ImportJob
 from .tables import FileRefused
 
@@ -33,16 +32,11 @@ def run_import(job_id: str, commit: bool):
             job.status, job.message = ImportJob.Status.FAILED, str(refusal)
         except DatabaseError:
             logger.exception("import %s failed", job.pk)
-            job.status = ImportJob.Status.FAILED
-            job.message = _(
-                "The database refused the rows (a record of another ward may have the "
-                "same key); nothing was written."
-            )
+            job.status, job.message = ImportJob.Status.FAILED, str(REFUSED_BY_THE_DATABASE)
         except Exception:
             # The job must not stay “being checked” for ever; the log has the details.
             logger.exception("import %s failed", job.pk)
-            job.status = ImportJob.Status.FAILED
-            job.message = _("The file could not be processed; nothing was written.")
+            job.status, job.message = ImportJob.Status.FAILED, str(UNPROCESSED)
         else:
             job.result = result.as_dict()
             job.rows_done = job.rows_total = result.rows

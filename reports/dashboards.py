@@ -112,7 +112,8 @@ class Dashboard:
     tasks: list[DirectiveTask] = dataclasses.field(default_factory=list)
     matrix: list[MatrixRow] = dataclasses.field(default_factory=list)
     matrix_page: Page | None = None
-    progress_chart: charts.Chart | None = None
+    progress_chart: charts.Chart | None = None  # on a page (the workbook draws no chart)
+    sort: str = "name"  # the order of the table of wards, a key of WARD_SORTS
 
     @property
     def period_query(self):
@@ -125,8 +126,10 @@ def district_dashboard(
 ) -> Dashboard:
     """The dashboard of the wards `user` sees. `seminar_id`: the seminar of the matrix asked
     for (the user's latest when it is not one of theirs); `page` and `matrix_page`: the pages
-    asked for of the table of wards, in the order `sort`, and of the matrix; `every_ward`: all
-    of both rather than a page (the workbook's)."""
+    asked for of the table of wards, in the order `sort` (by name when it is not one of
+    `WARD_SORTS`), and of the matrix; `every_ward`: all of both rather than a page (the
+    workbook's)."""
+    sort = sort if sort in WARD_SORTS else "name"
     wards = selectors.wards_in_scope(user=user)
     seminars = list(seminars_with_tasks(user=user))
     latest = seminars[0] if seminars else None
@@ -150,7 +153,10 @@ def district_dashboard(
         matrix = progress_matrix(
             seminar=seminar, tasks=tasks, wards=list(in_matrix), as_of=period.as_of()
         )
-        chart, _progress = progress_chart(seminar=seminar, tasks=tasks, wards=wards, period=period)
+        if not every_ward:
+            chart, _progress = progress_chart(
+                seminar=seminar, tasks=tasks, wards=wards, period=period
+            )
     return Dashboard(
         period=period,
         figures=key_figures(sums, period=period, ward_count=ward_count, anchor="#by-ward"),
@@ -164,6 +170,7 @@ def district_dashboard(
         matrix=matrix,
         matrix_page=matrix_rows_page,
         progress_chart=chart,
+        sort=sort,
     )
 
 

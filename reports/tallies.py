@@ -18,7 +18,6 @@ Two transactions counting the same managing unit's tallies take turns (`_lock`),
 second reads where its records are once its turn has come.
 """
 
-import datetime
 import itertools
 from collections import defaultdict
 
@@ -27,7 +26,7 @@ from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.db.models.signals import post_delete, post_save, pre_save
 
-from core.periods import first_of_month
+from core.periods import first_of_month, next_month
 from core.signals import follow, notify_written, rows_written
 from core.writers import copy_rows
 from teams.models import Activity, CitizenFeedback, Member, Team
@@ -130,7 +129,7 @@ def _in_months(rows, date_field, months):
         return rows
     condition = Q(pk__in=[])
     for month in months:
-        after = (month + datetime.timedelta(days=31)).replace(day=1)
+        after = next_month(month)
         condition |= Q(**{f"{date_field}__gte": month, f"{date_field}__lt": after})
     return rows.filter(condition)
 

@@ -80,12 +80,11 @@ def overview(request):
         )
         warn_of_a_seminar_not_shown(request, asked, dashboard.seminar)
         return xlsx_download(request, exports.district_workbook(dashboard), "tong-quan")
-    sort = request.GET.get("sort") if request.GET.get("sort") in dashboards.WARD_SORTS else "name"
     dashboard = dashboards.district_dashboard(
         user=user,
         period=period,
         seminar_id=asked,
-        sort=sort,
+        sort=request.GET.get("sort"),
         page=request.GET.get("page"),
         matrix_page=request.GET.get("matrix_page"),
     )
@@ -96,7 +95,7 @@ def overview(request):
         "ward_page": dashboard.page,
         "ward_rows": dashboard.rows,
         "ward_page_query": query_without(request, "page", "format"),
-        "sort": sort,
+        "sort": dashboard.sort,
         "ward_sorts": [(key, label) for key, (label, _order) in dashboards.WARD_SORTS.items()],
         "sort_query": query_without(request, "sort", "page", "format"),
         "seminars": dashboard.seminars,

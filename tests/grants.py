@@ -25,6 +25,7 @@ GRANTS = {
     "wards.residentialgroup":   (ALL_FILES,            ALL_EXPORT,     ALL,          VIEW),
     "wards.user":               (ALL,                  NONE,           NONE,         NONE),
     "wards.securityevent":      (VIEW,                 NONE,           NONE,         NONE),
+    "core.importjob":           (NONE,                 NONE,           NONE,         NONE),
     "teams.team":               (ALL_FILES,            ALL_FILES,      ALL,          VIEW),
     "teams.member":             (ALL_FILES,            ALL_FILES,      ALL_FILES,    VIEW),
     "teams.activity":           (ALL_FILES,            ALL_FILES,      ALL_FILES,    VIEW),

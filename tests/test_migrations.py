@@ -1,11 +1,12 @@
 """Upgrades keep the data: the import job moved from `wards` to `core` keeps its table, its
-rows, its content type (and so its permissions), and its jobs name their importer as the
-registry does."""
+rows, its content type (and so its permissions); its jobs name their importer as the registry
+does, and a task queued before the upgrade still finds its function. The downgrade undoes it."""
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+from django_tasks_db.models import DBTaskResult
 
 from core.models import ImportJob
 
@@ -25,6 +26,14 @@ def test_import_jobs_keep_their_rows_when_the_model_moves_to_core():
         user_id=user.pk,
         status="imported",
     )
+    # A check queued for the worker before the upgrade, by the task's old path.
+    DBTaskResult.objects.create(
+        task_path="wards.tasks.run_import",
+        args_kwargs={"args": ["00000000-0000-0000-0000-000000000001", False], "kwargs": {}},
+        queue_name="default",
+        backend_name="default",
+        priority=0,
+    )
     # Migrating back gave the content type back to `wards`, as it was before the move.
     content_type = ContentType.objects.get(model="importjob")
     assert content_type.app_label == "wards"
@@ -38,3 +47,21 @@ def test_import_jobs_keep_their_rows_when_the_model_moves_to_core():
     ]
     content_type.refresh_from_db()
     assert (content_type.app_label, content_type.model) == ("core", "importjob")
+    assert list(DBTaskResult.objects.values_list("task_path", flat=True)) == [
+        "core.tasks.run_import"
+    ]
+
+    # And back: the downgrade gives `wards` its model, its content type and its paths.
+    executor = MigrationExecutor(connection)
+    executor.migrate(BEFORE)
+    old = executor.loader.project_state(BEFORE[0]).apps
+    assert list(
+        old.get_model("wards", "ImportJob").objects.values_list("importer", flat=True)
+    ) == ["teams.imports.MemberImporter"]
+    content_type.refresh_from_db()
+    assert content_type.app_label == "wards"
+    assert list(DBTaskResult.objects.values_list("task_path", flat=True)) == [
+        "wards.tasks.run_import"
+    ]
+    executor = MigrationExecutor(connection)
+    executor.migrate(after)

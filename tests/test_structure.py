@@ -9,8 +9,8 @@ from django.contrib import admin
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import get_commands
 
+from core.admin_imports import JobImportExportAdmin
 from core.imports import importers, register
-from wards.admin_base import ScopedImportExportAdmin
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -98,7 +98,7 @@ def test_every_importing_admin_and_the_command_read_the_registry():
     admins = {
         model._meta.label: model_admin.importer_class.name
         for model, model_admin in admin.site._registry.items()
-        if isinstance(model_admin, ScopedImportExportAdmin)
+        if isinstance(model_admin, JobImportExportAdmin)
     }
     command = get_commands()["import_data"]
 

@@ -2,9 +2,7 @@
 (`scope.py`) allows, in lists, forms, choices, inlines, history, imports and exports."""
 
 import functools
-from pathlib import PurePath
 
-from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
@@ -12,31 +10,18 @@ from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectM
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import F, Func, IntegerField, Subquery
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
-from django.urls import path, reverse
-from django.utils.decorators import method_decorator
+from django.http import Http404
+from django.shortcuts import redirect
 from django.utils.formats import number_format
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
-from django.views.decorators.http import require_POST
-from import_export.admin import ImportExportModelAdmin
-from import_export.forms import SelectableFieldsExportForm
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin_filters import YEARS, is_id
-from core.imports import importer_for
-from core.models import ImportJob
-from core.pages import XLSX
-from core.tables import MAX_BYTES, SafeCSV, SafeXLSX
-from core.tasks import run_import
+from core.admin_imports import JobImportExportAdmin
 from core.text import search_filter, validate_search
 
 from .forms import ScopedModelForm, clean_key
-from .models import SecurityEvent
-from .security import log_security_event
 
 
 def visible_queryset(queryset, user):
@@ -305,155 +290,10 @@ class ScopedAdmin(ScopedModelAdmin, SimpleHistoryAdmin):
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 
-class ExportForm(SelectableFieldsExportForm):
-    class Media:
-        # Replaces the inline onchange handler of django-import-export's template, which
-        # the Content-Security-Policy blocks.
-        js = ["js/export_select_all.js"]
-
-
-class ImportFileForm(forms.Form):
-    file = forms.FileField(
-        label=_lazy("File"),
-        help_text=_lazy("Excel (.xlsx) or CSV (UTF-8, UTF-16 or Windows-1258)."),
-    )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_BYTES:
-            raise forms.ValidationError(
-                _("The file is %(size)s MB; files of up to %(limit)s MB are accepted.")
-                % {"size": round(upload.size / 2**20, 1), "limit": MAX_BYTES // 2**20}
-            )
-        if PurePath(upload.name).suffix.lower() not in (".xlsx", ".csv"):
-            raise forms.ValidationError(_("Send an Excel file (.xlsx) or a CSV file (.csv)."))
-        return upload
-
-
-class ConfirmImportForm(forms.Form):
-    job = forms.UUIDField(widget=forms.HiddenInput)
-
-
-class ScopedImportExportAdmin(ScopedAdmin, ImportExportModelAdmin):
-    """Exports write the scoped list (logged). Imports replace django-import-export's own:
-    the file is stored, checked by a background worker with the bulk importer
-    (the model's, from `core.imports.IMPORTERS`), shown as a preview, and imported on confirmation,
-    all within the user's scope; every step is logged."""
-
-    export_form_class = ExportForm
-    # Exports never write a cell a spreadsheet would run as a formula.
-    export_formats = [SafeXLSX, SafeCSV]
-
-    @property
-    def importer_class(self):
-        return importer_for(self.model)
-
-    def get_resource_kwargs(self, request, *args, **kwargs):
-        return {**super().get_resource_kwargs(request, *args, **kwargs), "user": request.user}
-
-    def get_urls(self):
-        prefix = "{}_{}".format(*self.get_model_info())
-        return [
-            path(
-                "import/template/",
-                self.admin_site.admin_view(self.import_template),
-                name=f"{prefix}_import_template",
-            ),
-            path(
-                "import/<uuid:job_id>/",
-                self.admin_site.admin_view(self.import_job),
-                name=f"{prefix}_import_job",
-            ),
-            *super().get_urls(),
-        ]
-
-    def import_context(self, request, **context):
-        return {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "title": _("Import %(records)s") % {"records": self.opts.verbose_name_plural},
-            "importer": self.importer_class(user=request.user),
-            **context,
-        }
-
-    def import_action(self, request, **kwargs):
-        """Upload a file; a worker checks it and the job's page shows the preview."""
-        if not self.has_import_permission(request):
-            raise PermissionDenied
-        form = ImportFileForm(request.POST or None, request.FILES or None)
-        if form.is_valid():
-            upload = form.cleaned_data["file"]
-            job = ImportJob.objects.create(
-                importer=self.importer_class.name,
-                file=upload,
-                file_name=PurePath(upload.name).name[:255],
-                user=request.user,
-            )
-            run_import.enqueue(str(job.pk), False)
-            return redirect(self.job_url(job))
-        return TemplateResponse(
-            request, "admin/import_upload.html", self.import_context(request, form=form)
-        )
-
-    @method_decorator(require_POST)
-    def process_import(self, request, **kwargs):
-        """Confirm a checked file without errors: a worker imports it."""
-        if not self.has_import_permission(request):
-            raise PermissionDenied
-        form = ConfirmImportForm(request.POST)
-        if not form.is_valid():
-            raise Http404(_("No such import, or it is not yours."))
-        jobs = ImportJob.objects.visible_to(request.user).filter(importer=self.importer_class.name)
-        job = get_object_or_404(jobs, pk=form.cleaned_data["job"])
-        if job.status != ImportJob.Status.CHECKED or job.result["error_rows"]:
-            messages.error(request, _("Only a checked file without errors can be imported."))
-            return redirect(self.job_url(job))
-        updated = jobs.filter(pk=job.pk, status=ImportJob.Status.CHECKED).update(
-            status=ImportJob.Status.IMPORTING, rows_done=0
-        )
-        if updated:  # not already confirmed by another click
-            run_import.enqueue(str(job.pk), True)
-        return redirect(self.job_url(job))
-
-    def job_url(self, job):
-        app_label, model_name = self.get_model_info()
-        return reverse(f"admin:{app_label}_{model_name}_import_job", args=[job.pk])
-
-    def import_job(self, request, job_id):
-        """The job's progress, then its preview (what each row would do, row errors) or its
-        outcome; the page reloads itself while a worker is on it."""
-        if not self.has_import_permission(request):
-            raise PermissionDenied
-        job = get_object_or_404(
-            ImportJob.objects.visible_to(request.user).filter(importer=self.importer_class.name),
-            pk=job_id,
-        )
-        return TemplateResponse(
-            request,
-            "admin/import_job.html",
-            self.import_context(
-                request, job=job, confirm_form=ConfirmImportForm(initial={"job": job.pk})
-            ),
-        )
-
-    def import_template(self, request):
-        """An empty file to fill in: the columns, an example row, and a sheet of notes."""
-        if not self.has_import_permission(request):
-            raise PermissionDenied
-        importer = self.importer_class(user=request.user)
-        response = HttpResponse(importer.template(), content_type=XLSX)
-        response["Content-Disposition"] = f'attachment; filename="mau-{self.opts.model_name}.xlsx"'
-        return response
-
-    def get_export_data(self, file_format, request, queryset, **kwargs):
-        data = super().get_export_data(file_format, request, queryset, **kwargs)
-        log_security_event(
-            SecurityEvent.Kind.EXPORT,
-            request=request,
-            detail=_("%(records)s: %(count)d rows")
-            % {"records": self.model._meta.verbose_name_plural, "count": queryset.count()},
-        )
-        return data
+class ScopedImportExportAdmin(ScopedAdmin, JobImportExportAdmin):
+    """Imports and exports (`core.admin_imports`) of the records the user's scope allows:
+    the export writes the scoped list, an import's rows are looked up among the records the
+    user sees."""
 
 
 class ScopedInline(ScopedFieldsMixin, admin.options.InlineModelAdmin):

@@ -1,5 +1,7 @@
 # The import job moved from `wards` to `core`: its table stays `wards_importjob`, with its rows;
 # only Django's record of the model changes app (with its content type, and so its permissions).
+# Its jobs name their importer as the registry does, and the tasks queued for the worker name
+# the task's new module.
 
 import uuid
 
@@ -18,6 +20,7 @@ IMPORTER_NAMES = {
     "teams.imports.ExemplaryModelImporter": "exemplary",
     "meetings.imports.ProgressReportImporter": "progress",
 }
+OLD_TASK, NEW_TASK = "wards.tasks.run_import", "core.tasks.run_import"
 
 
 def move_content_type(apps, schema_editor):
@@ -30,6 +33,17 @@ def move_content_type_back(apps, schema_editor):
     ContentType = apps.get_model("contenttypes", "ContentType")
     if not ContentType.objects.filter(app_label="wards", model="importjob").exists():
         ContentType.objects.filter(app_label="core", model="importjob").update(app_label="wards")
+
+
+def move_queued_tasks(apps, schema_editor):
+    # The background worker finds a queued task by the path of its function.
+    DBTaskResult = apps.get_model("django_tasks_database", "DBTaskResult")
+    DBTaskResult.objects.filter(task_path=OLD_TASK).update(task_path=NEW_TASK)
+
+
+def move_queued_tasks_back(apps, schema_editor):
+    DBTaskResult = apps.get_model("django_tasks_database", "DBTaskResult")
+    DBTaskResult.objects.filter(task_path=NEW_TASK).update(task_path=OLD_TASK)
 
 
 def name_importers(apps, schema_editor):
@@ -49,6 +63,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("contenttypes", "0002_remove_content_type_name"),
+        ("django_tasks_database", "0001_initial"),
         ("wards", "0005_group_search_and_ward_name_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
@@ -126,4 +141,5 @@ class Migration(migrations.Migration):
         ),
         migrations.RunPython(move_content_type, move_content_type_back),
         migrations.RunPython(name_importers, path_importers),
+        migrations.RunPython(move_queued_tasks, move_queued_tasks_back),
     ]
