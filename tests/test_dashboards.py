@@ -716,6 +716,29 @@ def test_overview_staff_reads_27_queries(client, one_ward):
     assert page_queries(client, url, {"period": YEAR}) == 27
 
 
+def test_overview_workbook_staff_reads_25_queries(client, one_ward):
+    """What the overview's workbook costs, query by query:
+    1-2   the session, the user;
+    3-4   the user's permissions (the export's): their own, their groups';
+    5     the ids of the wards in the user's scope;
+    6-7   the seminar of the matrix, its tasks;
+    8     every ward of the scope, by name;
+    9-11  their groups and teams, their members, their activities and feedback (tallies);
+    12    the units wholly in the scope, whose tallies the key figures read;
+    13-14 the scope's groups, its teams;
+    15-19 the key figures: members, activities and households, days to resolve feedback,
+          activities by month and field, members by organisation;
+    20-21 the matrix: its wards, their assignments, each with its latest report;
+    22    the export, in the security log;
+    23-25 the session's idle timer, saved in a savepoint."""
+    district, _tasks, _team = one_ward
+    client.force_login(RoleUserFactory(role=Role.DISTRICT_STAFF, district=district))
+    url = reverse("reports:overview")
+    client.get(url, {"period": YEAR, "format": "xlsx"})  # fills per-process caches
+
+    assert page_queries(client, url, {"period": YEAR, "format": "xlsx"}) == 25
+
+
 def test_ward_dashboard_officer_reads_22_queries(client, one_ward):
     """What a ward's dashboard costs, query by query:
     1-2   the session, the user;
