@@ -68,6 +68,7 @@ def main():
     clients["root"].force_login(root)
     code = ward.code
     year = f"?period={datetime.date.today().year}"
+    past = f"?period={datetime.date.today().year - 1}"
     pages = [
         ("district overview", "staff", reverse("reports:overview") + year),
         ("country overview", "root", reverse("reports:overview") + year),
@@ -77,6 +78,15 @@ def main():
             reverse("reports:overview") + year + "&sort=activities",
         ),
         ("ward dashboard", "officer", reverse("reports:ward_dashboard", args=[code]) + year),
+        # As of a past period: the units of that period, from the same tallies.
+        ("district overview, last year", "staff", reverse("reports:overview") + past),
+        ("country overview, last year", "root", reverse("reports:overview") + past),
+        ("ward lineage", "officer", reverse("reports:ward_lineage", args=[code])),
+        (
+            "ward lineage, history",
+            "officer",
+            reverse("reports:ward_lineage", args=[code]) + "?history=1",
+        ),
         ("ward home", "officer", reverse("reports:ward_home", args=[code])),
         ("team page", "officer", reverse("teams:team_detail", args=[team.pk])),
         ("member list", "officer", reverse("teams:member_list", args=[code])),

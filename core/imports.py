@@ -427,7 +427,8 @@ class Importer:
         return found
 
     def validate(self, record, result):
-        """The model's own field validation and constraints, in Python (no query)."""
+        """The model's own field validation, constraints and `clean_loaded()` (rules on the
+        records already loaded), in Python (no query)."""
         instance = record.instance
         try:
             # Relations are checked by their lookups; validating them would read each one.
@@ -445,6 +446,10 @@ class Importer:
                 )
         for message in self.constraint_errors(instance):
             self.fail(result, record, "", "", message)
+        # A model's rules that read only the records the row's relations loaded.
+        clean_loaded = getattr(instance, "clean_loaded", None)
+        for name, message in (clean_loaded() if clean_loaded else {}).items():
+            self.fail(result, record, self.header_of(name), getattr(instance, name), message)
 
     def header_of(self, attribute):
         for field in self.resource.fields.values():

@@ -325,6 +325,18 @@ class TaskAssignment(TimeStampedModel):
         Ward, models.PROTECT, related_name="task_assignments", verbose_name=_("ward")
     )
     due_on = models.DateField(_("due on"), null=True, blank=True)
+    # A task still open in a ward a reorganisation ended is carried to its successors: each
+    # has its own assignment, linked to the old one, which is handed over (chuyển giao).
+    carried_from = models.ForeignKey(
+        "self",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="carried_to",
+        verbose_name=_("carried over from"),
+    )
+    handed_over_on = models.DateField(_("handed over on"), null=True, blank=True, editable=False)
 
     # The ward reads the task given to it; the seminar's managing unit gives or takes it back.
     ward_path = "ward"

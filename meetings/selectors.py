@@ -119,8 +119,12 @@ def seminar_facts(*, seminar: Seminar) -> SeminarFacts:
         ),
     )
     attendees = list(seminar.attendees.order_by("order", "full_name"))
+    # The seminar's own assignments: those carried to successor wards by a reorganisation
+    # continue them, and are not given again.
+    given = Q(assignments__carried_from__isnull=True)
     tasks = seminar.tasks.annotate(
-        due_on=Min("assignments__due_on"), ward_count=Count("assignments")
+        due_on=Min("assignments__due_on", filter=given),
+        ward_count=Count("assignments", filter=given),
     ).order_by("number")
     return SeminarFacts(
         sessions=[
@@ -158,12 +162,18 @@ def seminar_rows(*, user):
 
 
 def is_overdue(assignment, *, as_of):
-    """Due before `as_of` and not completed (by its latest report)."""
+    """Due before `as_of` and not completed (by its latest report), nor handed over to a
+    successor ward by then."""
     return bool(
         assignment.due_on
         and assignment.due_on < as_of
         and assignment.latest_status != ProgressReport.Status.COMPLETED
+        and not is_handed_over(assignment, as_of=as_of)
     )
+
+
+def is_handed_over(assignment, *, as_of):
+    return assignment.handed_over_on is not None and assignment.handed_over_on <= as_of
 
 
 def status_label(status):
@@ -233,6 +243,7 @@ def progress_matrix(*, seminar, tasks, wards, as_of) -> list[MatrixRow]:
     cells = {}
     for assignment in assignments:
         assignment.overdue = is_overdue(assignment, as_of=as_of)
+        assignment.handed_over = is_handed_over(assignment, as_of=as_of)
         assignment.latest_status_label = status_label(assignment.latest_status)
         cells[assignment.ward_id, assignment.task_id] = assignment
     return [

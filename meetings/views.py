@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from core.pages import paginate, require_permission
 from core.periods import Period
 from wards.models import Ward
+from wards.pages import require_managed
 
 from .forms import (
     AttendeeForm,
@@ -54,6 +55,7 @@ def progress_add(request, pk):
         pk=pk,
     )
     require_permission(request, "meetings.add_progressreport")
+    require_managed(request, assignment.ward)  # a predecessor's task is read, not reported
     return report_form(request, assignment=assignment)
 
 
@@ -66,6 +68,7 @@ def progress_edit(request, pk):
         pk=pk,
     )
     require_permission(request, "meetings.change_progressreport")
+    require_managed(request, report)
     return report_form(request, assignment=report.assignment, report=report)
 
 

@@ -32,9 +32,10 @@ from . import charts, selectors
 MATRIX_PAGE_SIZE = 50
 # The orders of the table of wards: the least active first shows who lags.
 WARD_SORTS = {
-    "name": (gettext_lazy("Name"), ["name"]),
-    "activities": (gettext_lazy("Least active first"), ["period_activities", "name"]),
-    "-activities": (gettext_lazy("Most active first"), ["-period_activities", "name"]),
+    # The code after the name: a ward and its successor of the same name, the old one first.
+    "name": (gettext_lazy("Name"), ["name", "code"]),
+    "activities": (gettext_lazy("Least active first"), ["period_activities", "name", "code"]),
+    "-activities": (gettext_lazy("Most active first"), ["-period_activities", "name", "code"]),
 }
 
 # Okabe–Ito's colour-blind-safe palette, then three more, one per field of work.
@@ -130,7 +131,7 @@ def district_dashboard(
     `WARD_SORTS`), and of the matrix; `every_ward`: all of both rather than a page (the
     workbook's)."""
     sort = sort if sort in WARD_SORTS else "name"
-    wards = selectors.wards_in_scope(user=user)
+    wards = selectors.wards_in_scope(user=user, period=period)
     seminars = list(seminars_with_tasks(user=user))
     latest = seminars[0] if seminars else None
     seminar = next((s for s in seminars if str(s.pk) == seminar_id), latest)

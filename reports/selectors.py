@@ -29,23 +29,36 @@ from django.db.models import (
     Sum,
     Value,
 )
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models.functions import Coalesce, ExtractYear, TruncMonth
 
 from core.periods import first_of_month
 from meetings.selectors import ward_assignments
 from teams.models import Activity, CitizenFeedback, Member, Team
-from wards.models import ResidentialGroup, Ward
+from wards.models import (
+    GroupSuccession,
+    ResidentialGroup,
+    Ward,
+    WardSuccession,
+    existing_during,
+)
 
 from .models import DistrictMembers, DistrictMonth, WardMembers, WardMonth
 
 
-def wards_in_scope(*, user):
-    """The wards `user` sees, named by their ids (read once) when they are few. With the ids
+def wards_in_scope(*, user, period=None):
+    """The wards `user` sees (that existed in `period`, when given: a reorganisation ends
+    wards and begins others), named by their ids (read once) when they are few. With the ids
     written out, the planner knows how few wards it aggregates and reads their rows through
     the teams' indexes; behind a subquery of the scope it scanned a year of every ward's
     activities (825 ms against 28 ms for a district of the national data). Thousands of ids
     (a province, the country) cost more to plan and match than the subquery."""
     wards = Ward.objects.visible_to(user)
+    if period is not None:
+        during = existing_during(period.start, period.end)
+        # Every ward (a superuser's) stays unfiltered, and summed from the units' tallies,
+        # while no ward ended before the period or began after it.
+        if wards.query.has_filters() or Ward.objects.exclude(during).exists():
+            wards = wards.filter(during)
     if not wards.query.has_filters():
         return wards  # every ward (a superuser's): nothing to name
     ids = list(wards.order_by().values_list("pk", flat=True)[: MANY_WARDS + 1])
@@ -434,3 +447,76 @@ def ward_home(*, ward, user):
         "open_feedback_count": open_feedback.count(),
         "assignments": ward_assignments(ward=ward, user=user),
     }
+
+
+@dataclasses.dataclass(frozen=True)
+class Lineage:
+    """Where a ward came from and what became of it, by reorganisation."""
+
+    came_from: list  # (reorganisation, [(predecessor ward, note, [(old group, new group)])])
+    became: list  # (reorganisation, [(successor ward or None, note)])
+    history: list  # on today's boundaries: [(year, activities, feedback)], when asked for
+
+    def wards(self):
+        """Every ward the lineage names."""
+        for _reorganisation, rows in self.came_from:
+            yield from (ward for ward, _note, _groups in rows)
+        for _reorganisation, rows in self.became:
+            yield from (ward for ward, _note in rows)
+
+
+def ward_lineage(*, ward, with_history=False):
+    """The reorganisations that made `ward` and ended it, with the groups that came to it;
+    with `with_history`, its predecessors' records (and its own) by year, summed over the
+    residential groups that came to it: three queries, five with the history."""
+    came = (
+        WardSuccession.objects.filter(successor=ward)
+        .select_related("reorganisation", "predecessor")
+        .order_by("-reorganisation__effective_on", "predecessor__name")
+    )
+    groups = defaultdict(list)
+    for succession in GroupSuccession.objects.filter(successor__ward=ward).select_related(
+        "predecessor__ward", "successor"
+    ):
+        if succession.predecessor is not None:
+            key = (succession.reorganisation_id, succession.predecessor.ward_id)
+            groups[key].append((succession.predecessor, succession.successor))
+    came_from = defaultdict(list)
+    for succession in came:
+        pairs = groups.get((succession.reorganisation_id, succession.predecessor_id), [])
+        came_from[succession.reorganisation].append(
+            (succession.predecessor, succession.note, sorted(pairs, key=lambda p: p[0].code))
+        )
+    became = defaultdict(list)
+    for succession in (
+        WardSuccession.objects.filter(predecessor=ward)
+        .select_related("reorganisation", "successor")
+        .order_by("successor__name")
+    ):
+        became[succession.reorganisation].append((succession.successor, succession.note))
+    history = []
+    if with_history:
+        places = ResidentialGroup.objects.filter(
+            Q(ward=ward)
+            | Q(pk__in=GroupSuccession.objects.filter(successor__ward=ward).values("predecessor"))
+        )
+        history = _records_by_year(places)
+    return Lineage(came_from=list(came_from.items()), became=list(became.items()), history=history)
+
+
+def _records_by_year(groups):
+    """[(year, activities, feedback)] of the teams of `groups`, newest first."""
+    counts = defaultdict(lambda: [0, 0])
+    for index, (model, date_field) in enumerate(
+        ((Activity, "date"), (CitizenFeedback, "received_on"))
+    ):
+        rows = (
+            model.objects.filter(team__residential_group__in=groups)
+            .annotate(year=ExtractYear(date_field))
+            .values("year")
+            .annotate(count=Count("pk"))
+            .order_by()
+        )
+        for row in rows:
+            counts[row["year"]][index] = row["count"]
+    return [(year, *counts[year]) for year in sorted(counts, reverse=True)]

@@ -8,6 +8,7 @@ urlpatterns = [
     path("overview/", views.overview, name="overview"),
     path("wards/<str:code>/", views.ward_home, name="ward_home"),
     path("wards/<str:code>/dashboard/", views.ward_dashboard, name="ward_dashboard"),
+    path("wards/<str:code>/lineage/", views.ward_lineage, name="ward_lineage"),
     path(
         "seminars/<int:pk>/report.pdf",
         views.seminar_document_pdf,

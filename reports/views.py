@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from core.pages import query_without, require_permission, xlsx_download
 from core.periods import PeriodForm, period_links
 from meetings.models import Seminar
-from wards.models import SecurityEvent
+from wards.models import SecurityEvent, Ward
 from wards.pages import ward_for
 from wards.roles import Role, user_role
 from wards.scope import works_for_a_unit
@@ -138,15 +138,44 @@ def ward_dashboard(request, code):
 def ward_home(request, code):
     ward = ward_for(request, code)
     user = request.user
+    manages = Ward.objects.managed_by(user).filter(pk=ward.pk).exists()
     return render(
         request,
         "reports/ward_home.html",
         {
             "ward": ward,
             **selectors.ward_home(ward=ward, user=user),
-            "can_add_activity": user.has_perm("teams.add_activity"),
-            "can_report": user.has_perm("meetings.add_progressreport"),
-            "can_correct": user.has_perm("meetings.change_progressreport"),
+            # A ward the user only reads (a predecessor of theirs, one that has ended) is
+            # offered no writing.
+            "can_add_activity": manages and user.has_perm("teams.add_activity"),
+            "can_report": manages and user.has_perm("meetings.add_progressreport"),
+            "can_correct": manages and user.has_perm("meetings.change_progressreport"),
+        },
+    )
+
+
+@login_required
+def ward_lineage(request, code):
+    """Where the ward came from (the wards and residential groups, by decision) and what
+    became of it; with `?history=1`, its history on today's boundaries."""
+    ward = ward_for(request, code)
+    with_history = request.GET.get("history") == "1"
+    lineage = selectors.ward_lineage(ward=ward, with_history=with_history)
+    named = [other.pk for other in lineage.wards() if other is not None]
+    return render(
+        request,
+        "reports/ward_lineage.html",
+        {
+            "ward": ward,
+            "lineage": lineage,
+            "with_history": with_history,
+            # The wards named here whose pages the user may open (a successor of their ward
+            # is named, not shown).
+            "linked": set(
+                Ward.objects.visible_to(request.user)
+                .filter(pk__in=named)
+                .values_list("pk", flat=True)
+            ),
         },
     )
 
@@ -209,7 +238,7 @@ def progress_report_pdf(request, pk):
     seminar = seminar_for(request, pk)
     period = PeriodForm(request.GET).get_period()
     context = documents.progress_report(
-        seminar, wards=selectors.wards_in_scope(user=request.user), period=period
+        seminar, wards=selectors.wards_in_scope(user=request.user, period=period), period=period
     )
     return pdf_response(
         request,

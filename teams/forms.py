@@ -1,6 +1,7 @@
 """The workspace's forms: records of one ward's teams, sized for a phone."""
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -17,7 +18,8 @@ YOUNGEST_MEMBER_AGE = 16
 
 
 class WardRecordForm(ScopedModelForm):
-    """A record of one of the ward's teams: the team is chosen among them only."""
+    """A record of one of the ward's teams: the team is chosen among them only, those of
+    groups a reorganisation ended left out (but the record's own)."""
 
     def __init__(self, *args, ward, user, **kwargs):
         self.ward, self.user = ward, user
@@ -27,6 +29,7 @@ class WardRecordForm(ScopedModelForm):
         self.fields["team"].queryset = (
             Team.objects.visible_to(self.user)
             .in_ward(self.ward)
+            .filter(Q(residential_group__valid_until__isnull=True) | Q(pk=self.instance.team_id))
             .select_related(Team.ward_path)
             .order_by("residential_group__code")
         )

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy
 from core.imports import Importer, Relation, code_variants, register
 from core.resources import scoped
 from wards.imports import WARD
-from wards.models import ResidentialGroup
+from wards.models import ResidentialGroup, current_last
 from wards.resources import GROUP_CODE, WARD_CODE
 
 from .models import Member, Team
@@ -21,23 +21,31 @@ from .resources import (
 
 
 def teams_by_codes(user, keys):
-    """{(ward code, group code): team} of the keys, among the teams `user` sees."""
+    """{(ward code, group code): team} of the keys, among the teams `user` sees: of the
+    ward's current group with that code (see `groups_by_codes`)."""
     teams = scoped(
         Team.objects.filter(
             **{f"{Team.ward_path}__code__in": code_variants(ward for ward, _group in keys)},
             residential_group__code__in=code_variants(group for _ward, group in keys),
-        ).select_related(Team.ward_path),
+        )
+        .select_related(Team.ward_path)
+        .order_by(current_last("residential_group")),
         user,
     )
     return {(t.residential_group.ward.code, t.residential_group.code): t for t in teams}
 
 
 def groups_by_codes(user, keys):
+    """{(ward code, group code): group}: a code names the ward's current group, or, when no
+    current group has it, the last that had it (groups are renumbered: an ended group keeps
+    its code)."""
     groups = scoped(
         ResidentialGroup.objects.filter(
             ward__code__in=code_variants(ward for ward, _group in keys),
             code__in=code_variants(group for _ward, group in keys),
-        ).select_related("ward"),
+        )
+        .select_related("ward")
+        .order_by(current_last()),
         user,
     )
     return {(g.ward.code, g.code): g for g in groups}

@@ -45,7 +45,32 @@ class Team(TimeStampedModel):
         return _("Mobilization team of %(group)s") % {"group": self.residential_group}
 
 
-class Member(SearchableModel, TimeStampedModel):
+class RecordOfATeam(models.Model):
+    """A record of a team dated by `date_field`: made only on a day its residential group
+    existed (a reorganisation ends groups; their successors' teams take the records after)."""
+
+    date_field = ""
+
+    class Meta:
+        abstract = True
+
+    def clean_loaded(self):
+        """{field: message} when the record's day lies outside its group's life: read from
+        the team and group already loaded (an import checks every row so, with no query)."""
+        day = getattr(self, self.date_field)
+        if day is None or self.team_id is None:
+            return {}
+        error = self.team.residential_group.lifespan_error(day)
+        return {self.date_field: error} if error else {}
+
+    def clean(self):
+        super().clean()
+        errors = self.clean_loaded()
+        if errors:
+            raise ValidationError(errors)
+
+
+class Member(RecordOfATeam, SearchableModel, TimeStampedModel):
     class Gender(models.TextChoices):
         MALE = "male", _("Male")
         FEMALE = "female", _("Female")
@@ -94,6 +119,7 @@ class Member(SearchableModel, TimeStampedModel):
     search_source = ("full_name", "phone")
     derived_fields = ("search_text", "sort_name")
 
+    date_field = "joined_on"
     ward_path = f"team__{Team.ward_path}"  # to the record's ward: spelled here only
     objects = scoped_manager(wards=[ward_path])
     history = HistoricalRecords(excluded_fields=["search_text", "sort_name"])
@@ -134,15 +160,15 @@ class Member(SearchableModel, TimeStampedModel):
             # The accent-free search has a trigram index on PostgreSQL (migration 0002).
         ]
 
+    def __str__(self):
+        return self.full_name
+
     def fill_derived_fields(self):
         super().fill_derived_fields()
         self.sort_name = sort_key(self.full_name)
 
-    def __str__(self):
-        return self.full_name
 
-
-class Activity(SearchableModel, TimeStampedModel):
+class Activity(RecordOfATeam, SearchableModel, TimeStampedModel):
     team = models.ForeignKey(
         Team, models.PROTECT, related_name="activities", verbose_name=_("mobilization team")
     )
@@ -156,6 +182,7 @@ class Activity(SearchableModel, TimeStampedModel):
 
     search_source = ("title", "description")
 
+    date_field = "date"
     ward_path = f"team__{Team.ward_path}"  # to the record's ward: spelled here only
     objects = scoped_manager(wards=[ward_path])
     history = HistoricalRecords(excluded_fields=["search_text"])
@@ -179,7 +206,7 @@ class Activity(SearchableModel, TimeStampedModel):
         return self.title
 
 
-class CitizenFeedback(SearchableModel, TimeStampedModel):
+class CitizenFeedback(RecordOfATeam, SearchableModel, TimeStampedModel):
     """An opinion or petition of residents that a team collected."""
 
     class Status(models.TextChoices):
@@ -206,6 +233,7 @@ class CitizenFeedback(SearchableModel, TimeStampedModel):
 
     search_source = ("summary", "forwarded_to")
 
+    date_field = "received_on"
     ward_path = f"team__{Team.ward_path}"  # to the record's ward: spelled here only
     objects = scoped_manager(wards=[ward_path])
     history = HistoricalRecords(excluded_fields=["search_text"])

@@ -32,7 +32,10 @@ class TeamWidget(CodeForeignKeyWidget):
         super().__init__(Team, field="residential_group__code", **kwargs)
 
     def get_queryset(self, value, row, *args, **kwargs):
-        teams = Team.objects.filter(**{f"{Team.ward_path}__code": row_ward_code(row)})
+        teams = Team.objects.filter(
+            **{f"{Team.ward_path}__code": row_ward_code(row)},
+            residential_group__valid_until__isnull=True,
+        )
         return scoped(teams, kwargs.get("user"))
 
     def not_found_message(self, value, row):

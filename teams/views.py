@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.pages import paginate, query_without, require_permission, xlsx_download
-from wards.pages import ward_for
+from wards.pages import require_managed, ward_for
 
 from . import forms, selectors, services
 from .models import Activity, CitizenFeedback, Member, Team
@@ -118,6 +118,7 @@ def record_form(request, *, kind, ward, instance=None):
 def record_add(request, code, kind):
     ward = ward_for(request, code)  # out of scope: 404 for every role, before the role's 403
     require_permission(request, permission(kind, "add"))
+    require_managed(request, ward)
     return record_form(request, kind=kind, ward=ward)
 
 
@@ -134,6 +135,7 @@ def visible_record(request, kind, pk):
 def record_edit(request, kind, pk):
     record, ward = visible_record(request, kind, pk)
     require_permission(request, permission(kind, "change"))
+    require_managed(request, record)
     return record_form(request, kind=kind, ward=ward, instance=record)
 
 
@@ -141,6 +143,7 @@ def record_edit(request, kind, pk):
 def record_delete(request, kind, pk):
     record, ward = visible_record(request, kind, pk)
     require_permission(request, permission(kind, "delete"))
+    require_managed(request, record)
     if request.method == "POST":
         try:
             services.record_delete(record=record)

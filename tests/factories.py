@@ -70,7 +70,8 @@ class WardFactory(DjangoModelFactory):
         model = Ward
 
     district = factory.SubFactory(DistrictFactory)
-    code = factory.Sequence(lambda n: f"{n:05d}")
+    # Clear of the demo's codes (00115…00154, 90001…), which some tests load beside these.
+    code = factory.Sequence(lambda n: f"{70000 + n:05d}")
     name = factory.Sequence(lambda n: f"Phường {n}")
     kind = Ward.Kind.WARD
 

@@ -25,6 +25,11 @@ GRANTS = {
     "wards.residentialgroup":   (ALL_FILES,            ALL_EXPORT,     ALL,          VIEW),
     "wards.user":               (ALL,                  NONE,           NONE,         NONE),
     "wards.securityevent":      (VIEW,                 NONE,           NONE,         NONE),
+    # Reorganisations are recorded by a superuser; every user reads them on the lineage page.
+    "wards.reorganisation":     (NONE,                 NONE,           NONE,         NONE),
+    "wards.wardsuccession":     (NONE,                 NONE,           NONE,         NONE),
+    "wards.groupsuccession":    (NONE,                 NONE,           NONE,         NONE),
+    "wards.wardancestor":       (NONE,                 NONE,           NONE,         NONE),
     "core.importjob":           (NONE,                 NONE,           NONE,         NONE),
     "teams.team":               (ALL_FILES,            ALL_FILES,      ALL,          VIEW),
     "teams.member":             (ALL_FILES,            ALL_FILES,      ALL_FILES,    VIEW),

@@ -413,6 +413,7 @@ PAGE_ROUTES = {
     "reports:overview": Route("unit_page", url=overview_url),
     "reports:ward_home": Route("ward_page", url=ward_home_url),
     "reports:ward_dashboard": Route("ward_page", url=ward_page_url("reports:ward_dashboard")),
+    "reports:ward_lineage": Route("ward_page", url=ward_page_url("reports:ward_lineage")),
     # The ward's workspace: lists (and their Excel files), forms, a team's page.
     **{
         f"teams:{kind}_list": Route("ward_page", url=ward_page_url(f"teams:{kind}_list"))

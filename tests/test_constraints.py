@@ -342,7 +342,7 @@ CHECKS = list(check_constraints())
 
 
 def test_every_check_constraint_is_judged_here():
-    assert len(CHECKS) == 13
+    assert len(CHECKS) == 18
 
 
 @pytest.mark.parametrize(

@@ -20,6 +20,66 @@ class ScopedUserManager(UserManager.from_queryset(UserQuerySet)):
     pass
 
 
+def existing_during(start, end, path=""):
+    """The units (reached by `path`) that existed on some day from `start` to `end`."""
+    prefix = f"{path}__" if path else ""
+    return (
+        Q(**{f"{prefix}valid_from__isnull": True}) | Q(**{f"{prefix}valid_from__lte": end})
+    ) & (Q(**{f"{prefix}valid_until__isnull": True}) | Q(**{f"{prefix}valid_until__gte": start}))
+
+
+def current_last(path=""):
+    """An order in which the units (reached by `path`) that still exist come after the
+    ended ones, these by their end: the last of several with one code is the current one."""
+    return F(f"{path}__valid_until" if path else "valid_until").asc(nulls_last=True)
+
+
+class Lifespan(models.Model):
+    """The days a unit exists: from `valid_from` (empty: since before the records begin) to
+    `valid_until`, its last day (empty: it still exists). A reorganisation ends units and
+    begins their successors; a record stays with the unit it was made under."""
+
+    valid_from = models.DateField(_("exists from"), null=True, blank=True)
+    valid_until = models.DateField(
+        _("exists until"),
+        null=True,
+        blank=True,
+        help_text=_("Its last day, when a reorganisation has ended it."),
+    )
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_from__isnull=True)
+                | Q(valid_until__isnull=True)
+                | Q(valid_from__lte=F("valid_until")),
+                name="%(app_label)s_%(class)s_lifespan",
+                violation_error_message=_("A unit cannot end before it begins."),
+            ),
+        ]
+
+    def existed_on(self, day):
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_until is None or day <= self.valid_until
+        )
+
+    def lifespan_error(self, day):
+        """Why a record dated `day` cannot be made under this unit, or None."""
+        if self.existed_on(day):
+            return None
+        bounds = " – ".join(
+            [
+                self.valid_from.strftime("%d/%m/%Y") if self.valid_from else "…",
+                self.valid_until.strftime("%d/%m/%Y") if self.valid_until else "…",
+            ]
+        )
+        return _(
+            "%(unit)s did not exist on that day (it exists %(bounds)s): record it under the "
+            "unit of that day."
+        ) % {"unit": self, "bounds": bounds}
+
+
 class User(AbstractUser):
     """A person who signs in. What they see is decided by `scope.py`, what they may do by
     their role (a group, `roles.py`)."""
@@ -59,7 +119,7 @@ class User(AbstractUser):
         return works_for_a_unit(self)
 
 
-class District(TimeStampedModel):
+class District(Lifespan, TimeStampedModel):
     """The unit whose committee runs the system.
 
     A district before the 2025 reform; a city, or a merged ward, after it.
@@ -87,7 +147,7 @@ class District(TimeStampedModel):
     objects = DistrictQuerySet.as_manager()
     history = HistoricalRecords()
 
-    class Meta:
+    class Meta(Lifespan.Meta):
         # The district dashboards' workbook (overview and progress matrix).
         permissions = [("export_district", _("Can export the dashboards to a file"))]
         ordering = ["name"]
@@ -98,7 +158,7 @@ class District(TimeStampedModel):
         return f"{self.get_kind_display()} {self.name}"
 
 
-class Ward(TimeStampedModel):
+class Ward(Lifespan, TimeStampedModel):
     """A commune-level unit (phường, xã, thị trấn) of a district."""
 
     class Kind(models.TextChoices):
@@ -126,7 +186,7 @@ class Ward(TimeStampedModel):
     objects = scoped_manager(wards=[""])
     history = HistoricalRecords()
 
-    class Meta:
+    class Meta(Lifespan.Meta):
         permissions = [
             ("import_ward", _("Can import from a file")),
             ("export_ward", _("Can export to a file")),
@@ -141,14 +201,23 @@ class Ward(TimeStampedModel):
             ),
             # Lists of the country's groups and teams, by ward: read ward by ward in this
             # order, instead of sorting 100,000 rows for each page.
-            models.Index(fields=["name"], name="ward_name_idx"),
+            models.Index(fields=["name", "code"], name="ward_name_idx"),
+            # Whether any ward ended before a period or began after it (the overview's).
+            models.Index(
+                fields=["valid_until"],
+                condition=Q(valid_until__isnull=False),
+                name="ward_ended_idx",
+            ),
+            models.Index(
+                fields=["valid_from"], condition=Q(valid_from__isnull=False), name="ward_began_idx"
+            ),
         ]
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.name}"
 
 
-class ResidentialGroup(SearchableModel, TimeStampedModel):
+class ResidentialGroup(SearchableModel, Lifespan, TimeStampedModel):
     """A tổ dân phố: the neighbourhood unit inside a ward."""
 
     ward = models.ForeignKey(
@@ -168,7 +237,7 @@ class ResidentialGroup(SearchableModel, TimeStampedModel):
     objects = scoped_manager(wards=[ward_path])
     history = HistoricalRecords(excluded_fields=["search_text"])
 
-    class Meta:
+    class Meta(Lifespan.Meta):
         permissions = [
             ("import_residentialgroup", _("Can import from a file")),
             ("export_residentialgroup", _("Can export to a file")),
@@ -177,8 +246,12 @@ class ResidentialGroup(SearchableModel, TimeStampedModel):
         verbose_name = _("residential group")
         verbose_name_plural = _("residential groups")
         constraints = [
+            *Lifespan.Meta.constraints,
+            # Groups are merged and renumbered: a code is unique among the ward's groups of
+            # today, and an ended group keeps the code it had.
             models.UniqueConstraint(
                 fields=["ward", "code"],
+                condition=Q(valid_until__isnull=True),
                 name="residential_group_code_unique_in_ward",
                 violation_error_message=_("This ward already has a group with this code."),
             ),
@@ -193,6 +266,156 @@ class ResidentialGroup(SearchableModel, TimeStampedModel):
 
     def __str__(self):
         return f"{self.name} ({self.ward.name})"
+
+
+class Reorganisation(TimeStampedModel):
+    """A decision that changes units from its effective date: establishes, merges, splits,
+    renames, moves or dissolves wards and residential groups (`reorganisations.py` applies
+    it). The units it ends keep their records; their successors begin on `effective_on`."""
+
+    class Kind(models.TextChoices):
+        RESOLUTION = "resolution", _("Resolution")
+        DECISION = "decision", _("Decision")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    number = models.CharField(_("number"), max_length=50, help_text=_("E.g. 1656/NQ-UBTVQH15."))
+    signed_on = models.DateField(_("signed on"))
+    issuer = models.CharField(
+        _("issued by"), max_length=150, help_text=_("E.g. Ủy ban Thường vụ Quốc hội.")
+    )
+    title = models.CharField(_("title"), max_length=300)
+    effective_on = models.DateField(_("effective on"))
+    applied_at = models.DateTimeField(_("applied at"), null=True, blank=True, editable=False)
+    applied_by = models.ForeignKey(
+        User,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("applied by"),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-effective_on", "number"]
+        verbose_name = _("reorganisation")
+        verbose_name_plural = _("reorganisations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issuer", "number"],
+                name="reorganisation_number_unique",
+                violation_error_message=_("This issuer already has a decision with this number."),
+            ),
+        ]
+
+    def __str__(self):
+        return _("%(kind)s %(number)s of %(date)s") % {
+            "kind": self.get_kind_display(),
+            "number": self.number,
+            "date": self.signed_on.strftime("%d/%m/%Y"),
+        }
+
+
+class WardSuccession(models.Model):
+    """A ward that became (part of) another by a reorganisation; a ward dissolved has no
+    successor, one established no predecessor."""
+
+    reorganisation = models.ForeignKey(
+        Reorganisation,
+        models.PROTECT,
+        related_name="ward_successions",
+        verbose_name=_("reorganisation"),
+    )
+    predecessor = models.ForeignKey(
+        Ward, models.PROTECT, null=True, related_name="successions", verbose_name=_("predecessor")
+    )
+    successor = models.ForeignKey(
+        Ward, models.PROTECT, null=True, related_name="predecessions", verbose_name=_("successor")
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("ward succession")
+        verbose_name_plural = _("ward successions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reorganisation", "predecessor", "successor"],
+                name="ward_succession_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(predecessor__isnull=False) | Q(successor__isnull=False),
+                name="ward_succession_not_empty",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.predecessor or '–'} → {self.successor or '–'}"
+
+
+class GroupSuccession(models.Model):
+    """A residential group that went wholly to another group (of its own ward or another),
+    or one of the parts a group was split into; a group dissolved has no successor, one
+    established no predecessor."""
+
+    reorganisation = models.ForeignKey(
+        Reorganisation,
+        models.PROTECT,
+        related_name="group_successions",
+        verbose_name=_("reorganisation"),
+    )
+    predecessor = models.ForeignKey(
+        ResidentialGroup,
+        models.PROTECT,
+        null=True,
+        related_name="successions",
+        verbose_name=_("predecessor"),
+    )
+    successor = models.ForeignKey(
+        ResidentialGroup,
+        models.PROTECT,
+        null=True,
+        related_name="predecessions",
+        verbose_name=_("successor"),
+    )
+
+    class Meta:
+        verbose_name = _("residential group succession")
+        verbose_name_plural = _("residential group successions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reorganisation", "predecessor", "successor"],
+                name="group_succession_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(predecessor__isnull=False) | Q(successor__isnull=False),
+                name="group_succession_not_empty",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.predecessor or '–'} → {self.successor or '–'}"
+
+
+class WardAncestor(models.Model):
+    """Every ward a ward came from, directly or through earlier reorganisations (kept by
+    `reorganisations.py`): the users of a ward read its ancestors' records in one join."""
+
+    ward = models.ForeignKey(Ward, models.CASCADE, related_name="+", verbose_name=_("ward"))
+    ancestor = models.ForeignKey(
+        Ward, models.CASCADE, related_name="+", verbose_name=_("ancestor")
+    )
+
+    class Meta:
+        verbose_name = _("ward ancestor")
+        verbose_name_plural = _("ward ancestors")
+        constraints = [
+            models.UniqueConstraint(fields=["ward", "ancestor"], name="ward_ancestor_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.ancestor_id} → {self.ward_id}"
 
 
 class SecurityEvent(models.Model):

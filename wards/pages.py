@@ -1,5 +1,6 @@
-"""The ward a page is about."""
+"""The ward a page is about, and the check that a page may write what it shows."""
 
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
 from .models import Ward
@@ -8,3 +9,10 @@ from .models import Ward
 def ward_for(request, code):
     """The ward of the page, if the user may see it; 404 otherwise."""
     return get_object_or_404(Ward.objects.visible_to(request.user), code=code)
+
+
+def require_managed(request, record):
+    """403 when the user sees `record` but may not change it: a predecessor's record, which a
+    successor ward reads; a record of a ward that a reorganisation ended."""
+    if not type(record)._default_manager.managed_by(request.user).filter(pk=record.pk).exists():
+        raise PermissionDenied(f"{record._meta.label} {record.pk} is not the user's to change")

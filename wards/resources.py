@@ -14,7 +14,7 @@ from core.resources import (
     yes_no_field,
 )
 
-from .models import District, ResidentialGroup, Ward
+from .models import District, ResidentialGroup, Ward, current_last
 
 WARD_CODE = "Mã phường"
 DISTRICT_CODE = "Mã đơn vị quản lý"
@@ -22,13 +22,16 @@ GROUP_CODE = "Mã tổ dân phố"
 
 
 class GroupWidget(CodeForeignKeyWidget):
-    """A residential group, found by its code within the ward named in the same row."""
+    """A residential group, found by its code within the ward named in the same row (the
+    ward's current group with that code)."""
 
     def __init__(self, **kwargs):
         super().__init__(ResidentialGroup, field="code", **kwargs)
 
     def get_queryset(self, value, row, *args, **kwargs):
-        groups = ResidentialGroup.objects.filter(ward__code=row_ward_code(row))
+        groups = ResidentialGroup.objects.filter(
+            ward__code=row_ward_code(row), valid_until__isnull=True
+        )
         return scoped(groups, kwargs.get("user"))
 
     def not_found_message(self, value, row):
@@ -83,4 +86,5 @@ class ResidentialGroupResource(NaturalKeyResource):
         import_id_fields = ["ward", "code"]
 
     def get_queryset(self):
-        return super().get_queryset().select_related("ward")
+        # A row's codes name the ward's current group (an ended one may have had its code).
+        return super().get_queryset().select_related("ward").order_by(current_last())

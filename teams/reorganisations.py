@@ -1,0 +1,117 @@
+"""Team reorganisation (kiện toàn tổ dân vận) after residential groups merge or split: the
+teams of a new group's predecessors become one team for it, with the leader chosen and the
+members carried. Each member's time in the old team is closed on the last day before the
+group began and a new membership opened on its first day: never overwritten.
+
+`preview()` says what `apply()` would do; `apply()` does it in one transaction and refuses a
+group that already has a team.
+"""
+
+import dataclasses
+import datetime
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from core.signals import writes_batched
+from wards.models import GroupSuccession
+
+from .models import Member, Team
+
+
+class TeamReorganisationRefused(Exception):
+    pass
+
+
+@dataclasses.dataclass(frozen=True)
+class Seat:
+    member: Member  # the membership that ends
+    role: str  # the role in the new team
+
+
+@dataclasses.dataclass(frozen=True)
+class Preview:
+    group: object  # the new residential group
+    teams: list  # the predecessors' teams
+    seats: list  # Seat of each current member, in the order of the old teams
+    leader: Member | None
+
+
+def preview(group, *, leader=None):
+    """What reorganising the teams of `group`'s predecessors into one would do: each current
+    member carried; `leader` (one of them) leads, else the leader of the first old team; the
+    other leaders become members, and one deputy is kept."""
+    if group.valid_from is None:
+        raise TeamReorganisationRefused(
+            _("This residential group was not made by a reorganisation.")
+        )
+    if Team.objects.filter(residential_group=group).exists():
+        raise TeamReorganisationRefused(
+            _("%(group)s already has a mobilization team.") % {"group": group}
+        )
+    predecessors = GroupSuccession.objects.filter(successor=group, predecessor__isnull=False)
+    teams = list(
+        Team.objects.filter(residential_group__in=predecessors.values("predecessor"))
+        .select_related("residential_group")
+        .order_by("residential_group__ward__name", "residential_group__code")
+    )
+    members = list(
+        Member.objects.filter(team__in=teams, left_on__isnull=True).order_by("team", "pk")
+    )
+    members.sort(key=lambda member: [team.pk for team in teams].index(member.team_id))
+    if leader is not None and leader not in members:
+        raise TeamReorganisationRefused(
+            _("The leader must be a current member of one of the old teams.")
+        )
+    if leader is None:
+        leader = next((m for m in members if m.role == Member.Role.LEADER), None)
+    deputy = next((m for m in members if m.role == Member.Role.DEPUTY and m != leader), None)
+    seats = []
+    for member in members:
+        if member == leader:
+            role = Member.Role.LEADER
+        elif member == deputy:
+            role = Member.Role.DEPUTY
+        else:
+            role = Member.Role.MEMBER
+        seats.append(Seat(member, role))
+    return Preview(group=group, teams=teams, seats=seats, leader=leader)
+
+
+@transaction.atomic
+def apply(plan):
+    """Make the team of `plan.group` (a `preview()`) and carry its members; returns it."""
+    with writes_batched():  # the tallies counted once, not once a member
+        return _apply(plan)
+
+
+def _apply(plan):
+    group = plan.group
+    if Team.objects.select_for_update().filter(residential_group=group).exists():
+        raise TeamReorganisationRefused(
+            _("%(group)s already has a mobilization team.") % {"group": group}
+        )
+    first_day = group.valid_from
+    last_day = first_day - datetime.timedelta(days=1)
+    team = Team.objects.create(residential_group=group, founded_on=first_day)
+    for seat in plan.seats:
+        old = seat.member
+        old.left_on = max(last_day, old.joined_on) if old.joined_on else last_day
+        old.save(update_fields=["left_on", "updated_at"])
+    Member.objects.bulk_create(
+        [
+            Member(
+                team=team,
+                full_name=seat.member.full_name,
+                gender=seat.member.gender,
+                birth_year=seat.member.birth_year,
+                phone=seat.member.phone,
+                is_party_member=seat.member.is_party_member,
+                organisation=seat.member.organisation,
+                role=seat.role,
+                joined_on=first_day,
+            )
+            for seat in plan.seats
+        ]
+    )
+    return team
