@@ -33,7 +33,7 @@ check-deploy: setup
 ## desktop) from the browser tests, and the pages of the seed seminar's printed report
 screenshots: setup
 	mkdir -p docs
-	SCREENSHOT_DIR=docs $(PYTHON) -m pytest -q tests/browser -k "fits_a_phone or district_overview"
+	SCREENSHOT_DIR=docs $(PYTHON) -m pytest -q tests/browser -k "fits_a_phone or district_overview or lineage"
 	rm -rf .pdfs && $(PYTHON) bench/pdf_renders.py --runs 1 --out .pdfs
 	rm -f docs/seminar-report-*.png && pdftoppm -r 80 -png .pdfs/bao-cao-toa-dam.pdf docs/seminar-report
 	rm -rf .pdfs

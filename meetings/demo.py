@@ -296,9 +296,9 @@ def load_demo_seminar(district: District):
 def load_demo_progress(seminar):
     """Most wards report on most tasks each quarter; some lag behind, some never report."""
     reports = []
-    assignments = TaskAssignment.objects.filter(task__seminar=seminar).select_related(
-        "task", "ward"
-    )
+    assignments = TaskAssignment.objects.filter(
+        task__seminar=seminar, carried_from__isnull=True
+    ).select_related("task", "ward")
     for assignment in assignments:
         rng = random.Random(f"progress-{assignment.ward.code}-{assignment.task.number}")
         percent = 0

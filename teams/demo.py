@@ -1,5 +1,6 @@
-"""Demo teams: a team per residential group, its members, a year of activities and feedback,
-“Dân vận khéo” models, trainings and prestigious people.
+"""Demo teams: a team per residential group, its members, activities and feedback month by
+month, “Dân vận khéo” models, trainings and prestigious people; after the 2025 reform, the
+teams of the new groups made from the old ones (kiện toàn), their members carried.
 
 People are visibly fictitious (“Nguyễn Văn A”). The records of a month are drawn from a
 generator seeded by the group and the month, so a re-run creates nothing new: only the days
@@ -12,9 +13,10 @@ import random
 from django.db.models import Q
 
 from core.demo import create_missing, fictitious_name, fictitious_phone
+from core.periods import next_month
 from core.work_fields import WorkField
-from wards.models import District, ResidentialGroup
 
+from . import reorganisations
 from .models import (
     Activity,
     CitizenFeedback,
@@ -106,20 +108,17 @@ PRESTIGIOUS_STANDINGS = [
 ]
 
 
-def months_before(today, count):
-    """The first days of the `count` months up to and including today's."""
-    year, month = today.year, today.month
-    firsts = []
-    for _ in range(count):
-        firsts.append(datetime.date(year, month, 1))
-        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
-    return firsts[::-1]
+def months_between(first, last):
+    """The first days of the months from `first`'s to `last`'s."""
+    months, day = [], first.replace(day=1)
+    while day <= last:
+        months.append(day)
+        day = next_month(day)
+    return months
 
 
-def load_demo_teams(district: District, *, today: datetime.date):
-    """Teams, members, prestigious people, a year of activities and feedback, models and
-    trainings for every residential group of the district."""
-    groups = list(ResidentialGroup.objects.filter(ward__district=district).select_related("ward"))
+def load_demo_teams(groups):
+    """A team founded long ago for each of `groups` that has none, with its members."""
     create_missing(
         Team.objects.filter(residential_group__in=groups),
         [
@@ -128,20 +127,16 @@ def load_demo_teams(district: District, *, today: datetime.date):
         ],
         ["residential_group_id"],
     )
-    teams = {
-        team.residential_group_id: team
-        for team in Team.objects.filter(residential_group__in=groups)
-    }
-    members, people, activities, feedback = [], [], [], []
+    teams = teams_of(groups)
+    members = []
     for index, group in enumerate(groups):
-        team = teams[group.pk]
         rng = random.Random(f"team-{group.ward.code}-{group.code}")
         for seat, (organisation, role, party) in enumerate(TEAM_SEATS):
             number = index * len(TEAM_SEATS) + seat
             female = organisation == Member.Organisation.WOMEN or rng.random() < 0.3
             members.append(
                 Member(
-                    team=team,
+                    team=teams[group.pk],
                     full_name=fictitious_name(number, female=female),
                     gender=Member.Gender.FEMALE if female else Member.Gender.MALE,
                     birth_year=rng.randrange(1990, 2000)
@@ -154,8 +149,37 @@ def load_demo_teams(district: District, *, today: datetime.date):
                     joined_on=datetime.date(2010 + rng.randrange(10), 1 + rng.randrange(12), 1),
                 )
             )
+    create_missing(
+        Member.objects.filter(team__in=[team.pk for team in teams.values()]),
+        members,
+        ["team_id", "full_name"],
+    )
+
+
+def reorganise_demo_teams(groups):
+    """A team for each of `groups` (made by the reform) from its predecessors' teams, with
+    their members (kiện toàn tổ dân vận): the leader of the first old team leads."""
+    for group in groups:
+        if not Team.objects.filter(residential_group=group).exists():
+            reorganisations.apply(reorganisations.preview(group))
+
+
+def teams_of(groups):
+    return {
+        team.residential_group_id: team
+        for team in Team.objects.filter(residential_group__in=groups)
+    }
+
+
+def load_demo_work(groups, *, first, last, person_offset):
+    """Two prestigious people in each of `groups`, and their teams' activities and feedback
+    of every month from `first` to `last` (none after `last`)."""
+    teams = teams_of(groups)
+    people, activities, feedback = [], [], []
+    for index, group in enumerate(groups):
+        team = teams[group.pk]
         for seat in range(2):
-            number = 5000 + index * 2 + seat
+            number = person_offset + index * 2 + seat
             people.append(
                 PrestigiousPerson(
                     residential_group=group,
@@ -164,11 +188,10 @@ def load_demo_teams(district: District, *, today: datetime.date):
                     phone=fictitious_phone(number),
                 )
             )
-        for first in months_before(today, 12):
-            activities += monthly_activities(team, group, first, today)
-            feedback += monthly_feedback(team, group, first, today)
+        for month in months_between(first, last):
+            activities += monthly_activities(team, group, month, last)
+            feedback += monthly_feedback(team, group, month, last)
     team_ids = [team.pk for team in teams.values()]
-    create_missing(Member.objects.filter(team__in=team_ids), members, ["team_id", "full_name"])
     create_missing(
         PrestigiousPerson.objects.filter(residential_group__in=groups),
         people,
@@ -182,17 +205,15 @@ def load_demo_teams(district: District, *, today: datetime.date):
         feedback,
         ["team_id", "received_on", "summary"],
     )
-    load_demo_exemplary_models(groups, teams, today=today)
-    load_demo_trainings(district, today=today)
 
 
-def monthly_activities(team, group, first, today):
+def monthly_activities(team, group, first, last):
     rng = random.Random(f"activities-{group.ward.code}-{group.code}-{first:%Y-%m}")
     activities = []
     for _ in range(rng.randrange(1, 4)):
         field = rng.choice(list(ACTIVITY_TITLES))
         date = first.replace(day=rng.randrange(1, 29))
-        if date > today:
+        if date > last:
             continue
         households = rng.randrange(10, min(group.households, 200))
         activities.append(
@@ -210,15 +231,15 @@ def monthly_activities(team, group, first, today):
     return activities
 
 
-def monthly_feedback(team, group, first, today):
+def monthly_feedback(team, group, first, last):
     rng = random.Random(f"feedback-{group.ward.code}-{group.code}-{first:%Y-%m}")
     if rng.random() < 0.5:
         return []
     received = first.replace(day=rng.randrange(1, 29))
-    if received > today:
+    if received > last:
         return []
     field = rng.choice(list(FEEDBACK_SUMMARIES))
-    age = (today - received).days
+    age = (last - received).days
     # Older feedback has mostly been dealt with; the latest is mostly still open.
     if age > 45 and rng.random() < 0.8:
         status = CitizenFeedback.Status.RESOLVED
@@ -242,15 +263,16 @@ def monthly_feedback(team, group, first, today):
     ]
 
 
-def load_demo_exemplary_models(groups, teams, *, today):
-    """One “Dân vận khéo” model a year for the first group of each ward, these two years."""
+def load_demo_exemplary_models(groups, *, years):
+    """One “Dân vận khéo” model a year for the first group of each ward, in `years`."""
+    teams = teams_of(groups)
     first_group_of_ward = {}
     for group in groups:
         first_group_of_ward.setdefault(group.ward_id, group)
     levels = list(ExemplaryModel.Level)
     models = []
     for index, group in enumerate(first_group_of_ward.values()):
-        for year in (today.year - 1, today.year):
+        for year in years:
             field = list(EXEMPLARY_TOPICS)[(index + year) % len(EXEMPLARY_TOPICS)]
             models.append(
                 ExemplaryModel(
@@ -269,21 +291,20 @@ def load_demo_exemplary_models(groups, teams, *, today):
     )
 
 
-def load_demo_trainings(district, *, today):
-    """A district training for every team leader and deputy, each March of these two years."""
-    for year in (today.year - 1, today.year):
-        date = datetime.date(year, 3, 15)
-        if date > today:
-            continue
-        training, created = Training.objects.get_or_create(
-            district=district,
-            title=f"Tập huấn nghiệp vụ công tác dân vận cho tổ trưởng, tổ phó năm {year}",
-            defaults={"date": date, "organiser_level": Training.Level.DISTRICT},
-        )
-        if created:
-            training.attendees.set(
-                Member.objects.filter(
-                    Q(role=Member.Role.LEADER) | Q(role=Member.Role.DEPUTY),
-                    **{f"{Member.ward_path}__district": district},
-                )
+def load_demo_trainings(district, *, year, level):
+    """A training of the managing unit for every current team leader and deputy of its
+    wards, in March of `year`."""
+    date = datetime.date(year, 3, 15)
+    training, created = Training.objects.get_or_create(
+        district=district,
+        title=f"Tập huấn nghiệp vụ công tác dân vận cho tổ trưởng, tổ phó năm {year}",
+        defaults={"date": date, "organiser_level": level},
+    )
+    if created:
+        training.attendees.set(
+            Member.objects.filter(
+                Q(role=Member.Role.LEADER) | Q(role=Member.Role.DEPUTY),
+                left_on__isnull=True,
+                **{f"{Member.ward_path}__district": district},
             )
+        )

@@ -14,8 +14,9 @@ from meetings.models import Attendee, Seminar, TaskAssignment
 from meetings.selectors import seminar_facts
 from teams.models import Activity, Member, Team
 from wards.demo import DEMO_USERS
-from wards.models import Ward
+from wards.models import Ward, WardSuccession
 
+REFORM = datetime.date(2025, 7, 1)
 ARTICLE = (Path(__file__).parent / "data" / "toa-dam-to-dan-van-2019.txt").read_text()
 
 
@@ -95,38 +96,79 @@ def test_load_demo_seminar_has_3_points_and_the_articles_6_tasks(seminar):
 
 def test_load_demo_assigns_every_task_to_all_14_wards(seminar):
     assignments = TaskAssignment.objects.filter(task__seminar=seminar)
+    given = assignments.filter(carried_from__isnull=True)
 
-    assert assignments.count() == 6 * 14
-    assert set(assignments.values_list("ward__name", flat=True)) == set(
-        Ward.objects.values_list("name", flat=True)
+    assert given.count() == 6 * 14
+    assert set(given.values_list("ward__name", flat=True)) == set(
+        Ward.objects.filter(district__code="004").values_list("name", flat=True)
     )
-    assert Ward.objects.count() == 14
+    assert Ward.objects.filter(district__code="004").count() == 14
     reports = [
-        r
-        for a in assignments.prefetch_related("progress_reports")
-        for r in a.progress_reports.all()
+        r for a in given.prefetch_related("progress_reports") for r in a.progress_reports.all()
     ]
     assert reports, "some wards have reported progress"
     assert all(0 <= r.percent <= 100 for r in reports)
 
 
+def test_load_demo_reform_makes_four_wards_of_the_city_from_the_14(seminar):
+    new = Ward.objects.filter(valid_from=REFORM).order_by("code")
+
+    assert [(w.code, w.name, w.district.name) for w in new] == [
+        ("90001", "Long Biên", "Hà Nội"),
+        ("90002", "Phúc Lợi", "Hà Nội"),
+        ("90003", "Bồ Đề", "Hà Nội"),
+        ("90004", "Việt Hưng", "Hà Nội"),
+    ]
+    old = Ward.objects.filter(district__code="004")
+    assert set(old.values_list("valid_until", flat=True)) == {datetime.date(2025, 6, 30)}
+    assert set(
+        WardSuccession.objects.filter(successor__code="90001").values_list(
+            "predecessor__name", flat=True
+        )
+    ) == {"Long Biên", "Cự Khối", "Phúc Đồng", "Thạch Bàn", "Bồ Đề", "Gia Thụy"}
+    # The tasks still open in an old ward went on in its successors, handed over.
+    carried = TaskAssignment.objects.filter(task__seminar=seminar, carried_from__isnull=False)
+    assert sorted(set(carried.values_list("ward__code", flat=True))) == [
+        "90001",
+        "90002",
+        "90003",
+        "90004",
+    ]
+    for assignment in TaskAssignment.objects.filter(ward__in=old).prefetch_related(
+        "progress_reports"
+    ):
+        done = any(r.status == "completed" for r in assignment.progress_reports.all())
+        assert assignment.handed_over_on == (None if done else REFORM), assignment
+
+
 def test_load_demo_gives_every_ward_groups_with_teams_and_members(seminar):
     for ward in Ward.objects.prefetch_related("residential_groups__team__members"):
         groups = list(ward.residential_groups.all())
-        assert len(groups) >= 3, ward
+        assert len(groups) >= 3 if ward.valid_until else len(groups) >= 6, ward
         for group in groups:
             members = list(group.team.members.all())
             assert len(members) >= 5, group
-            assert sum(m.role == Member.Role.LEADER and m.left_on is None for m in members) == 1
+            current = [m for m in members if m.left_on is None]
+            if ward.valid_until:  # carried to the new team on the reform's eve
+                assert current == [], group
+                assert {m.left_on for m in members} == {datetime.date(2025, 6, 30)}
+            else:
+                assert sum(m.role == Member.Role.LEADER for m in current) == 1, group
 
 
-def test_load_demo_gives_a_year_of_activities_none_in_the_future(seminar):
+def test_load_demo_gives_the_work_of_each_ward_in_its_own_time(seminar):
     today = timezone.localdate()
+    before = Activity.objects.filter(**{f"{Activity.ward_path}__valid_until__isnull": False})
+    after = Activity.objects.filter(**{f"{Activity.ward_path}__valid_from": REFORM})
     dates = list(Activity.objects.values_list("date", flat=True))
 
+    assert before.count() + after.count() == len(dates)
+    assert min(before.values_list("date", flat=True)) >= datetime.date(2024, 7, 1)
+    assert max(before.values_list("date", flat=True)) <= datetime.date(2025, 6, 30)
+    assert min(after.values_list("date", flat=True)) >= REFORM
     assert max(dates) <= today
-    assert min(dates) > today - datetime.timedelta(days=366)
-    assert len({(d.year, d.month) for d in dates}) == 12
+    months = (today.year - 2024) * 12 + today.month - 7 + 1
+    assert len({(d.year, d.month) for d in dates}) == months
     assert len(set(Activity.objects.values_list("field", flat=True))) >= 8
     assert Team.objects.count() == Team.objects.filter(activities__isnull=False).distinct().count()
 
@@ -144,7 +186,14 @@ def test_load_demo_twice_changes_nothing(db):
 def test_load_demo_prints_a_login_for_every_role(db):
     output = load_demo()
 
-    for username in ("admin", "quantri.longbien", "canbo.quan", "canbo.thuongthanh"):
+    for username in (
+        "admin",
+        "quantri.longbien",
+        "canbo.quan",
+        "canbo.thuongthanh",
+        "canbo.thanhpho",
+        "canbo.bode",
+    ):
         assert f"{username} " in output
     assert output.count("danvan-demo-2019") == len(DEMO_USERS)
     assert "http://127.0.0.1:8000/" in output

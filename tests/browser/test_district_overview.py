@@ -1,11 +1,12 @@
-"""In Chromium: district staff open the district overview of the demo data, charts drawn
-without JavaScript, and the seed seminar's progress matrix of 14 wards by 6 tasks."""
+"""In Chromium: the city's staff open the overview of the demo data, charts drawn without
+JavaScript: this year's four wards carry the seed seminar's six tasks, and 2019 shows the
+seminar's 14 wards, as they were."""
 
 from pathlib import Path
 
 from tests.browser.test_ward_officer_on_a_phone import SCREENSHOTS, sign_in
 
-STAFF = "canbo.quan"
+STAFF = "canbo.thanhpho"
 
 
 def test_district_overview_shows_figures_charts_and_the_seed_seminars_matrix(browser, site):
@@ -19,7 +20,7 @@ def test_district_overview_shows_figures_charts_and_the_seed_seminars_matrix(bro
         assert page.url.endswith("/overview/")
         assert page.locator("h1").inner_text().startswith("Tổng quan toàn quận")
         assert page.locator("svg.chart").count() == 3
-        assert page.locator("table.matrix tbody tr").count() == 14
+        assert page.locator("table.matrix tbody tr").count() == 4
         assert page.locator("table.matrix thead th").count() == 1 + 6
         # Charts scroll inside their box on a phone; the page itself never scrolls sideways.
         assert page.evaluate("document.documentElement.scrollWidth") <= width
@@ -28,4 +29,23 @@ def test_district_overview_shows_figures_charts_and_the_seed_seminars_matrix(bro
             page.screenshot(
                 path=str(Path(SCREENSHOTS) / f"district-overview-{name}.png"), full_page=True
             )
+        with page.expect_navigation(wait_until="load"):
+            page.goto(site + "/overview/?period=2019")
+        assert page.locator("table.matrix tbody tr").count() == 14
         context.close()
+
+
+def test_the_lineage_of_the_new_long_bien_names_its_predecessors_and_the_decision(browser, site):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    sign_in(page, site, STAFF)
+    with page.expect_navigation(wait_until="load"):
+        page.goto(site + "/wards/90001/lineage/")
+
+    text = page.locator("main").inner_text()
+    assert "Nghị quyết số 1656/NQ-UBTVQH15 ngày 16/06/2025" in text
+    for old in ("Long Biên", "Cự Khối", "Phúc Đồng", "Thạch Bàn", "Bồ Đề", "Gia Thụy"):
+        assert f"Phường {old}" in text
+    if SCREENSHOTS:
+        page.screenshot(path=str(Path(SCREENSHOTS) / "ward-lineage-desktop.png"), full_page=True)
+    context.close()

@@ -1,3 +1,5 @@
+import datetime
+
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
@@ -7,32 +9,71 @@ from meetings.demo import load_demo_seminar
 from meetings.selectors import seminar_facts
 from reports import tallies
 from reports.selectors import district_totals
-from teams.demo import load_demo_teams
-from wards.demo import DEMO_PASSWORD, load_demo_units, load_demo_users
+from teams.demo import (
+    load_demo_exemplary_models,
+    load_demo_teams,
+    load_demo_trainings,
+    load_demo_work,
+    reorganise_demo_teams,
+)
+from teams.models import Training
+from wards.demo import (
+    DEMO_PASSWORD,
+    REFORM_DAY,
+    load_demo_reform,
+    load_demo_units,
+    load_demo_users,
+)
+from wards.models import ResidentialGroup
+
+# The demo's work begins a year before the reform; the old wards' last day is its eve.
+WORK_SINCE = datetime.date(2024, 7, 1)
+REFORM_EVE = REFORM_DAY - datetime.timedelta(days=1)
+
+
+def groups_of(district):
+    return list(ResidentialGroup.objects.filter(ward__district=district).select_related("ward"))
 
 
 class Command(BaseCommand):
     help = _(
-        "Load the demo data: Quận Long Biên, its 14 wards, their teams and a year of their "
-        "work, the 2019 seminar on mobilization teams, and a demo login per role. Running it "
-        "again creates only what is missing."
+        "Load the demo data: Quận Long Biên, its 14 wards, their teams and their work, the "
+        "2019 seminar on mobilization teams; the reform of 1/7/2025 into four new wards of the "
+        "city of Hà Nội, their teams and their work since; and a demo login per role. Running "
+        "it again creates only what is missing."
     )
 
     def handle(self, *args, **options):
+        today = timezone.localdate()
         with transaction.atomic():
             district = load_demo_units()
-            load_demo_teams(district, today=timezone.localdate())
+            before = groups_of(district)
+            load_demo_teams(before)
+            load_demo_work(
+                before, first=WORK_SINCE, last=min(today, REFORM_EVE), person_offset=5000
+            )
+            load_demo_exemplary_models(before, years=[WORK_SINCE.year, REFORM_DAY.year])
+            load_demo_trainings(district, year=REFORM_DAY.year, level=Training.Level.DISTRICT)
             seminar = load_demo_seminar(district)
-            users = load_demo_users(district)
+            city = load_demo_reform(district)
+            after = groups_of(city)
+            reorganise_demo_teams(after)
+            load_demo_work(after, first=REFORM_DAY, last=today, person_offset=7000)
+            load_demo_exemplary_models(after, years=range(REFORM_DAY.year, today.year + 1))
+            if datetime.date(REFORM_DAY.year + 1, 3, 15) <= today:
+                load_demo_trainings(city, year=REFORM_DAY.year + 1, level=Training.Level.CITY)
+            users = load_demo_users()
             tallies.rebuild()  # the demo's records are written in bulk
 
-        self.stdout.write(
-            _(
-                "%(district)s: %(wards)d wards, %(groups)d residential groups, %(teams)d teams, "
-                "%(members)d members, %(activities)d activities, %(feedback)d citizen feedback."
+        for unit in (district, city):
+            self.stdout.write(
+                _(
+                    "%(district)s: %(wards)d wards, %(groups)d residential groups, %(teams)d "
+                    "teams, %(members)d members, %(activities)d activities, %(feedback)d "
+                    "citizen feedback."
+                )
+                % {"district": unit, **district_totals(district=unit)}
             )
-            % {"district": district, **district_totals(district=district)}
-        )
         facts = seminar_facts(seminar=seminar)
         self.stdout.write(
             _(
