@@ -602,6 +602,30 @@ def test_a_plan_with_a_bad_row_names_it_and_writes_nothing(tmp_path, old):
     assert not Ward.objects.filter(code="10001").exists()
 
 
+def test_a_plan_records_its_decision_when_it_is_new(tmp_path, old):
+    decision_options = [
+        "--kind=resolution",
+        "--signed-on=16/06/2025",
+        "--effective-on=01/07/2025",
+        "--issuer=Ủy ban Thường vụ Quốc hội",
+        "--title=Về việc sắp xếp các đơn vị hành chính cấp xã",
+    ]
+
+    import_plan(tmp_path, PLAN, *decision_options, "--dry-run")
+    assert not Reorganisation.objects.exists()  # a dry run records nothing
+    with pytest.raises(CommandError) as refused:
+        import_plan(tmp_path, PLAN, *decision_options[1:])
+    assert str(refused.value) == (
+        "Chưa có văn bản nào mang số “1656/NQ-UBTVQH15”: hãy ghi --kind để ghi nhận văn bản."
+    )
+
+    import_plan(tmp_path, PLAN, *decision_options)
+
+    reorganisation = Reorganisation.objects.get()
+    assert (reorganisation.effective_on, reorganisation.applied_at is not None) == (REFORM, True)
+    assert Ward.objects.get(code="10001").valid_from == REFORM
+
+
 def test_a_plan_applied_again_is_refused(tmp_path, old):
     decision()
     import_plan(tmp_path, PLAN)
