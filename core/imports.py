@@ -355,6 +355,7 @@ class Importer:
             seen[key] = record.row
             candidates.append((key, record))
         existing = self.existing([key for key, _record in candidates])
+        read_only = self.read_only(existing.values())
         for key, record in candidates:
             instance = existing.get(key)
             if instance is None:
@@ -382,6 +383,15 @@ class Importer:
                 for attribute in changed:
                     setattr(instance, attribute, record.values[attribute])
                 record.action = "changed" if changed else "unchanged"
+                if changed and instance.pk in read_only:
+                    self.fail(
+                        result,
+                        record,
+                        self.key_header(),
+                        ", ".join(str(record.values[attribute]) for attribute in self.key),
+                        _("This record is one you may read but not change."),
+                    )
+                    continue
             if record.action != "unchanged":
                 record.instance = instance
                 self.validate(record, result)
@@ -425,6 +435,15 @@ class Importer:
             if key in wanted:
                 found[key] = instance
         return found
+
+    def read_only(self, instances):
+        """The ids of `instances` (found among the records the user sees) that the user may
+        not change: a predecessor's, or a unit's that a reorganisation ended."""
+        ids = [instance.pk for instance in instances]
+        if self.user is None or not ids:
+            return set()
+        managed = self.model._default_manager.managed_by(self.user).filter(pk__in=ids)
+        return set(ids) - set(managed.values_list("pk", flat=True))
 
     def validate(self, record, result):
         """The model's own field validation, constraints and `clean_loaded()` (rules on the

@@ -86,7 +86,9 @@ class SeminarPartForm(ScopedModelForm):
 
     def narrow_choices(self):
         querysets = {
-            Ward: Ward.objects.visible_to(self.user).order_by("name"),
+            # A seminar's wards are among those the user manages: not a ward that ended
+            # (which no one could report from), nor a predecessor they only read.
+            Ward: Ward.objects.managed_by(self.user).order_by("name", "code"),
             SeminarSession: self.seminar.sessions.order_by("number"),
             Attendee: self.seminar.attendees.order_by("order", "full_name"),
         }

@@ -4,7 +4,7 @@ the ward's code, the seminar's title and the task's number."""
 from django.utils.translation import gettext_lazy
 
 from core.imports import AMBIGUOUS, Importer, Relation, code_variants, register
-from core.resources import scoped
+from wards.models import Ward
 from wards.resources import WARD_CODE
 
 from .models import TaskAssignment
@@ -12,14 +12,14 @@ from .resources import SEMINAR_TITLE, TASK_NUMBER, ProgressReportResource
 
 
 def assignments_by_names(user, keys):
-    """{(ward code, seminar title, task number): assignment} among those `user` sees."""
-    assignments = scoped(
-        TaskAssignment.objects.filter(
-            ward__code__in=code_variants(ward for ward, _title, _number in keys),
-            task__seminar__title__in={title for _ward, title, _number in keys},
-        ).select_related("ward", "task__seminar"),
-        user,
-    )
+    """{(ward code, seminar title, task number): assignment} among those given to the wards
+    `user` may change (a ward reports on its tasks; the seminar's unit owns them)."""
+    assignments = TaskAssignment.objects.filter(
+        ward__code__in=code_variants(ward for ward, _title, _number in keys),
+        task__seminar__title__in={title for _ward, title, _number in keys},
+    ).select_related("ward", "task__seminar")
+    if user is not None:
+        assignments = assignments.visible_to(user).filter(ward__in=Ward.objects.managed_by(user))
     found = {}
     for a in assignments:
         key = (a.ward.code, a.task.seminar.title, str(a.task.number))

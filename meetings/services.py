@@ -86,11 +86,13 @@ def number_contributions(rows):
 def tasks_assign(*, seminar, due_dates):
     """Give each task of `seminar` to every ward of its clusters that lacks it, and take it
     back from wards no longer in a cluster unless they have reported on it; set the due date
-    of the tasks in `due_dates` ({task id: date or None}) on all their assignments."""
+    of the tasks in `due_dates` ({task id: date or None}) on all their assignments. The
+    assignments a reorganisation carried to successor wards are not the clusters' to give
+    or take back: they are left as they are."""
     wards = set(
         Ward.objects.filter(seminar_sessions__seminar=seminar).values_list("pk", flat=True)
     )
-    assignments = TaskAssignment.objects.filter(task__seminar=seminar)
+    assignments = TaskAssignment.objects.filter(task__seminar=seminar, carried_from__isnull=True)
     assignments.exclude(ward__in=wards).filter(progress_reports__isnull=True).delete()
     given = set(assignments.values_list("task_id", "ward_id"))
     earliest = {

@@ -147,6 +147,7 @@ def seminar_add(request):
     if request.user.district is None:
         # A seminar belongs to a managing unit: the one its author works for.
         raise PermissionDenied("seminar without a managing unit")
+    require_managed(request, request.user.district)  # not a unit a reorganisation ended
     return seminar_form(request)
 
 

@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.imports import Importer, Relation, code_variants, register
-from core.resources import scoped
+from core.resources import managed
 from wards.imports import WARD
 from wards.models import ResidentialGroup, current_last
 from wards.resources import GROUP_CODE, WARD_CODE
@@ -21,9 +21,9 @@ from .resources import (
 
 
 def teams_by_codes(user, keys):
-    """{(ward code, group code): team} of the keys, among the teams `user` sees: of the
-    ward's current group with that code (see `groups_by_codes`)."""
-    teams = scoped(
+    """{(ward code, group code): team} of the keys, among the teams `user` may change: of
+    the ward's current group with that code (see `groups_by_codes`)."""
+    teams = managed(
         Team.objects.filter(
             **{f"{Team.ward_path}__code__in": code_variants(ward for ward, _group in keys)},
             residential_group__code__in=code_variants(group for _ward, group in keys),
@@ -36,10 +36,10 @@ def teams_by_codes(user, keys):
 
 
 def groups_by_codes(user, keys):
-    """{(ward code, group code): group}: a code names the ward's current group, or, when no
-    current group has it, the last that had it (groups are renumbered: an ended group keeps
-    its code)."""
-    groups = scoped(
+    """{(ward code, group code): group} among the groups `user` may change: a code names the
+    ward's current group, or, when no current group has it, the last that had it (groups
+    are renumbered: an ended group keeps its code)."""
+    groups = managed(
         ResidentialGroup.objects.filter(
             ward__code__in=code_variants(ward for ward, _group in keys),
             code__in=code_variants(group for _ward, group in keys),

@@ -60,7 +60,8 @@ class RecordOfATeam(models.Model):
         day = getattr(self, self.date_field)
         if day is None or self.team_id is None:
             return {}
-        error = self.team.residential_group.lifespan_error(day)
+        group = self.team.residential_group
+        error = group.lifespan_error(day) or group.ward.lifespan_error(day)
         return {self.date_field: error} if error else {}
 
     def clean(self):

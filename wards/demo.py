@@ -97,6 +97,12 @@ REFORM_SHARES = {
     "Sài Đồng": [("90004", 1)],  # among “the rest”: which new ward is the demo's guess
 }
 SPLIT_NOTE = "Một phần; phần chia theo tổ dân phố là ước tính của dữ liệu mẫu."
+# Wards all of whose demo groups went to one new ward, though the resolution gives it only a
+# part (or most) of them, the rest lying outside the demo.
+PART_NOTES = {
+    "Cự Khối": "Một phần; phần còn lại cùng xã Bát Tràng (huyện Gia Lâm) nằm ngoài dữ liệu mẫu.",
+    "Phúc Lợi": "Phần lớn; phần còn lại nằm ngoài dữ liệu mẫu.",
+}
 
 
 def load_demo_reform(district):
@@ -144,6 +150,8 @@ def reform_plan(district, city):
             start += count
             if share < 1:
                 notes[(code, new_code)] = SPLIT_NOTE
+            elif name in PART_NOTES:
+                notes[(code, new_code)] = PART_NOTES[name]
     plan = Plan(
         wards=[NewWard(code, name, city) for code, name in NEW_WARDS],
         ends=[code for code, _name, _cluster in LONG_BIEN_WARDS],

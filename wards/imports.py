@@ -3,7 +3,7 @@
 from django.utils.translation import gettext_lazy
 
 from core.imports import Importer, Relation, code_variants, register
-from core.resources import managed, scoped
+from core.resources import managed
 
 from .models import District, Ward
 from .resources import DISTRICT_CODE, WARD_CODE, ResidentialGroupResource, WardResource
@@ -12,7 +12,7 @@ from .resources import DISTRICT_CODE, WARD_CODE, ResidentialGroupResource, WardR
 def wards_by_code(user, keys):
     codes = {code for (code,) in keys}
     wards = Ward.objects.filter(code__in=code_variants(codes))
-    return {(w.code,): w for w in scoped(wards, user)}
+    return {(w.code,): w for w in managed(wards, user)}
 
 
 def districts_by_code(user, keys):

@@ -39,11 +39,14 @@ class Lifespan(models.Model):
     `valid_until`, its last day (empty: it still exists). A reorganisation ends units and
     begins their successors; a record stays with the unit it was made under."""
 
-    valid_from = models.DateField(_("exists from"), null=True, blank=True)
+    # Set by reorganisations (`reorganisations.py`), not by hand: a unit ended or revived in
+    # a form would change who may write what, and what a past period shows.
+    valid_from = models.DateField(_("exists from"), null=True, blank=True, editable=False)
     valid_until = models.DateField(
         _("exists until"),
         null=True,
         blank=True,
+        editable=False,
         help_text=_("Its last day, when a reorganisation has ended it."),
     )
 
@@ -266,6 +269,12 @@ class ResidentialGroup(SearchableModel, Lifespan, TimeStampedModel):
 
     def __str__(self):
         return f"{self.name} ({self.ward.name})"
+
+    def fill_derived_fields(self):
+        super().fill_derived_fields()
+        # A group made in a ward begins no earlier than its ward did.
+        if self.valid_from is None and self.ward_id is not None:
+            self.valid_from = self.ward.valid_from
 
 
 class Reorganisation(TimeStampedModel):

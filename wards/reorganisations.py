@@ -127,6 +127,10 @@ class _Check:
             return
         managed = Ward.objects.managed_by(user) if user else Ward.objects.all()
         self.new_ward_codes = {ward.code for ward in plan.wards}
+        for code in sorted(
+            {w.code for w in plan.wards if [x.code for x in plan.wards].count(w.code) > 1}
+        ):
+            self.errors.append(_("The ward “%(code)s” is established twice.") % {"code": code})
         old_codes = (
             {move.ward_code for move in plan.moves}
             | {code for code, _group in plan.dissolved_groups}
@@ -232,6 +236,16 @@ class _Check:
         leaving = {(m.ward_code, m.group_code) for m in self.plan.moves} | set(
             self.plan.dissolved_groups
         )
+        arriving = {m.to_ward_code for m in self.plan.moves} | {
+            g.ward_code for g in self.plan.groups
+        }
+        for code, groups in sorted(self.by_ward.items()):
+            emptied = all((code, group.code) in leaving for group in groups)
+            if emptied and code in self.wards and code not in {*self.plan.ends, *arriving}:
+                self.errors.append(
+                    _("All the groups of %(ward)s leave it: the plan must end it.")
+                    % {"ward": self.wards.get(code, code)}
+                )
         for code in self.plan.ends:
             staying = [
                 group for group in self.by_ward.get(code, []) if (code, group.code) not in leaving
@@ -361,7 +375,9 @@ def _write(reorganisation, checked, outcome, user):
             for old, new in pairs
         ]
     )
-    _add_ancestors([(old, new) for old, new in pairs if old and new])
+    # A successor reads the history of the wards that ended into it; a ward that goes on,
+    # having given some groups away, stays its own (its later records are not theirs).
+    _add_ancestors([(old, new) for old, new in pairs if old and new and old.valid_until])
     scope.lineage_version[0] += 1  # user objects read their ancestors again
     reorganisation.applied_at, reorganisation.applied_by = timezone.now(), user
     reorganisation.save(update_fields=["applied_at", "applied_by", "updated_at"])

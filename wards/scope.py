@@ -69,13 +69,22 @@ def ancestor_ids(user):
     return cached[1]
 
 
+def current():
+    """The units that have not ended."""
+    return Q(valid_until__isnull=True) | Q(valid_until__gte=timezone.localdate())
+
+
+def managed_districts(user):
+    return apps.get_model("wards", "District").objects.managed_by(user)
+
+
 def managed_wards(user):
     """The wards whose records `user` may change: their own that have not ended (a ward a
     reorganisation ended is history: only a superuser corrects it)."""
     own = own_wards(user)
     if not is_active_user(user) or user.is_superuser:
         return own
-    return own.filter(Q(valid_until__isnull=True) | Q(valid_until__gte=timezone.localdate()))
+    return own.filter(current())
 
 
 def works_for_a_unit(user):
@@ -132,14 +141,16 @@ class ScopedQuerySet(models.QuerySet):
         path = self.owner_path or self.parent_path
         if path:
             return self._through(path, "managed_by", user)
-        return self.filter(self._condition(user, self.ward_paths, managed_wards(user)))
+        return self.filter(
+            self._condition(user, self.ward_paths, managed_wards(user), managed=True)
+        )
 
     def _through(self, path, method, user):
         related = related_model(self.model, path)
         rows = getattr(related._default_manager, method)(user)
         return self.filter(**{f"{path}__in": rows})
 
-    def _condition(self, user, ward_paths, wards):
+    def _condition(self, user, ward_paths, wards, *, managed=False):
         condition = Q(pk__in=[])
         for path in ward_paths:
             lookup = f"{path}__in" if path else "pk__in"
@@ -150,7 +161,10 @@ class ScopedQuerySet(models.QuerySet):
             else:
                 condition |= Q(**{lookup: wards})
         if self.district_path and user.district_id:
-            condition |= Q(**{self.district_path: user.district_id})
+            districts = [user.district_id]
+            if managed:  # a unit a reorganisation ended is history: read, not changed
+                districts = managed_districts(user).values("pk")
+            condition |= Q(**{f"{self.district_path}__in": districts})
         return condition
 
     def in_wards(self, wards):
@@ -242,12 +256,13 @@ class DistrictQuerySet(models.QuerySet):
         )
 
     def managed_by(self, user):
-        """A unit is changed by those who work for it, not by the officers of its wards."""
+        """A unit is changed by those who work for it, not by the officers of its wards,
+        while it exists."""
         if not is_active_user(user):
             return self.none()
         if user.is_superuser:
             return self.all()
-        return self.filter(pk=user.district_id)
+        return self.filter(pk=user.district_id).filter(current())
 
 
 class SecurityEventQuerySet(models.QuerySet):

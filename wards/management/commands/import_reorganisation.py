@@ -53,7 +53,15 @@ class Command(BaseCommand):
             account = User.objects.filter(username=user, is_active=True).first()
             if account is None:
                 raise CommandError(_("There is no active user “%(user)s”.") % {"user": user})
-        reorganisation = Reorganisation.objects.filter(number=number).first()
+        found = Reorganisation.objects.filter(number=number)
+        if decision["issuer"]:
+            found = found.filter(issuer=decision["issuer"])
+        if found.count() > 1:
+            raise CommandError(
+                _("Several issuers have a decision “%(number)s”: give --issuer.")
+                % {"number": number}
+            )
+        reorganisation = found.first()
         if reorganisation is None:
             missing = [name for name, value in decision.items() if not value]
             if missing:
