@@ -327,9 +327,28 @@ class Reorganisation(TimeStampedModel):
         }
 
 
-class WardSuccession(models.Model):
-    """A ward that became (part of) another by a reorganisation; a ward dissolved has no
+class Succession(models.Model):
+    """A unit that became (part of) another by a reorganisation; one dissolved has no
     successor, one established no predecessor."""
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reorganisation", "predecessor", "successor"], name="%(class)s_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(predecessor__isnull=False) | Q(successor__isnull=False),
+                name="%(class)s_not_empty",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.predecessor or '–'} → {self.successor or '–'}"
+
+
+class WardSuccession(Succession):
+    """A ward that became (part of) another, derived from where its groups went."""
 
     reorganisation = models.ForeignKey(
         Reorganisation,
@@ -345,28 +364,14 @@ class WardSuccession(models.Model):
     )
     note = models.CharField(_("note"), max_length=300, blank=True)
 
-    class Meta:
+    class Meta(Succession.Meta):
         verbose_name = _("ward succession")
         verbose_name_plural = _("ward successions")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["reorganisation", "predecessor", "successor"],
-                name="ward_succession_unique",
-            ),
-            models.CheckConstraint(
-                condition=Q(predecessor__isnull=False) | Q(successor__isnull=False),
-                name="ward_succession_not_empty",
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.predecessor or '–'} → {self.successor or '–'}"
 
 
-class GroupSuccession(models.Model):
+class GroupSuccession(Succession):
     """A residential group that went wholly to another group (of its own ward or another),
-    or one of the parts a group was split into; a group dissolved has no successor, one
-    established no predecessor."""
+    or one of the parts a group was split into."""
 
     reorganisation = models.ForeignKey(
         Reorganisation,
@@ -389,22 +394,9 @@ class GroupSuccession(models.Model):
         verbose_name=_("successor"),
     )
 
-    class Meta:
+    class Meta(Succession.Meta):
         verbose_name = _("residential group succession")
         verbose_name_plural = _("residential group successions")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["reorganisation", "predecessor", "successor"],
-                name="group_succession_unique",
-            ),
-            models.CheckConstraint(
-                condition=Q(predecessor__isnull=False) | Q(successor__isnull=False),
-                name="group_succession_not_empty",
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.predecessor or '–'} → {self.successor or '–'}"
 
 
 class WardAncestor(models.Model):
