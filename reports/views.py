@@ -14,7 +14,7 @@ from core.pages import query_without, require_permission, xlsx_download
 from core.periods import PeriodForm, period_links
 from meetings.models import Seminar
 from wards.models import SecurityEvent, Ward
-from wards.pages import ward_for
+from wards.pages import manages, ward_for
 from wards.roles import Role, user_role
 from wards.scope import works_for_a_unit
 from wards.security import log_security_event
@@ -138,7 +138,7 @@ def ward_dashboard(request, code):
 def ward_home(request, code):
     ward = ward_for(request, code)
     user = request.user
-    manages = Ward.objects.managed_by(user).filter(pk=ward.pk).exists()
+    writes = manages(request, ward)
     return render(
         request,
         "reports/ward_home.html",
@@ -147,9 +147,9 @@ def ward_home(request, code):
             **selectors.ward_home(ward=ward, user=user),
             # A ward the user only reads (a predecessor of theirs, one that has ended) is
             # offered no writing.
-            "can_add_activity": manages and user.has_perm("teams.add_activity"),
-            "can_report": manages and user.has_perm("meetings.add_progressreport"),
-            "can_correct": manages and user.has_perm("meetings.change_progressreport"),
+            "can_add_activity": writes and user.has_perm("teams.add_activity"),
+            "can_report": writes and user.has_perm("meetings.add_progressreport"),
+            "can_correct": writes and user.has_perm("meetings.change_progressreport"),
         },
     )
 

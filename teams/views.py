@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.pages import paginate, query_without, require_permission, xlsx_download
-from wards.pages import require_managed, ward_for
+from wards.pages import manages, require_managed, ward_for
 
 from . import forms, selectors, services
 from .models import Activity, CitizenFeedback, Member, Team
@@ -66,6 +66,8 @@ def record_list(request, code, kind):
         require_permission(request, permission(kind, "export"))
         dataset = spec["resource"](user=request.user).export(queryset=rows)
         return xlsx_download(request, dataset, f"{kind}-{ward.code}")
+    # A ward the user only reads (a predecessor, one that ended) is offered no writing.
+    writes = manages(request, ward)
     return render(
         request,
         f"teams/{kind}_list.html",
@@ -74,8 +76,8 @@ def record_list(request, code, kind):
             "filter_form": filter_form,
             "page_obj": paginate(request, rows),
             "query": query_without(request, "page", "format"),
-            "can_add": request.user.has_perm(permission(kind, "add")),
-            "can_change": request.user.has_perm(permission(kind, "change")),
+            "can_add": writes and request.user.has_perm(permission(kind, "add")),
+            "can_change": writes and request.user.has_perm(permission(kind, "change")),
             "can_export": request.user.has_perm(permission(kind, "export")),
         },
     )
@@ -169,6 +171,7 @@ def team_detail(request, pk):
         Team.objects.visible_to(request.user).select_related(Team.ward_path), pk=pk
     )
     context = selectors.team_page(team=team, user=request.user)
+    writes = manages(request, team)
     return render(
         request,
         "teams/team_detail.html",
@@ -176,7 +179,7 @@ def team_detail(request, pk):
             **context,
             "team": team,
             "ward": team.residential_group.ward,
-            "can_add": request.user.has_perm(permission("activity", "add")),
-            "can_change_member": request.user.has_perm(permission("member", "change")),
+            "can_add": writes and request.user.has_perm(permission("activity", "add")),
+            "can_change_member": writes and request.user.has_perm(permission("member", "change")),
         },
     )

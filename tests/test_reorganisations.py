@@ -22,6 +22,7 @@ from teams.imports import ActivityImporter
 from teams.models import Activity, Member, Team
 from tests.factories import (
     ActivityFactory,
+    CitizenFeedbackFactory,
     DirectiveTaskFactory,
     DistrictFactory,
     MemberFactory,
@@ -536,6 +537,37 @@ def test_a_successor_reads_its_predecessors_pages_and_writes_none_of_them(client
     assert Activity.objects.filter(pk=activity.pk).exists()
     home = client.get(reads[0])
     assert not home.context["can_add_activity"] and not home.context["can_report"]
+
+
+@pytest.mark.parametrize("kind", ["member", "activity", "feedback"])
+def test_a_successor_is_offered_no_writing_of_any_kind_of_its_predecessors_records(
+    client, old, kind
+):
+    """Every page of the workspace that writes, for every kind of record: 403; its lists
+    and the team page offer no link to write."""
+    _district, _wards, city = old
+    team = group("00133", "01").team
+    record = {
+        "member": lambda: MemberFactory(team=team),
+        "activity": lambda: team.activities.first(),
+        "feedback": lambda: CitizenFeedbackFactory(team=team, received_on=IN_2019),
+    }[kind]()
+    reform_long_bien(city)
+    client.force_login(
+        RoleUserFactory(role=Role.WARD_OFFICER, wards=[Ward.objects.get(code="10001")])
+    )
+    writes = [
+        reverse(f"teams:{kind}_add", args=["00133"]),
+        reverse(f"teams:{kind}_edit", args=[record.pk]),
+        reverse(f"teams:{kind}_delete", args=[record.pk]),
+    ]
+
+    assert [client.get(url).status_code for url in writes] == [403, 403, 403]
+    assert [client.post(url).status_code for url in writes] == [403, 403, 403]
+    listing = client.get(reverse(f"teams:{kind}_list", args=["00133"])).context
+    team_page = client.get(reverse("teams:team_detail", args=[team.pk])).context
+    assert (listing["can_add"], listing["can_change"]) == (False, False)
+    assert (team_page["can_add"], team_page["can_change_member"]) == (False, False)
 
 
 def test_the_officer_of_an_ended_ward_can_no_longer_record_in_it(client, old):

@@ -44,8 +44,7 @@ def visible_wards(user):
     if not ancestors:
         return own
     if len(ancestors) > MANY_ANCESTORS:  # a province's: a subquery costs less than the list
-        ancestors = apps.get_model("wards", "WardAncestor").objects.filter(_own(user, "ward__"))
-        ancestors = ancestors.values("ancestor")
+        ancestors = _ancestors(user).values("ancestor")
     return own.model.objects.filter(_own(user) | Q(pk__in=ancestors))
 
 
@@ -63,10 +62,14 @@ def ancestor_ids(user):
     (39 ms against 46 ms for a ward's list of activities, a seventh of it)."""
     cached = getattr(user, "_ancestor_ward_ids", None)
     if cached is None or cached[0] != lineage_version[0]:
-        ancestors = apps.get_model("wards", "WardAncestor").objects.filter(_own(user, "ward__"))
-        ids = sorted(set(ancestors.values_list("ancestor", flat=True)))
+        ids = sorted(set(_ancestors(user).values_list("ancestor", flat=True)))
         user._ancestor_ward_ids = cached = (lineage_version[0], ids)
     return cached[1]
+
+
+def _ancestors(user):
+    """The links from the user's own wards to the wards they came from."""
+    return apps.get_model("wards", "WardAncestor").objects.filter(_own(user, "ward__"))
 
 
 def current():
