@@ -91,7 +91,8 @@ from tests.factories import (
     WardFactory,
 )
 from tests.shared import admin_url, module_records
-from wards.models import District, ResidentialGroup, SecurityEvent, User, Ward
+from wards.models import District, Reorganisation, ResidentialGroup, SecurityEvent, User, Ward
+from wards.reorganisations import OLD_GROUP, OLD_WARD, PLAN_COLUMNS
 from wards.resources import ResidentialGroupResource, WardResource
 from wards.roles import Role
 
@@ -152,6 +153,7 @@ class World:
     task_only_seminar: Seminar
     other_group: Group  # not a role
     axes_rows: dict
+    reorganisation: Reorganisation  # recorded, not applied; of no ward yet
 
 
 def make_side(letter, district, officer):
@@ -281,6 +283,14 @@ def make_world():
         },
         task_only_seminar=task_only_seminar,
         other_group=Group.objects.create(name=f"Nhóm {MARKERS['B']}"),
+        reorganisation=Reorganisation.objects.create(
+            kind=Reorganisation.Kind.DECISION,
+            number="1/QĐ-UBND",
+            signed_on="2026-06-01",
+            issuer="Ủy ban nhân dân thành phố",
+            title="Sáp nhập tổ dân phố",
+            effective_on="2026-07-01",
+        ),
         axes_rows={
             "axes.accessattempt": AccessAttempt.objects.create(
                 **axes_fields, get_data="", post_data="", failures_since_start=1
@@ -311,6 +321,7 @@ def records_of(world, letter, *, district):
         "wards.securityevent": side.event,
         "wards.user": side.officer,
         "wards.district": district,
+        "wards.reorganisation": world.reorganisation,
         "wards.ward": side.ward,
         "wards.residentialgroup": side.group,
         "teams.team": side.team,
@@ -483,6 +494,21 @@ PAGE_ROUTES = {
     "admin:autocomplete": Route("autocomplete", url=autocomplete_url),
     "admin:view_on_site": Route("not_found", url=view_on_site_url),  # no get_absolute_url
     "admin/(?P<url>.*)$": Route("not_found", url=page("admin:index", query="x/y/")),
+    # A reorganisation's plan: sent, checked, applied on confirmation (the superuser's only;
+    # tests/test_reorganisations.py posts the confirmation as every role).
+    "admin:wards_reorganisation_plan": Route(
+        "import",
+        model="wards.reorganisation",
+        url=record_page_url("admin:wards_reorganisation_plan", "wards.reorganisation"),
+    ),
+    "admin:wards_reorganisation_plan_check": Route(
+        "import_job", model="wards.reorganisation", url=lambda records: plan_job_url(records)
+    ),
+    "admin:wards_reorganisation_plan_template": Route(
+        "import_template",
+        model="wards.reorganisation",
+        url=page("admin:wards_reorganisation_plan_template"),
+    ),
 }
 
 # The views of each model admin: "redirect" is the unnamed `<id>/` pattern (to the change
@@ -501,6 +527,7 @@ ADMIN_MODELS = {
     "wards.securityevent": ADMIN_VIEWS,
     "wards.user": (*HISTORY, "password"),
     "wards.district": HISTORY,
+    "wards.reorganisation": HISTORY,
     "wards.ward": IMPORT_EXPORT,
     "wards.residentialgroup": IMPORT_EXPORT,
     "teams.team": IMPORT_EXPORT,
@@ -519,8 +546,15 @@ ADMIN_MODELS = {
     "meetings.taskassignment": HISTORY,
     "meetings.progressreport": IMPORT_EXPORT,
 }
-# Django's and django-axes' admin classes: not scoped, for superusers only.
-UNSCOPED_MODELS = {"auth.group", "axes.accessattempt", "axes.accessfailurelog", "axes.accesslog"}
+# Django's and django-axes' admin classes, and reorganisations: not scoped, for superusers
+# only.
+UNSCOPED_MODELS = {
+    "auth.group",
+    "axes.accessattempt",
+    "axes.accessfailurelog",
+    "axes.accesslog",
+    "wards.reorganisation",
+}
 
 
 def admin_pattern(label, view):
@@ -906,6 +940,11 @@ def write_request(world, superuser_forms, key, letter, records):
         return url, {"post": "yes"}
     if kind == "password":
         return url, {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
+    if kind == "import" and label == "wards.reorganisation":
+        # A plan that dissolves the side's group, and so ends its ward.
+        row = {OLD_WARD: side.ward.code, OLD_GROUP: side.group.code}
+        plan = csv_of(dict.fromkeys(PLAN_COLUMNS, "") | row)
+        return url, {"file": SimpleUploadedFile("phuong-an.csv", plan)}
     if kind == "import":
         return url, {"file": SimpleUploadedFile("to-dan-van.csv", import_file(label, obj))}
     if kind == "process_import":
@@ -982,6 +1021,20 @@ def checked_job(label, obj):
         status=ImportJob.Status.CHECKED,
         result={"rows": 1, "new": 0, "changed": 1, "unchanged": 0, "error_rows": 0},
     )
+
+
+def plan_job_url(records):
+    """The page of a checked plan of the records' reorganisation: the superuser's."""
+    reorganisation = records["wards.reorganisation"]
+    job = ImportJob.objects.create(
+        importer="wards.reorganisation",
+        file=ContentFile(b"", name="phuong-an.csv"),
+        file_name="phuong-an.csv",
+        user=User.objects.get(username="superuser"),
+        status=ImportJob.Status.CHECKED,
+        result={"reorganisation": reorganisation.pk, "lines": []},
+    )
+    return reverse("admin:wards_reorganisation_plan_check", args=[reorganisation.pk, job.pk])
 
 
 def post_and_compare(client, url, data):

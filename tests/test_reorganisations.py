@@ -7,11 +7,13 @@ import re
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from core.models import ImportJob
 from core.periods import Period
 from core.tables import read_table
 from meetings.models import ProgressReport, Seminar, TaskAssignment
@@ -33,6 +35,7 @@ from tests.factories import (
     SeminarSessionFactory,
     TaskAssignmentFactory,
     TeamFactory,
+    UserFactory,
     WardFactory,
 )
 from wards import scope
@@ -616,8 +619,8 @@ def test_a_plan_from_a_file_is_previewed_then_applied(tmp_path, old):
         "Tổ dân phố được thành lập: 2.",
         "Phường kết thúc: Ngọc Lâm, Bồ Đề.",
         "Tổ dân phố kết thúc: 5.",
-        "00133 → 10001",
-        "00139 → 10001",
+        "Ngọc Lâm (00133) → Bồ Đề (10001)",
+        "Bồ Đề (00139) → Bồ Đề (10001)",
         "Chưa ghi gì (chạy thử).",
     ]
     assert not Ward.objects.filter(code="10001").exists()
@@ -676,6 +679,138 @@ def test_a_plan_applied_again_is_refused(tmp_path, old):
         import_plan(tmp_path, PLAN)
 
     assert Ward.objects.count() == wards
+
+
+def upload_plan(client, reorganisation, content, name="phuong-an.csv"):
+    upload = SimpleUploadedFile(name, content.encode(), content_type="text/csv")
+    url = reverse("admin:wards_reorganisation_plan", args=[reorganisation.pk])
+    return client.post(url, {"file": upload})
+
+
+def page_text(response):
+    return " ".join(re.sub(r"<[^>]+>", " ", response.content.decode()).split())
+
+
+def test_a_plan_sent_in_the_admin_is_shown_then_applied_on_confirmation(client, old):
+    reorganisation = decision()
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+
+    checked = upload_plan(client, reorganisation, PLAN)
+    preview = client.get(checked["Location"])
+
+    assert "Phường được thành lập: Bồ Đề (10001). Tổ dân phố được thành lập: 2." in page_text(
+        preview
+    )
+    assert "Ngọc Lâm (00133) → Bồ Đề (10001)" in page_text(preview)
+    assert not Ward.objects.filter(code="10001").exists()
+
+    applied = client.post(checked["Location"], {"job": checked["Location"].split("/")[-2]})
+
+    assert applied["Location"] == reverse(
+        "admin:wards_reorganisation_change", args=[reorganisation.pk]
+    )
+    reorganisation.refresh_from_db()
+    assert reorganisation.applied_by.is_superuser
+    assert Ward.objects.get(code="10001").valid_from == REFORM
+    assert [w.valid_until for w in Ward.objects.filter(code__in=["00133", "00139"])] == [
+        datetime.date(2025, 6, 30)
+    ] * 2
+
+
+def test_a_plan_confirmed_twice_in_the_admin_is_applied_once(client, old):
+    reorganisation = decision()
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    checked = upload_plan(client, reorganisation, PLAN)
+    job = checked["Location"].split("/")[-2]
+    client.post(checked["Location"], {"job": job})
+    counts = (Ward.objects.count(), ResidentialGroup.objects.count())
+
+    again = client.post(checked["Location"], {"job": job}, follow=True)
+
+    assert "Quyết định sắp xếp này đã được áp dụng." in page_text(again)
+    assert (Ward.objects.count(), ResidentialGroup.objects.count()) == counts
+
+
+def test_a_plan_with_bad_rows_sent_in_the_admin_lists_them_and_keeps_nothing(client, old):
+    reorganisation = decision()
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    content = PLAN + "00133,,10001,Bồ Đề,01,03,Tổ 3,\n" + "00154,01,10002,Cự Khối,,01,Tổ 1,\n"
+
+    page = upload_plan(client, reorganisation, content)
+
+    assert page.status_code == 200
+    text = page_text(page)
+    assert "Dòng 7: tổ dân phố cũ cần cả mã phường và mã tổ." in text
+    assert (
+        "Dòng 8: phường mới 10002 cần có tên và mã của một đơn vị quản lý mà bạn được sửa." in text
+    )
+    assert not ImportJob.objects.exists()
+    assert not Ward.objects.filter(code__in=["10001", "10002"]).exists()
+
+
+def test_a_plan_that_is_not_a_table_is_refused_in_the_admin(client, old):
+    reorganisation = decision()
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+
+    page = upload_plan(client, reorganisation, "%PDF-1.4", name="phuong-an.pdf")
+
+    assert "Hãy gửi tệp Excel (.xlsx) hoặc tệp CSV (.csv)." in page_text(page)
+    assert not ImportJob.objects.exists()
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_only_a_superuser_sends_or_confirms_a_plan_in_the_admin(client, old, role):
+    reorganisation = decision()
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    checked = upload_plan(client, reorganisation, PLAN)["Location"]
+    client.force_login(RoleUserFactory(role=role, district=old[2]))
+
+    sent = upload_plan(client, reorganisation, PLAN)
+    confirmed = client.post(checked, {"job": checked.split("/")[-2]})
+
+    assert (sent.status_code, confirmed.status_code) == (403, 403)
+    assert ImportJob.objects.count() == 1
+    assert not Ward.objects.filter(code="10001").exists()
+
+
+def test_an_applied_reorganisation_can_be_neither_changed_nor_deleted(client, old):
+    reorganisation = decision()
+    apply(
+        reorganisation,
+        Plan(ends=["00133"], dissolved_groups=[("00133", "01"), ("00133", "02")]),
+        user=None,
+    )
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    change = reverse("admin:wards_reorganisation_change", args=[reorganisation.pk])
+
+    client.post(change, {"number": "1/QĐ", "kind": "decision"})
+    deleted = client.post(
+        reverse("admin:wards_reorganisation_delete", args=[reorganisation.pk]), {"post": "yes"}
+    )
+
+    assert deleted.status_code == 403
+    reorganisation.refresh_from_db()
+    assert reorganisation.number == "1656/NQ-UBTVQH15"
+    assert "Áp dụng phương án từ tệp" not in page_text(client.get(change))
+
+
+def test_the_plan_template_holds_the_plans_columns(client, old):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+
+    response = client.get(reverse("admin:wards_reorganisation_plan_template"))
+
+    table = read_table("mau.xlsx", response.content)
+    assert table.headers == [
+        "Mã phường cũ",
+        "Mã tổ dân phố cũ",
+        "Mã phường mới",
+        "Tên phường mới",
+        "Mã đơn vị quản lý",
+        "Mã tổ dân phố mới",
+        "Tên tổ dân phố mới",
+        "Ghi chú",
+    ]
+    assert len(table.rows) == 6
 
 
 def test_a_user_read_before_a_reorganisation_sees_its_ancestors_after_it(old):

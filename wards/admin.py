@@ -1,13 +1,23 @@
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
 from django.db.models import OuterRef
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_tasks_db.models import DBTaskResult
 
 from core.admin_filters import is_id, year_filter
+from core.admin_imports import ConfirmImportForm, ImportFileForm
+from core.models import ImportJob
+from core.pages import XLSX
+from core.tables import FileRefused, read_table
 
 from .admin_base import (
     CheckedDateHierarchyMixin,
@@ -19,7 +29,22 @@ from .admin_base import (
 )
 from .admin_filters import ScopedRelatedFilter, ward_filters
 from .forms import ScopedModelForm
-from .models import District, ResidentialGroup, SecurityEvent, User, Ward
+from .models import (
+    District,
+    Reorganisation,
+    ResidentialGroup,
+    SecurityEvent,
+    User,
+    Ward,
+    WardSuccession,
+)
+from .reorganisations import (
+    PlanRefused,
+    apply,
+    describe,
+    plan_from_table,
+    plan_template,
+)
 from .resources import ResidentialGroupResource, WardResource
 from .roles import Role
 
@@ -238,6 +263,169 @@ class ResidentialGroupAdmin(ScopedImportExportAdmin):
     @admin.display(description=_("has a team"), boolean=True)
     def has_team(self, group):
         return hasattr(group, "team")
+
+
+class WardSuccessionInline(admin.TabularInline):
+    model = WardSuccession
+    fields = readonly_fields = ["predecessor", "successor", "note"]
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("predecessor", "successor")
+
+
+# The stored file of a plan between its check and its confirmation (`ImportJob.importer`).
+PLAN_FILES = "wards.reorganisation"
+
+
+@admin.register(Reorganisation)
+class ReorganisationAdmin(ScopedAdmin):
+    """A decision is recorded first; its plan is then applied from a file (one row per old
+    residential group, `reorganisations.plan_from_table`): checked and shown before anything
+    is written, applied on confirmation in one transaction. Once applied, a decision and the
+    units it made are kept as they are: it can be neither changed nor deleted."""
+
+    list_display = ["number", "kind", "signed_on", "issuer", "effective_on", "applied_at"]
+    list_filter = ["kind", year_filter("effective_on")]
+    readonly_fields = ["applied_at", "applied_by"]
+    inlines = [WardSuccessionInline]
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or obj.applied_at is None)
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or obj.applied_at is None)
+
+    def get_urls(self):
+        views = [
+            ("<int:pk>/plan/", self.plan_upload, "plan"),
+            ("<int:pk>/plan/<uuid:job_id>/", self.plan_check, "plan_check"),
+            ("plan/template/", self.plan_template, "plan_template"),
+        ]
+        return [
+            *(
+                path(route, self.admin_site.admin_view(view), name=f"wards_reorganisation_{name}")
+                for route, view, name in views
+            ),
+            *super().get_urls(),
+        ]
+
+    def render_change_form(self, request, context, *args, obj=None, **kwargs):
+        context["plan_url"] = (
+            reverse("admin:wards_reorganisation_plan", args=[obj.pk])
+            if obj is not None and self.has_change_permission(request, obj)
+            else None
+        )
+        return super().render_change_form(request, context, *args, obj=obj, **kwargs)
+
+    def decision(self, request, pk):
+        """The decision `pk`, if the user may apply plans (403) and it exists (404)."""
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        return get_object_or_404(self.get_queryset(request), pk=pk)
+
+    def applied(self, request, reorganisation):
+        """To the decision's page, saying so, once it is applied (a second click)."""
+        self.message_user(
+            request, gettext("This reorganisation has already been applied."), messages.WARNING
+        )
+        return redirect("admin:wards_reorganisation_change", reorganisation.pk)
+
+    def plan_context(self, request, reorganisation, **context):
+        return {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": reorganisation,
+            "title": gettext("The plan of %(decision)s") % {"decision": reorganisation},
+            **context,
+        }
+
+    def plan_upload(self, request, pk):
+        """Send the plan's file: it is checked against the units at once; the check's
+        outcome (or every error) is shown before anything is written."""
+        reorganisation = self.decision(request, pk)
+        if reorganisation.applied_at is not None:
+            return self.applied(request, reorganisation)
+        form = ImportFileForm(request.POST or None, request.FILES or None)
+        errors = []
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                outcome = self.check_plan(request, reorganisation, upload.name, upload.read())
+            except (FileRefused, PlanRefused) as refusal:
+                errors = getattr(refusal, "errors", [str(refusal)])
+            else:
+                job = ImportJob.objects.create(
+                    importer=PLAN_FILES,
+                    file=upload,
+                    file_name=upload.name[-255:],
+                    user=request.user,
+                    status=ImportJob.Status.CHECKED,
+                    result={"reorganisation": reorganisation.pk, "lines": describe(outcome)},
+                )
+                return redirect("admin:wards_reorganisation_plan_check", reorganisation.pk, job.pk)
+        return TemplateResponse(
+            request,
+            "admin/wards/reorganisation/plan_upload.html",
+            self.plan_context(request, reorganisation, form=form, errors=errors),
+        )
+
+    def check_plan(self, request, reorganisation, name, data, *, commit=False):
+        table = read_table(name, data)
+        plan = plan_from_table(table, user=request.user)
+        return apply(reorganisation, plan, user=request.user, commit=commit)
+
+    def plan_check(self, request, pk, job_id):
+        """The checked plan: what it will do, and the confirmation that applies it."""
+        reorganisation = self.decision(request, pk)
+        if reorganisation.applied_at is not None:
+            return self.applied(request, reorganisation)
+        jobs = ImportJob.objects.visible_to(request.user).filter(importer=PLAN_FILES)
+        job = get_object_or_404(jobs, pk=job_id)
+        if job.result.get("reorganisation") != reorganisation.pk:
+            raise Http404(gettext("No such import, or it is not yours."))
+        form = ConfirmImportForm(request.POST or None, initial={"job": job.pk})
+        errors = []
+        if request.method == "POST" and form.is_valid():
+            with job.file.open("rb") as stored:
+                data = stored.read()
+            try:
+                self.check_plan(request, reorganisation, job.file_name, data, commit=True)
+            except (FileRefused, PlanRefused) as refusal:
+                errors = getattr(refusal, "errors", [str(refusal)])
+            else:
+                jobs.filter(pk=job.pk).update(status=ImportJob.Status.IMPORTED)
+                self.message_user(
+                    request,
+                    gettext("%(decision)s is applied from %(date)s.")
+                    % {
+                        "decision": reorganisation,
+                        "date": reorganisation.effective_on.strftime("%d/%m/%Y"),
+                    },
+                    messages.SUCCESS,
+                )
+                return redirect("admin:wards_reorganisation_change", reorganisation.pk)
+        return TemplateResponse(
+            request,
+            "admin/wards/reorganisation/plan_check.html",
+            self.plan_context(request, reorganisation, job=job, form=form, errors=errors),
+        )
+
+    def plan_template(self, request):
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        response = HttpResponse(plan_template(), content_type=XLSX)
+        response["Content-Disposition"] = 'attachment; filename="mau-phuong-an-sap-xep.xlsx"'
+        return response
 
 
 # The worker's queue is not a record of anyone's: imports show their progress on their own

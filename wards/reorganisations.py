@@ -24,6 +24,9 @@ from django.db import transaction
 from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from tablib import Dataset
+
+from core.tables import xlsx_bytes
 
 from . import scope
 from .models import (
@@ -410,6 +413,34 @@ NEW_GROUP, NEW_GROUP_NAME, NOTE = "Mã tổ dân phố mới", "Tên tổ dân p
 PLAN_COLUMNS = [OLD_WARD, OLD_GROUP, NEW_WARD, NEW_WARD_NAME, NEW_UNIT, NEW_GROUP, NEW_GROUP_NAME]
 
 
+def plan_template():
+    """An xlsx file to fill in: the columns with example rows (a group that goes wholly to a
+    new ward's group, two that merge, one split in two, one dissolved), and what each holds."""
+    example = Dataset(headers=[*PLAN_COLUMNS, NOTE], title=_("Plan"))
+    for row in (
+        ("00001", "01", "90001", "Phường Mới", "01", "01", "Tổ dân phố số 1", ""),
+        ("00001", "02", "90001", "Phường Mới", "01", "02", "Tổ dân phố số 2", ""),
+        ("00001", "03", "90001", "Phường Mới", "01", "02", "Tổ dân phố số 2", ""),
+        ("00002", "01", "90001", "Phường Mới", "01", "03", "Tổ dân phố số 3", _("Part")),
+        ("00002", "01", "90002", "Phường Khác", "01", "01", "Tổ dân phố số 1", _("Part")),
+        ("00002", "02", "", "", "", "", "", ""),
+    ):
+        example.append(row)
+    notes = Dataset(headers=[_("Column"), _("What it holds")], title=_("Notes"))
+    for column, text in (
+        (OLD_WARD, _("The code of the ward the group is in before the reorganisation.")),
+        (OLD_GROUP, _("The code of that group; several rows for a group split in parts.")),
+        (NEW_WARD, _("The ward it goes to, new or going on; empty: the group is dissolved.")),
+        (NEW_WARD_NAME, _("The name of a new ward (the first row that names it).")),
+        (NEW_UNIT, _("The code of the managing unit of a new ward.")),
+        (NEW_GROUP, _("The group it goes to; groups going to one group merge.")),
+        (NEW_GROUP_NAME, _("The name of the new group (else its code).")),
+        (NOTE, _("Optional: a note on the succession, e.g. the part of the area.")),
+    ):
+        notes.append((column, text))
+    return xlsx_bytes(example, notes)
+
+
 def plan_from_table(table, *, user):
     """The plan a table states. A row moves an old group (or a part of it: several rows) to a
     group of a new or going-on ward, establishing the ward (with its name and managing unit)
@@ -502,6 +533,8 @@ def describe(outcome):
         % {"wards": ", ".join(w.name for w in outcome.ended_wards) or "–"},
         _("Residential groups that end: %(count)s.") % {"count": len(outcome.ended_groups)},
     ]
+    names = {ward.code: f"{ward.name} ({ward.code})" for ward in outcome.wards}
+    names |= {ward.code: f"{ward.name} ({ward.code})" for ward in outcome.ended_wards}
     for old, new in outcome.ward_successions:
-        lines.append(f"{old or '–'} → {new or '–'}")
+        lines.append(f"{names.get(old, old or '–')} → {names.get(new, new or '–')}")
     return lines
