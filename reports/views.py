@@ -150,6 +150,8 @@ def ward_home(request, code):
             "can_add_activity": writes and user.has_perm("teams.add_activity"),
             "can_report": writes and user.has_perm("meetings.add_progressreport"),
             "can_correct": writes and user.has_perm("meetings.change_progressreport"),
+            # The team of a group a reorganisation made, from the teams it came from.
+            "can_reorganise": writes and user.has_perm("teams.add_team"),
         },
     )
 

@@ -200,3 +200,25 @@ class FeedbackFilterForm(PeriodMixin, ListFilterForm):
     status = forms.ChoiceField(
         label=_("Status"), choices=[("", "—"), *CitizenFeedback.Status.choices], required=False
     )
+
+
+class TeamReorganisationForm(forms.Form):
+    """The leader of the team that a reorganisation makes (`reorganisations.preview`): one of
+    the current members of the old teams, by id; any other value is a choice not offered.
+    When no old team had a leader, one must be chosen."""
+
+    leader = forms.ChoiceField(label=_("Leader of the new team"))
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        groups = {team.pk: team.residential_group for team in plan.teams}
+        self.members = {str(seat.member.pk): seat.member for seat in plan.seats}
+        self.fields["leader"].choices = [
+            (key, f"{member.full_name} · {groups[member.team_id].name}")
+            for key, member in self.members.items()
+        ]
+        if plan.leader is None:
+            self.fields["leader"].choices.insert(0, ("", "—"))
+
+    def clean_leader(self):
+        return self.members[self.cleaned_data["leader"]]

@@ -11,10 +11,11 @@ import dataclasses
 import datetime
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.signals import writes_batched
-from wards.models import GroupSuccession
+from wards.models import GroupSuccession, ResidentialGroup
 
 from .models import Member, Team
 
@@ -36,6 +37,11 @@ class Preview:
     seats: list  # Seat of each current member, in the order of the old teams
     leader: Member | None
 
+    @property
+    def last_day(self):
+        """The last day of the old memberships: the day before the group began."""
+        return self.group.valid_from - datetime.timedelta(days=1)
+
 
 def preview(group, *, leader=None):
     """What reorganising the teams of `group`'s predecessors into one would do: each current
@@ -45,6 +51,10 @@ def preview(group, *, leader=None):
         raise TeamReorganisationRefused(
             _("This residential group was not made by a reorganisation.")
         )
+    if group.valid_until is not None and group.valid_until < timezone.localdate():
+        raise TeamReorganisationRefused(
+            _("%(group)s has ended: it is given no new team.") % {"group": group}
+        )
     if Team.objects.filter(residential_group=group).exists():
         raise TeamReorganisationRefused(
             _("%(group)s already has a mobilization team.") % {"group": group}
@@ -52,7 +62,7 @@ def preview(group, *, leader=None):
     predecessors = GroupSuccession.objects.filter(successor=group, predecessor__isnull=False)
     teams = list(
         Team.objects.filter(residential_group__in=predecessors.values("predecessor"))
-        .select_related("residential_group")
+        .select_related("residential_group__ward")
         .order_by("residential_group__ward__name", "residential_group__code")
     )
     members = list(
@@ -87,12 +97,14 @@ def apply(plan):
 
 def _apply(plan):
     group = plan.group
-    if Team.objects.select_for_update().filter(residential_group=group).exists():
+    # Two submissions at once (a double click) wait for each other here, and the second
+    # finds the first one's team: a refusal, not a clash of the unique key.
+    ResidentialGroup.objects.select_for_update().filter(pk=group.pk).values_list("pk").get()
+    if Team.objects.filter(residential_group=group).exists():
         raise TeamReorganisationRefused(
             _("%(group)s already has a mobilization team.") % {"group": group}
         )
-    first_day = group.valid_from
-    last_day = first_day - datetime.timedelta(days=1)
+    first_day, last_day = group.valid_from, plan.last_day
     team = Team.objects.create(residential_group=group, founded_on=first_day)
     for seat in plan.seats:
         old = seat.member

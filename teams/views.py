@@ -8,11 +8,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from core.pages import paginate, query_without, require_permission, xlsx_download
+from wards.models import ResidentialGroup
 from wards.pages import manages, require_managed, ward_for
 
-from . import forms, selectors, services
+from . import forms, reorganisations, selectors, services
 from .models import Activity, CitizenFeedback, Member, Team
 from .resources import ActivityResource, FeedbackResource, MemberResource
 
@@ -182,4 +184,60 @@ def team_detail(request, pk):
             "can_add": writes and request.user.has_perm(permission("activity", "add")),
             "can_change_member": writes and request.user.has_perm(permission("member", "change")),
         },
+    )
+
+
+@login_required
+def team_reorganise(request, pk):
+    """Kiện toàn tổ dân vận: the teams of the groups a new residential group came from made
+    one (`reorganisations`). A GET or a POST of `action=preview` shows what would be done,
+    with the leader chosen; a POST of `action=apply` does it."""
+    group = get_object_or_404(
+        ResidentialGroup.objects.visible_to(request.user).select_related("ward"), pk=pk
+    )  # out of scope: 404 for every role, before the role's 403
+    require_permission(request, "teams.add_team")
+    require_managed(request, group)
+    context = {"group": group, "ward": group.ward}
+
+    def refused(refusal):
+        messages.error(request, str(refusal))
+        # A team made meanwhile (a second submission) is linked.
+        team = Team.objects.filter(residential_group=group).first()
+        return render(request, "teams/team_reorganise.html", {**context, "team": team})
+
+    try:
+        plan = reorganisations.preview(group)
+    except reorganisations.TeamReorganisationRefused as refusal:
+        return refused(refusal)
+    if not plan.seats:  # nothing to carry: the group's team is added as any other
+        return render(request, "teams/team_reorganise.html", {**context, "plan": plan})
+    data = request.POST if request.method == "POST" else None
+    initial = {"leader": str(plan.leader.pk)} if plan.leader else {}
+    form = forms.TeamReorganisationForm(data, initial=initial, plan=plan)
+    if form.is_bound and form.is_valid():
+        applying = request.POST.get("action") == "apply"
+        try:
+            if form.cleaned_data["leader"] != plan.leader:
+                plan = reorganisations.preview(group, leader=form.cleaned_data["leader"])
+            team = reorganisations.apply(plan) if applying else None
+        except reorganisations.TeamReorganisationRefused as refusal:
+            return refused(refusal)
+        if team is not None:
+            carried = len(plan.seats)
+            message = ngettext(
+                "The team of %(group)s is made: %(count)d member carried.",
+                "The team of %(group)s is made: %(count)d members carried.",
+                carried,
+            )
+            messages.success(request, message % {"group": group.name, "count": carried})
+            return redirect("teams:team_detail", team.pk)
+    old_groups = {old.pk: old.residential_group for old in plan.teams}
+    rows = [
+        (seat.member, old_groups[seat.member.team_id], Member.Role(seat.role).label)
+        for seat in plan.seats
+    ]
+    return render(
+        request,
+        "teams/team_reorganise.html",
+        {**context, "plan": plan, "form": form, "rows": rows},
     )

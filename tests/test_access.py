@@ -444,6 +444,12 @@ PAGE_ROUTES = {
     "teams:team_detail": Route(
         "site_view", model="teams.team", url=record_page_url("teams:team_detail", "teams.team")
     ),
+    # Kiện toàn tổ dân vận: a team made for a group, from the teams of those it came from.
+    "teams:team_reorganise": Route(
+        "site_add",
+        model="teams.team",
+        url=record_page_url("teams:team_reorganise", "wards.residentialgroup"),
+    ),
     "meetings:progress_add": Route(
         "site_add",
         model="meetings.progressreport",

@@ -16,6 +16,7 @@ crawl reached every URL pattern but those listed in `NOT_CRAWLED`.
 """
 
 import dataclasses
+import datetime
 import re
 from collections import defaultdict, deque
 from html.parser import HTMLParser
@@ -54,7 +55,7 @@ from tests.factories import (
 )
 from tests.html_forms import posted_form
 from tests.shared import module_records
-from wards.models import SecurityEvent, User
+from wards.models import GroupSuccession, Reorganisation, SecurityEvent, User
 from wards.roles import Role
 
 pytestmark = pytest.mark.django_db
@@ -89,6 +90,9 @@ SKIPPED_LINKS = ("/static/", "/media/", "/accounts/logout/", "/admin/logout/")
 NOT_CRAWLED = {
     "accounts/logout/": "POST only",
     "admin/logout/": "POST only",
+    "admin/wards/reorganisation/<int:pk>/plan/<uuid:job_id>/": (
+        "a plan's check, reached by sending a file (tests/test_reorganisations.py)"
+    ),
 }
 
 
@@ -99,6 +103,21 @@ def make_world():
     officer = RoleUserFactory(username="officer", role=Role.WARD_OFFICER, wards=[ward])
     UserFactory(username="admin", is_staff=True, is_superuser=True)
     group = ResidentialGroupFactory(ward=ward)
+    # A group a reorganisation made from it, without its team yet: the ward's home links to
+    # the page that makes it (kiện toàn tổ dân vận).
+    reform = datetime.date(2025, 7, 1)
+    GroupSuccession.objects.create(
+        reorganisation=Reorganisation.objects.create(
+            kind=Reorganisation.Kind.DECISION,
+            number="12/QĐ-UBND",
+            signed_on=reform,
+            issuer="UBND phường Thượng Thanh",
+            title="Sáp nhập tổ dân phố",
+            effective_on=reform,
+        ),
+        predecessor=group,
+        successor=ResidentialGroupFactory(ward=ward, valid_from=reform),
+    )
     team = TeamFactory(residential_group=group)
     member = MemberFactory(team=team)
     # Of this month, so that the ward's home lists them with their links.
