@@ -11,13 +11,46 @@ import dataclasses
 import datetime
 
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.signals import writes_batched
 from wards.models import GroupSuccession, ResidentialGroup
 
-from .models import Member, Team
+from .models import Activity, CitizenFeedback, Member, Team
+
+
+def records_after_the_end(sender, groups, day, **kwargs):
+    """Sentences naming the records of `groups` dated from `day`, when they no longer exist
+    (`wards.reorganisations.units_ending`): their date is wrong, or they belong under the
+    successor; the officer corrects them before the reorganisation is applied."""
+    found = []
+    for model in (Activity, CitizenFeedback, Member):
+        rows = (
+            model.objects.filter(
+                team__residential_group__in=groups, **{f"{model.date_field}__gte": day}
+            )
+            .values_list("team__residential_group")
+            .annotate(count=Count("pk"))
+        )
+        found += [(group, model, count) for group, count in rows]
+    named = {group.pk: group for group in groups}
+    return [
+        _(
+            "%(group)s ends on %(last)s, but %(count)s %(records)s of it are dated from "
+            "%(day)s: correct their date, or record them under the unit of that day, before "
+            "applying the reorganisation."
+        )
+        % {
+            "group": named[group],
+            "last": (day - datetime.timedelta(days=1)).strftime("%d/%m/%Y"),
+            "count": count,
+            "records": model._meta.verbose_name_plural,
+            "day": day.strftime("%d/%m/%Y"),
+        }
+        for group, model, count in sorted(found, key=lambda row: (row[0], row[1].__name__))
+    ]
 
 
 class TeamReorganisationRefused(Exception):

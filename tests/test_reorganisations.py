@@ -248,6 +248,29 @@ def test_applying_a_reorganisation_twice_is_refused_and_changes_nothing(old):
     assert ResidentialGroup.objects.count() == groups
 
 
+def test_a_plan_that_would_leave_records_under_an_ended_group_names_them(old):
+    ngoc_lam_02 = group("00133", "02")
+    team = ngoc_lam_02.team
+    for day in (REFORM, datetime.date(2025, 8, 2)):  # recorded before the reform was
+        ActivityFactory(team=team, date=day)
+    CitizenFeedbackFactory(team=team, received_on=datetime.date(2025, 9, 1))
+    ActivityFactory(team=team, date=datetime.date(2025, 6, 30))  # its last day: fine
+    plan = Plan(moves=[Move("00133", "02", "00133", "03")], groups=[NewGroup("00133", "03", "T")])
+
+    with pytest.raises(PlanRefused) as refused:
+        apply(decision(), plan, user=None)
+
+    assert refused.value.errors == [
+        "Tổ dân phố số 02 (Ngọc Lâm) kết thúc ngày 30/06/2025, nhưng có 2 hoạt động của tổ ghi "
+        "ngày từ 01/07/2025 trở đi: hãy sửa ngày, hoặc ghi chúng dưới đơn vị của ngày đó, "
+        "trước khi áp dụng quyết định sắp xếp.",
+        "Tổ dân phố số 02 (Ngọc Lâm) kết thúc ngày 30/06/2025, nhưng có 1 ý kiến, kiến nghị "
+        "của nhân dân của tổ ghi ngày từ 01/07/2025 trở đi: hãy sửa ngày, hoặc ghi chúng dưới "
+        "đơn vị của ngày đó, trước khi áp dụng quyết định sắp xếp.",
+    ]
+    assert group("00133", "02").valid_until is None
+
+
 def test_a_plan_with_a_bad_row_is_refused_whole(old):
     _district, _wards, city = old
     plan = Plan(

@@ -41,6 +41,11 @@ from .models import (
 # Sent once a reorganisation is applied, inside its transaction: `reorganisation`, and
 # `wards`, the (predecessor, successor) pairs of wards.
 units_reorganised = Signal()
+# Sent while a plan is checked: `groups`, the residential groups that end, and `day`, the
+# first day they no longer exist. Each receiver returns the sentences (none, if all is well)
+# that stop the plan: an app's records dated from that day under those groups, which would
+# be left under a unit that did not exist when they happened.
+units_ending = Signal()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -166,6 +171,8 @@ class _Check:
         self.targets = self._targets()
         self._check_ends()
         self.districts = self._ended_districts()
+        if not self.errors:
+            self._check_records()
 
     def _old_groups(self, ward_codes):
         keys = {(m.ward_code, m.group_code) for m in self.plan.moves} | set(
@@ -261,6 +268,16 @@ class _Check:
                         "groups": ", ".join(sorted(group.code for group in staying)),
                     }
                 )
+
+    def _check_records(self):
+        keys = {(m.ward_code, m.group_code) for m in self.plan.moves} | set(
+            self.plan.dissolved_groups
+        )
+        groups = [self.old_groups[key] for key in sorted(keys)]
+        for _receiver, errors in units_ending.send(
+            sender=type(self.reorganisation), groups=groups, day=self.day
+        ):
+            self.errors.extend(errors)
 
     def _ended_districts(self):
         districts = list(
