@@ -4,6 +4,7 @@ jobs of the admin's imports."""
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -16,6 +17,49 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class FixedParentModel(models.Model):
+    """A record whose parent (`fixed_fields`) stays what it was made with: moving a unit to
+    another parent would carry its whole history along (a ward's 2019 activities off its old
+    district's 2019 dashboard). A unit moves by a reorganisation instead, which ends it and
+    begins its successor. The admin shows these fields read-only once the record exists; a
+    form or an import that changes one anyway is refused (`clean`, `clean_loaded`)."""
+
+    fixed_fields = ()
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        attnames = [cls._meta.get_field(name).attname for name in cls.fixed_fields]
+        instance._loaded_parents = {
+            attname: instance.__dict__[attname]
+            for attname in attnames
+            if attname in instance.__dict__
+        }
+        return instance
+
+    def clean_loaded(self):
+        """{field: message} for each fixed field changed since the record was loaded."""
+        loaded = getattr(self, "_loaded_parents", {})
+        errors = {}
+        for name in self.fixed_fields:
+            field = self._meta.get_field(name)
+            if field.attname in loaded and getattr(self, field.attname) != loaded[field.attname]:
+                errors[name] = _(
+                    "The %(field)s of a unit cannot be changed: it moves by a reorganisation, "
+                    "which keeps its history where it happened."
+                ) % {"field": field.verbose_name}
+        return errors
+
+    def clean(self):
+        super().clean()
+        errors = self.clean_loaded()
+        if errors:
+            raise ValidationError(errors)
 
 
 class SearchableModel(models.Model):

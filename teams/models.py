@@ -5,7 +5,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.models import SearchableModel, TimeStampedModel
+from core.models import FixedParentModel, SearchableModel, TimeStampedModel
 from core.text import sort_key
 from core.work_fields import WorkField
 from wards.models import District, ResidentialGroup, Ward
@@ -17,8 +17,10 @@ phone_validator = RegexValidator(
 )
 
 
-class Team(TimeStampedModel):
+class Team(FixedParentModel, TimeStampedModel):
     """The tổ dân vận of a residential group: at most one per group."""
+
+    fixed_fields = ("residential_group",)
 
     residential_group = models.OneToOneField(
         ResidentialGroup,

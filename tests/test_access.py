@@ -911,8 +911,9 @@ EDITED_FIELDS = {
 # What makes a copy of a record addable (unique keys, one team per group …).
 ADD_CHANGES = {
     "wards.district": lambda side: {"code": f"QX{side.letter}"},
-    "wards.ward": lambda side: {"code": f"999{side.letter}"},
-    "wards.residentialgroup": lambda side: {"code": "99"},
+    # A unit's parent is read-only on its change form (`FixedParentModel`): named here.
+    "wards.ward": lambda side: {"code": f"999{side.letter}", "district": str(side.district.pk)},
+    "wards.residentialgroup": lambda side: {"code": "99", "ward": str(side.ward.pk)},
     "teams.team": lambda side: {"residential_group": str(side.spare_group.pk)},
     "teams.exemplarymodel": lambda side: {"name": "Mô hình mới"},
     "meetings.seminarsession": lambda side: {"number": "9"},

@@ -31,7 +31,7 @@ from tests.factories import (
     UserFactory,
     WardFactory,
 )
-from wards.models import SecurityEvent
+from wards.models import Reorganisation, SecurityEvent, WardSuccession
 
 pytestmark = pytest.mark.django_db
 
@@ -83,6 +83,18 @@ def add_rows_of_every_model(count):
             percent=100,
         )
         Group.objects.create(name=f"Nhóm {ward.code}")
+        # A decision that ended the ward into a new one (the change page lists it).
+        reorganisation = Reorganisation.objects.create(
+            kind=Reorganisation.Kind.DECISION,
+            number=f"{ward.code}/QĐ-UBND",
+            signed_on=datetime.date(2025, 6, 16),
+            issuer="Ủy ban nhân dân thành phố",
+            title="Sáp nhập phường",
+            effective_on=datetime.date(2025, 7, 1),
+        )
+        WardSuccession.objects.create(
+            reorganisation=reorganisation, predecessor=ward, successor=WardFactory()
+        )
 
 
 def admin_url(model, view, *args):

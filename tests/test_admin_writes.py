@@ -12,6 +12,7 @@ the database may change. The control: the superuser's same requests do write.
 """
 
 import dataclasses
+import datetime
 
 import pytest
 from django.apps import apps
@@ -45,7 +46,7 @@ from tests.factories import (
 from tests.html_forms import posted_form
 from tests.shared import admin_url, module_records
 from wards.admin_base import ScopedModelAdmin
-from wards.models import SecurityEvent, User
+from wards.models import Reorganisation, SecurityEvent, User
 from wards.roles import Role
 
 pytestmark = pytest.mark.django_db
@@ -115,6 +116,14 @@ def make_world():
         # Given to ward A: D1 sees it, and it is still the seminar's, Gia Lâm's, to change.
         "meetings.taskassignment": assignments[ward_a],
         "meetings.progressreport": ProgressReportFactory(assignment=assignments[ward_c]),
+        "wards.reorganisation": Reorganisation.objects.create(
+            kind=Reorganisation.Kind.DECISION,
+            number="7/QĐ-UBND",
+            signed_on=datetime.date(2026, 6, 1),
+            issuer="Ủy ban nhân dân thành phố",
+            title="Sáp nhập tổ dân phố",
+            effective_on=datetime.date(2026, 7, 1),
+        ),
     }
     spare_task = DirectiveTaskFactory(seminar=seminar, number=2)  # given to no ward yet
     parents = {
@@ -180,6 +189,7 @@ OFFICER_ON_SEMINAR_PARTS = {
     "action": 200,
     "add": 403,
 }
+FORBIDDEN = dict.fromkeys(("change", "delete_page", "delete", "action", "add"), 403)
 SEMINAR_PARTS = [
     "meetings.seminar",
     "meetings.seminarsession",
@@ -226,6 +236,8 @@ EXPECTED = {
         for persona in ("staff_d1", "officer_a")
     },
     ("wards.securityevent", "administrator_d1"): {**NOT_SEEN, "action": 200, "add": 403},
+    # Reorganisations are recorded by a superuser only.
+    **{("wards.reorganisation", persona): FORBIDDEN for persona in PERSONAS},
 }
 
 
@@ -341,6 +353,14 @@ ADDITIONS = {
     "meetings.contribution": {"order": "9", "speaker": "Người mới"},
     "meetings.directivepoint": {"number": "9", "text": "Điểm mới"},
     "meetings.directivetask": {"number": "9", "category": "other", "text": "Việc mới"},
+    "wards.reorganisation": {
+        "kind": "decision",
+        "number": "8/QĐ-UBND",
+        "signed_on": "01/06/2026",
+        "issuer": "Ủy ban nhân dân thành phố",
+        "title": "Sáp nhập tổ dân phố",
+        "effective_on": "01/07/2026",
+    },
     "meetings.progressreport": {
         "period_start": "01/01/2026",
         "period_end": "31/03/2026",

@@ -836,6 +836,32 @@ def test_the_plan_template_holds_the_plans_columns(client, old):
     assert len(table.rows) == 6
 
 
+def test_a_group_moved_to_another_ward_by_hand_is_refused(client, old):
+    """The defect the reform first met: a group moved to another ward took its 2019
+    activity off its old ward's 2019 dashboard. A unit's parent is fixed once it is made
+    (an import names a group by its ward: it cannot move one; a ward's import is refused,
+    tests/test_tallies.py)."""
+    moved = group("00133", "01")
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    change = reverse("admin:wards_residentialgroup_change", args=[moved.pk])
+
+    form = client.get(change).context["adminform"].form
+    client.post(change, {"ward": old[1]["00139"].pk, "code": "01", "name": "Tổ 1"})
+
+    assert "ward" not in form.fields
+    moved.refresh_from_db()
+    assert moved.ward.code == "00133"
+    moved.ward = old[1]["00139"]
+    with pytest.raises(ValidationError) as refused:
+        moved.full_clean()
+    assert refused.value.message_dict == {
+        "ward": [
+            "Không thể đổi phường của một đơn vị đã có: đơn vị chuyển đi bằng một quyết định "
+            "sắp xếp, để lịch sử của nó được giữ ở nơi đã diễn ra."
+        ]
+    }
+
+
 def test_a_user_read_before_a_reorganisation_sees_its_ancestors_after_it(old):
     _district, _wards, city = old
     board = RoleUserFactory(role=Role.DISTRICT_STAFF, district=city)

@@ -251,7 +251,7 @@ def test_import_member_of_another_wards_team_is_tallied_there(two_wards):
     assert_tallies_are_counts()
 
 
-def test_import_ward_moved_to_another_unit_moves_the_units_tallies(two_wards):
+def test_import_ward_moved_to_another_unit_is_refused_and_keeps_the_tallies(two_wards):
     (first, second, other), (team, *_teams) = two_wards
     ActivityFactory(team=team, date=datetime.date(2025, 3, 14))
     table = export_table(WardResource, Ward.objects.filter(pk=first.pk), "phuong.csv")
@@ -260,9 +260,16 @@ def test_import_ward_moved_to_another_unit_moves_the_units_tallies(two_wards):
 
     result = WardImporter().run(table, commit=True)
 
-    assert (result.changed, result.errors) == (1, [])
-    assert DistrictMonth.objects.get(district=other.district, month=MARCH).activities == 1
-    assert not DistrictMonth.objects.filter(district=second.district).exists()
+    assert result.changed == 0
+    assert [(error.column, error.message) for error in result.errors] == [
+        (
+            "Mã đơn vị quản lý",
+            "Không thể đổi đơn vị quản lý của một đơn vị đã có: đơn vị chuyển đi bằng một quyết "
+            "định sắp xếp, để lịch sử của nó được giữ ở nơi đã diễn ra.",
+        )
+    ]
+    assert DistrictMonth.objects.get(district=second.district, month=MARCH).activities == 1
+    assert not DistrictMonth.objects.filter(district=other.district).exists()
     assert_tallies_are_counts()
 
 

@@ -294,6 +294,7 @@ class ReorganisationAdmin(ScopedAdmin):
 
     list_display = ["number", "kind", "signed_on", "issuer", "effective_on", "applied_at"]
     list_filter = ["kind", year_filter("effective_on")]
+    search_fields = ["number", "issuer", "title"]
     readonly_fields = ["applied_at", "applied_by"]
     inlines = [WardSuccessionInline]
 

@@ -183,6 +183,11 @@ class ScopedModelAdmin(ScopedFieldsMixin, CheckedDateHierarchyMixin, admin.Model
     # The folded column searched, for a model without one of its own (a team: its group's).
     search_text_field = None
 
+    def get_readonly_fields(self, request, obj=None):
+        # A unit's parent is set when it is made (`FixedParentModel`).
+        fixed = getattr(self.model, "fixed_fields", ()) if obj is not None else ()
+        return [*super().get_readonly_fields(request, obj), *fixed]
+
     def response_action(self, request, queryset):
         # "Select all" acts on every row of the filtered list, which counts only up to the
         # cap: an action on more rows than the page can say is refused.

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from core.models import SearchableModel, TimeStampedModel
+from core.models import FixedParentModel, SearchableModel, TimeStampedModel
 
 from .scope import (
     DistrictQuerySet,
@@ -161,8 +161,10 @@ class District(Lifespan, TimeStampedModel):
         return f"{self.get_kind_display()} {self.name}"
 
 
-class Ward(Lifespan, TimeStampedModel):
+class Ward(FixedParentModel, Lifespan, TimeStampedModel):
     """A commune-level unit (phường, xã, thị trấn) of a district."""
+
+    fixed_fields = ("district",)
 
     class Kind(models.TextChoices):
         WARD = "ward", _("Ward")
@@ -220,8 +222,10 @@ class Ward(Lifespan, TimeStampedModel):
         return f"{self.get_kind_display()} {self.name}"
 
 
-class ResidentialGroup(SearchableModel, Lifespan, TimeStampedModel):
+class ResidentialGroup(FixedParentModel, SearchableModel, Lifespan, TimeStampedModel):
     """A tổ dân phố: the neighbourhood unit inside a ward."""
+
+    fixed_fields = ("ward",)
 
     ward = models.ForeignKey(
         Ward, models.PROTECT, related_name="residential_groups", verbose_name=_("ward")
