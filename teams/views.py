@@ -4,7 +4,7 @@ permissions."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,7 +12,7 @@ from django.utils.translation import ngettext
 
 from core.pages import paginate, query_without, require_permission, xlsx_download
 from wards.models import ResidentialGroup
-from wards.pages import manages, require_managed, ward_for
+from wards.pages import manages, require_managed, seen_or_404, ward_for
 
 from . import forms, reorganisations, selectors, services
 from .models import Activity, CitizenFeedback, Member, Team
@@ -128,10 +128,7 @@ def record_add(request, code, kind):
 
 def visible_record(request, kind, pk):
     model = KINDS[kind]["model"]
-    record = get_object_or_404(
-        model.objects.visible_to(request.user).select_related(model.ward_path),
-        pk=pk,
-    )
+    record = seen_or_404(request, model.objects.select_related(model.ward_path), pk=pk)
     return record, record.team.residential_group.ward
 
 
@@ -169,9 +166,7 @@ def record_delete(request, kind, pk):
 
 @login_required
 def team_detail(request, pk):
-    team = get_object_or_404(
-        Team.objects.visible_to(request.user).select_related(Team.ward_path), pk=pk
-    )
+    team = seen_or_404(request, Team.objects.select_related(Team.ward_path), pk=pk)
     context = selectors.team_page(team=team, user=request.user)
     writes = manages(request, team)
     return render(
@@ -192,9 +187,8 @@ def team_reorganise(request, pk):
     """Kiện toàn tổ dân vận: the teams of the groups a new residential group came from made
     one (`reorganisations`). A GET or a POST of `action=preview` shows what would be done,
     with the leader chosen; a POST of `action=apply` does it."""
-    group = get_object_or_404(
-        ResidentialGroup.objects.visible_to(request.user).select_related("ward"), pk=pk
-    )  # out of scope: 404 for every role, before the role's 403
+    # Out of scope: 404 for every role, before the role's 403.
+    group = seen_or_404(request, ResidentialGroup.objects.select_related("ward"), pk=pk)
     require_permission(request, "teams.add_team")
     require_managed(request, group)
     context = {"group": group, "ward": group.ward}

@@ -11,6 +11,7 @@ from .scope import (
     DistrictQuerySet,
     SecurityEventQuerySet,
     UserQuerySet,
+    lineage_version,
     scoped_manager,
     works_for_a_unit,
 )
@@ -108,9 +109,15 @@ class User(AbstractUser):
         ),
     )
 
+    # The wards those of the user came from, whose history they read (`scope.ancestor_ids`):
+    # kept by `scope.store_ancestors`, and read with the user.
+    ancestor_wards = models.JSONField(
+        _("wards of the past"), default=list, blank=True, editable=False
+    )
+
     objects = ScopedUserManager()
     history = HistoricalRecords(
-        excluded_fields=["password", "last_login"],
+        excluded_fields=["password", "last_login", "ancestor_wards"],
         m2m_fields=["wards", "groups"],
     )
 
@@ -120,6 +127,12 @@ class User(AbstractUser):
     @property
     def works_for_a_unit(self):
         return works_for_a_unit(self)
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        user = super().from_db(db, field_names, values)
+        user.lineage_version = lineage_version[0]  # its ancestor_wards are current
+        return user
 
 
 class District(Lifespan, TimeStampedModel):

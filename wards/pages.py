@@ -1,19 +1,32 @@
 """The ward a page is about, and the check that a page may write what it shows."""
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404
 
 from .models import Ward
 
 
+def seen_or_404(request, queryset, **lookups):
+    """The record of a page among those of `queryset` the user may see (404 otherwise), and
+    whether they may change it (`manages`), read in the same query."""
+    user = request.user
+    managed = queryset.model._default_manager.managed_by(user).filter(pk=OuterRef("pk"))
+    seen = queryset.visible_to(user).annotate(user_manages=Exists(managed))
+    return get_object_or_404(seen, **lookups)
+
+
 def ward_for(request, code):
     """The ward of the page, if the user may see it; 404 otherwise."""
-    return get_object_or_404(Ward.objects.visible_to(request.user), code=code)
+    return seen_or_404(request, Ward.objects.all(), code=code)
 
 
 def manages(request, record):
     """Whether the user may change `record`, which they see: not a predecessor's record,
     which a successor ward reads, nor one of a ward that a reorganisation ended."""
+    known = getattr(record, "user_manages", None)  # read with the record (`ward_for`)
+    if known is not None:
+        return known
     return type(record)._default_manager.managed_by(request.user).filter(pk=record.pk).exists()
 
 

@@ -21,6 +21,7 @@ import dataclasses
 import datetime
 
 from django.db import transaction
+from django.db.models import Q
 from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -33,6 +34,7 @@ from .models import (
     District,
     GroupSuccession,
     ResidentialGroup,
+    User,
     Ward,
     WardAncestor,
     WardSuccession,
@@ -397,8 +399,15 @@ def _write(reorganisation, checked, outcome, user):
     )
     # A successor reads the history of the wards that ended into it; a ward that goes on,
     # having given some groups away, stays its own (its later records are not theirs).
-    _add_ancestors([(old, new) for old, new in pairs if old and new and old.valid_until])
-    scope.lineage_version[0] += 1  # user objects read their ancestors again
+    ended_into = [(old, new) for old, new in pairs if old and new and old.valid_until]
+    _add_ancestors(ended_into)
+    successors = [new for _old, new in ended_into]
+    scope.store_ancestors(
+        User.objects.filter(
+            Q(district__in={ward.district_id for ward in successors}) | Q(wards__in=successors)
+        ).distinct()
+    )
+    scope.lineage_version[0] += 1  # user objects read before read their ancestors again
     reorganisation.applied_at, reorganisation.applied_by = timezone.now(), user
     reorganisation.save(update_fields=["applied_at", "applied_by", "updated_at"])
     units_reorganised.send(sender=type(reorganisation), reorganisation=reorganisation, wards=pairs)
