@@ -8,6 +8,7 @@ import datetime
 import re
 
 from django import forms
+from django.core.management.base import CommandError
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -243,3 +244,13 @@ def period_links(query, period):
         "presets": presets,
         "keep": list(keep.items()),
     }
+
+
+def command_date(text):
+    """A command's date option, written dd/mm/yyyy."""
+    try:
+        return datetime.datetime.strptime(text, "%d/%m/%Y").date()
+    except ValueError:
+        raise CommandError(
+            _("“%(value)s” is not a date written dd/mm/yyyy.") % {"value": text}
+        ) from None

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "wards",
     "teams",
     "meetings",
+    "reminders",
     "reports",
     "demo",
 ]
@@ -164,6 +165,14 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # Uploaded files (imports waiting for their confirmation and their worker): a folder every
 # machine reaches (a shared volume), or another storage backend in production.
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+
+# E-mail (deadline reminders, `manage.py send_reminders`): printed to the console unless
+# EMAIL_URL names an SMTP server.
+globals().update(env.email_url("EMAIL_URL", default="consolemail://"))
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Dân vận <danvan@localhost>")
+REMINDER_DAYS_BEFORE = env.int("REMINDER_DAYS_BEFORE", default=3)
+# The site's address as users reach it, for the links of e-mails.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 MEDIA_URL = "media/"  # never served: uploads are read by the application only
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

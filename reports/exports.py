@@ -11,11 +11,11 @@ from core.work_fields import WorkField
 def district_workbook(dashboard):
     sheets = [
         _key_figures_sheet(dashboard.figures, dashboard.period),
-        _wards_sheet(dashboard.rows),
+        _wards_sheet(dashboard.rows, dashboard.period),
         _months_sheet(dashboard.activity_chart),
     ]
     if dashboard.seminar:
-        sheets.append(_matrix_sheet(dashboard.tasks, dashboard.matrix))
+        sheets.append(_matrix_sheet(dashboard.tasks, dashboard.matrix, dashboard.period))
     return Databook(sheets)
 
 
@@ -27,10 +27,11 @@ def _key_figures_sheet(figures, period):
     return sheet
 
 
-def _wards_sheet(rows):
+def _wards_sheet(rows, period):
     headers = [
         _("Ward code"),
         _("Ward"),
+        _("Existed in the period"),
         _("Residential groups"),
         _("Mobilization teams"),
         _("Groups with a team (%)"),
@@ -47,6 +48,7 @@ def _wards_sheet(rows):
             [
                 ward.code,
                 ward.name,
+                ward.lifespan_in(period) or _("throughout"),
                 f.groups,
                 f.teams,
                 f.team_share,
@@ -71,9 +73,10 @@ def _months_sheet(chart):
     return sheet
 
 
-def _matrix_sheet(tasks, matrix):
+def _matrix_sheet(tasks, matrix, period):
     headers = [
         _("Ward"),
+        _("Existed in the period"),
         _("Reported this period"),
         *(_("Task %(number)s") % {"number": task.number} for task in tasks),
     ]
@@ -82,6 +85,7 @@ def _matrix_sheet(tasks, matrix):
         sheet.append(
             [
                 row.ward.name,
+                row.ward.lifespan_in(period) or _("throughout"),
                 _("Yes") if row.reported else _("No"),
                 *(_cell_text(cell) for cell in row.cells),
             ]

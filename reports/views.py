@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from core.pages import query_without, require_permission, xlsx_download
 from core.periods import PeriodForm, period_links
 from meetings.models import Seminar
+from reminders.deadlines import due_for
 from wards.models import SecurityEvent, Ward
 from wards.pages import manages, ward_for
 from wards.roles import Role, user_role
@@ -105,6 +106,9 @@ def overview(request):
         "matrix": dashboard.matrix,
         "progress_chart": dashboard.progress_chart,
         "can_export": user.has_perm("wards.export_district"),
+        # What the unit's wards have due: for its staff (the country's superuser is
+        # reminded of nothing).
+        "due": None if user.is_superuser else due_for(user),
         "matrix_page_query": query_without(request, "matrix_page", "format"),
         "query": query_without(request, "page", "matrix_page", "format"),
     }
@@ -152,6 +156,7 @@ def ward_home(request, code):
             "can_correct": writes and user.has_perm("meetings.change_progressreport"),
             # The team of a group a reorganisation made, from the teams it came from.
             "can_reorganise": writes and user.has_perm("teams.add_team"),
+            "due": due_for(user),
         },
     )
 

@@ -31,6 +31,8 @@ GRANTS = {
     "wards.groupsuccession":    (NONE,                 NONE,           NONE,         NONE),
     "wards.wardancestor":       (NONE,                 NONE,           NONE,         NONE),
     "core.importjob":           (NONE,                 NONE,           NONE,         NONE),
+    # The log of reminders e-mailed: the sender's, nobody's to edit.
+    "reminders.sentreminder":   (NONE,                 NONE,           NONE,         NONE),
     "teams.team":               (ALL_FILES,            ALL_FILES,      ALL,          VIEW),
     "teams.member":             (ALL_FILES,            ALL_FILES,      ALL_FILES,    VIEW),
     "teams.activity":           (ALL_FILES,            ALL_FILES,      ALL_FILES,    VIEW),

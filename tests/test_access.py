@@ -487,6 +487,7 @@ PAGE_ROUTES = {
     "login": Route("login", url=page("login")),
     "logout": Route("logout", url=page("logout")),
     "password_change": Route("page", url=page("password_change")),
+    "reminders:settings": Route("page", url=page("reminders:settings")),
     "password_change_done": Route("page", url=page("password_change_done")),
     "set_language": Route("set_language", url=page("set_language", query="?next=/")),
     # The admin site's own pages.

@@ -577,8 +577,14 @@ def test_overview_xlsx_district_staff_has_the_figures_and_matrix_and_is_logged(
     by_ward = {row[1]: row for row in book["Theo phường"].iter_rows(min_row=2, values_only=True)}
     assert set(by_ward) == {"Phường Một", "Phường Hai"}
     matrix = list(book["Ma trận tiến độ"].iter_rows(values_only=True))
-    assert matrix[0] == ("Phường", "Đã báo cáo kỳ này", "Nhiệm vụ 1", "Nhiệm vụ 2")
-    assert matrix[2][:3] == ("Phường Một", "Có", "Đã hoàn thành 100%")
+    assert matrix[0] == (
+        "Phường",
+        "Thời gian tồn tại trong kỳ",
+        "Đã báo cáo kỳ này",
+        "Nhiệm vụ 1",
+        "Nhiệm vụ 2",
+    )
+    assert matrix[2][:4] == ("Phường Một", "cả kỳ", "Có", "Đã hoàn thành 100%")
     assert SecurityEvent.objects.filter(kind=SecurityEvent.Kind.EXPORT).count() == 1
 
 
@@ -690,7 +696,7 @@ def test_ward_dashboard_queries_are_the_same_for_1_and_30_groups_and_1000_activi
     assert figures_of(client.get(url, {"period": YEAR}))["activities"] == 1000
 
 
-def test_overview_staff_reads_27_queries(client, one_ward):
+def test_overview_staff_reads_28_queries(client, one_ward):
     """What the overview costs, query by query:
     1-2   the session, the user (with the wards its own came from, `scope.ancestor_ids`);
     3     the ids of the wards in the user's scope that existed in the period;
@@ -707,13 +713,14 @@ def test_overview_staff_reads_27_queries(client, one_ward):
     21    their assignments, each with its latest report;
     22    the progress chart: the tasks' assignments by latest status;
     23-24 the user's permissions: their own, their groups';
-    25-27 the session's idle timer, saved in a savepoint."""
+    25    the deadlines of the unit's wards (`reminders.deadlines.due_for`);
+    26-28 the session's idle timer, saved in a savepoint."""
     district, _tasks, _team = one_ward
     client.force_login(RoleUserFactory(role=Role.DISTRICT_STAFF, district=district))
     url = reverse("reports:overview")
     client.get(url, {"period": YEAR})  # fills per-process caches (content types)
 
-    assert page_queries(client, url, {"period": YEAR}) == 27
+    assert page_queries(client, url, {"period": YEAR}) == 28
 
 
 def test_overview_workbook_staff_reads_25_queries(client, one_ward):

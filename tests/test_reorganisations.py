@@ -5,6 +5,7 @@ import datetime
 import io
 import re
 
+import openpyxl
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -412,6 +413,23 @@ def test_the_overview_of_a_period_lists_the_wards_that_existed_then(client, old)
         "Bồ Đề (đến 30/06/2025)",
         "Bồ Đề (từ 01/07/2025)",
         "Ngọc Lâm (đến 30/06/2025)",
+    ]
+
+
+def test_the_workbook_of_a_period_across_the_change_marks_each_wards_part(client, old):
+    _district, _wards, city = old
+    reform_long_bien(city)
+    client.force_login(RoleUserFactory(role=Role.DISTRICT_STAFF, district=city))
+
+    response = client.get(reverse("reports:overview"), {"period": "2025", "format": "xlsx"})
+
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content))["Theo phường"]
+    rows = [[cell.value for cell in row][:3] for row in sheet.iter_rows()]
+    assert rows == [
+        ["Mã phường", "Phường", "Thời gian tồn tại trong kỳ"],
+        ["00139", "Bồ Đề", "đến 30/06/2025"],
+        ["10001", "Bồ Đề", "từ 01/07/2025"],
+        ["00133", "Ngọc Lâm", "đến 30/06/2025"],
     ]
 
 

@@ -20,8 +20,9 @@ MAY_IMPORT = {
     "wards": {"core"},
     "teams": {"core", "wards"},
     "meetings": {"core", "wards"},
-    "reports": {"core", "wards", "teams", "meetings"},
-    "demo": {"core", "wards", "teams", "meetings", "reports"},
+    "reminders": {"core", "wards", "meetings"},
+    "reports": {"core", "wards", "teams", "meetings", "reminders"},
+    "demo": {"core", "wards", "teams", "meetings", "reminders", "reports"},
     "danvan": {"core", "wards", "reports"},
 }
 

@@ -1,6 +1,7 @@
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import F, Q
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
@@ -68,6 +69,21 @@ class Lifespan(models.Model):
             self.valid_until is None or day <= self.valid_until
         )
 
+    def lifespan_in(self, period):
+        """“until 30/06/2025” or “from 01/07/2025” (or both) when the unit did not exist
+        through all of `period`, as a page or a workbook about the period names it; empty
+        otherwise."""
+        parts = []
+        if self.valid_from and self.valid_from > period.start:
+            parts.append(
+                _("from %(day)s") % {"day": date_format(self.valid_from, "SHORT_DATE_FORMAT")}
+            )
+        if self.valid_until and self.valid_until < period.end:
+            parts.append(
+                _("until %(day)s") % {"day": date_format(self.valid_until, "SHORT_DATE_FORMAT")}
+            )
+        return ", ".join(str(part) for part in parts)
+
     def lifespan_error(self, day):
         """Why a record dated `day` cannot be made under this unit, or None."""
         if self.existed_on(day):
@@ -109,6 +125,11 @@ class User(AbstractUser):
         ),
     )
 
+    email_reminders = models.BooleanField(
+        _("e-mail reminders"),
+        default=True,
+        help_text=_("E-mail me before and after the deadlines of the wards I serve."),
+    )
     # The wards those of the user came from, whose history they read (`scope.ancestor_ids`):
     # kept by `scope.store_ancestors`, and read with the user.
     ancestor_wards = models.JSONField(

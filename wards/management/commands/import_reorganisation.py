@@ -7,7 +7,6 @@
 A decision already recorded under that number is applied as it is. The file says where each
 residential group goes (`reorganisations.plan_from_table`)."""
 
-import datetime
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
@@ -15,21 +14,13 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.periods import command_date
 from core.tables import FileRefused, read_table
 
 from ...models import Reorganisation, User
 from ...reorganisations import PlanRefused, apply, describe, plan_from_table
 
 DECISION_FIELDS = ("kind", "signed_on", "effective_on", "issuer", "title")
-
-
-def day(text):
-    try:
-        return datetime.datetime.strptime(text, "%d/%m/%Y").date()
-    except ValueError:
-        raise CommandError(
-            _("“%(value)s” is not a date written dd/mm/yyyy.") % {"value": text}
-        ) from None
 
 
 class Command(BaseCommand):
@@ -39,8 +30,8 @@ class Command(BaseCommand):
         parser.add_argument("number", help="the decision's number, e.g. 1656/NQ-UBTVQH15")
         parser.add_argument("file", type=Path)
         parser.add_argument("--kind", choices=Reorganisation.Kind.values)
-        parser.add_argument("--signed-on", type=day, help="dd/mm/yyyy")
-        parser.add_argument("--effective-on", type=day, help="dd/mm/yyyy")
+        parser.add_argument("--signed-on", type=command_date, help="dd/mm/yyyy")
+        parser.add_argument("--effective-on", type=command_date, help="dd/mm/yyyy")
         parser.add_argument("--issuer")
         parser.add_argument("--title")
         parser.add_argument("--dry-run", action="store_true", help="check only, write nothing")

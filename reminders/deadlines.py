@@ -1,0 +1,187 @@
+"""What is due: the tasks given to wards, neither completed nor handed over to a successor
+ward, by their due date. A user's home page lists those of the wards they may change
+(`due_for`); `send_reminders` e-mails the wards' officers before and after each deadline.
+
+The periodic work reports of wards will add their own deadlines here.
+"""
+
+import dataclasses
+import datetime
+from collections import defaultdict
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import Case, Count, Q, Value, When, Window
+from django.db.models.functions import RowNumber
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from meetings.models import ProgressReport, TaskAssignment
+from wards.models import Ward
+from wards.scope import current, managed_wards
+
+from .models import SentReminder
+
+SOON_DAYS = 7  # "due soon": within a week
+SHOWN = 10  # the first deadlines of each list a page shows
+AFTER_DAYS = 7  # a deadline passed longer ago than this is not e-mailed about any more
+
+
+ORDER = ["due_on", "ward__name", "task__seminar_id", "task__number"]
+
+
+@dataclasses.dataclass(frozen=True)
+class Deadline:
+    key: str  # names the record and its due date: a new due date is a new deadline
+    title: str
+    ward: Ward
+    due_on: datetime.date
+    url: str  # the page where it is reported
+
+    def days_from(self, today):
+        return (self.due_on - today).days
+
+
+@dataclasses.dataclass(frozen=True)
+class Due:
+    soon: list  # the first deadlines of the next SOON_DAYS days, soonest first
+    soon_more: int  # how many more
+    overdue: list  # the first deadlines passed, longest passed first
+    overdue_more: int
+
+
+def open_tasks(wards):
+    """The tasks given to `wards` with a due date, neither completed (by their latest
+    report) nor handed over, soonest due first."""
+    still_open = Q(latest_status__isnull=True) | Q(
+        latest_status__in=[ProgressReport.Status.NOT_STARTED, ProgressReport.Status.IN_PROGRESS]
+    )
+    return (
+        TaskAssignment.objects.filter(
+            ward__in=wards, due_on__isnull=False, handed_over_on__isnull=True
+        )
+        .with_latest_report()
+        .filter(still_open)
+        .select_related("task__seminar", "ward")
+        .order_by(*ORDER)
+    )
+
+
+def deadline(assignment):
+    task = assignment.task
+    return Deadline(
+        key=f"task:{assignment.pk}:{assignment.due_on:%Y-%m-%d}",
+        title=_("%(seminar)s, task %(task)s") % {"task": task, "seminar": task.seminar},
+        ward=assignment.ward,
+        due_on=assignment.due_on,
+        url=reverse("reports:ward_home", args=[assignment.ward.code]),
+    )
+
+
+def due_for(user, *, today=None):
+    """What the wards `user` may change have due in the next SOON_DAYS days and what is
+    overdue: the first SHOWN of each, and how many more, in one query (each row numbered
+    and counted within its list)."""
+    today = today or timezone.localdate()
+    overdue = Case(When(due_on__lt=today, then=Value(True)), default=Value(False))
+    rows = (
+        open_tasks(managed_wards(user))
+        .filter(due_on__lte=today + datetime.timedelta(SOON_DAYS))
+        .annotate(
+            overdue=overdue,
+            place=Window(RowNumber(), partition_by=[overdue], order_by=ORDER),
+            listed=Window(Count("pk"), partition_by=[overdue]),
+        )
+        .filter(place__lte=SHOWN)
+    )
+    lists = {True: ([], 0), False: ([], 0)}
+    for row in rows:
+        lists[row.overdue] = (lists[row.overdue][0] + [deadline(row)], row.listed - SHOWN)
+    (soon, soon_more), (late, late_more) = lists[False], lists[True]
+    return Due(soon, max(soon_more, 0), late, max(late_more, 0))
+
+
+def send_reminders(*, today=None, days_before=None):
+    """E-mail each officer, once, the deadlines of the wards they serve that come in the
+    next `days_before` days (settings.REMINDER_DAYS_BEFORE) and those that passed in the
+    last AFTER_DAYS days: one e-mail a user, of what they have not been sent yet. Users
+    who turned reminders off, or have no address, get none. Returns the number of e-mails
+    sent; running it again the same day sends none."""
+    today = today or timezone.localdate()
+    if days_before is None:
+        days_before = settings.REMINDER_DAYS_BEFORE
+    tasks = open_tasks(Ward.objects.filter(current())).filter(
+        due_on__gte=today - datetime.timedelta(AFTER_DAYS),
+        due_on__lte=today + datetime.timedelta(days_before),
+    )
+    by_ward = defaultdict(list)
+    for task in tasks:
+        by_ward[task.ward_id].append(deadline(task))
+    User = get_user_model()
+    officers = User.wards.through.objects.filter(
+        ward__in=list(by_ward),
+        user__is_active=True,
+        user__email_reminders=True,
+    ).exclude(user__email="")
+    items = defaultdict(list)
+    for user_id, ward_id in officers.values_list("user", "ward"):
+        for item in by_ward[ward_id]:
+            kind = SentReminder.Kind.BEFORE if item.due_on >= today else SentReminder.Kind.AFTER
+            items[user_id].append((item, kind))
+    sent = set(
+        SentReminder.objects.filter(
+            user__in=list(items),
+            key__in={item.key for rows in items.values() for item, _k in rows},
+        ).values_list("user", "key", "kind")
+    )
+    emails = 0
+    for user in User.objects.filter(pk__in=list(items)).order_by("pk"):
+        new = [
+            (item, kind) for item, kind in items[user.pk] if (user.pk, item.key, kind) not in sent
+        ]
+        if new and _send(user, new, today):
+            emails += 1
+    return emails
+
+
+def _send(user, items, today):
+    """One e-mail of `items` to `user`, recorded in the same transaction; False when a run
+    at the same moment recorded them first."""
+    soon = [item for item, kind in items if kind == SentReminder.Kind.BEFORE]
+    overdue = [item for item, kind in items if kind == SentReminder.Kind.AFTER]
+    subject = ", ".join(
+        part
+        for part in (
+            soon
+            and ngettext("%(count)d task due soon", "%(count)d tasks due soon", len(soon))
+            % {"count": len(soon)},
+            overdue
+            and ngettext("%(count)d task overdue", "%(count)d tasks overdue", len(overdue))
+            % {"count": len(overdue)},
+        )
+        if part
+    )
+    body = render_to_string(
+        "reminders/email.txt",
+        {
+            "user": user,
+            "soon": soon,
+            "overdue": overdue,
+            "today": today,
+            "site_url": settings.SITE_URL.rstrip("/"),
+        },
+    )
+    try:
+        with transaction.atomic():
+            SentReminder.objects.bulk_create(
+                [SentReminder(user=user, key=item.key, kind=kind) for item, kind in items]
+            )
+            send_mail(f"[Dân vận] {subject}", body, None, [user.email])
+    except IntegrityError:
+        return False
+    return True
