@@ -43,9 +43,6 @@ class Deadline:
     due_on: datetime.date
     url: str  # the page where it is reported
 
-    def days_from(self, today):
-        return (self.due_on - today).days
-
 
 @dataclasses.dataclass(frozen=True)
 class Due:
@@ -99,11 +96,11 @@ def due_for(user, *, today=None):
         )
         .filter(place__lte=SHOWN)
     )
-    lists = {True: ([], 0), False: ([], 0)}
+    soon, late, more = [], [], {False: 0, True: 0}
     for row in rows:
-        lists[row.overdue] = (lists[row.overdue][0] + [deadline(row)], row.listed - SHOWN)
-    (soon, soon_more), (late, late_more) = lists[False], lists[True]
-    return Due(soon, max(soon_more, 0), late, max(late_more, 0))
+        (late if row.overdue else soon).append(deadline(row))
+        more[row.overdue] = max(row.listed - SHOWN, 0)
+    return Due(soon, more[False], late, more[True])
 
 
 def send_reminders(*, today=None, days_before=None):
