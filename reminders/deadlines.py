@@ -7,13 +7,15 @@ The periodic work reports of wards will add their own deadlines here.
 
 import dataclasses
 import datetime
+import logging
+import smtplib
 from collections import defaultdict
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Case, Count, Q, Value, When, Window
+from django.db.models import Case, Count, OuterRef, Q, Subquery, Value, When, Window
 from django.db.models.functions import RowNumber
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -22,10 +24,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from meetings.models import ProgressReport, TaskAssignment
-from wards.models import Ward
-from wards.scope import current, managed_wards
+from wards.models import Ward, existing_during
+from wards.scope import managed_wards
 
 from .models import SentReminder
+
+logger = logging.getLogger(__name__)
 
 SOON_DAYS = 7  # "due soon": within a week
 SHOWN = 10  # the first deadlines of each list a page shows
@@ -33,6 +37,16 @@ AFTER_DAYS = 7  # a deadline passed longer ago than this is not e-mailed about a
 
 
 ORDER = ["due_on", "ward__name", "task__seminar_id", "task__number"]
+# What a deadline shows, and no more: the seminar's and the task's long texts stay behind.
+SHOWN_FIELDS = [
+    "due_on",
+    "ward__code",
+    "ward__kind",
+    "ward__name",
+    "task__number",
+    "task__text",
+    "task__seminar__title",
+]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -50,21 +64,30 @@ class Due:
     soon_more: int  # how many more
     overdue: list  # the first deadlines passed, longest passed first
     overdue_more: int
+    soon_days: int = SOON_DAYS
 
 
-def open_tasks(wards):
-    """The tasks given to `wards` with a due date, neither completed (by their latest
-    report) nor handed over, soonest due first."""
+def open_tasks(wards, *, today):
+    """The tasks given to those of `wards` that exist `today`, with a due date, neither
+    completed (by their latest report) nor handed over by then (a reorganisation to come
+    hands them over on its day), soonest due first."""
+    latest = ProgressReport.objects.filter(assignment=OuterRef("pk")).order_by(
+        "-period_end", "-reported_at"
+    )
     still_open = Q(latest_status__isnull=True) | Q(
         latest_status__in=[ProgressReport.Status.NOT_STARTED, ProgressReport.Status.IN_PROGRESS]
     )
+    not_handed_over = Q(handed_over_on__isnull=True) | Q(handed_over_on__gt=today)
     return (
         TaskAssignment.objects.filter(
-            ward__in=wards, due_on__isnull=False, handed_over_on__isnull=True
+            not_handed_over,
+            ward__in=wards.filter(existing_during(today, today)),
+            due_on__isnull=False,
         )
-        .with_latest_report()
+        .annotate(latest_status=Subquery(latest.values("status")[:1]))
         .filter(still_open)
         .select_related("task__seminar", "ward")
+        .only(*SHOWN_FIELDS)
         .order_by(*ORDER)
     )
 
@@ -87,7 +110,7 @@ def due_for(user, *, today=None):
     today = today or timezone.localdate()
     overdue = Case(When(due_on__lt=today, then=Value(True)), default=Value(False))
     rows = (
-        open_tasks(managed_wards(user))
+        open_tasks(managed_wards(user), today=today)
         .filter(due_on__lte=today + datetime.timedelta(SOON_DAYS))
         .annotate(
             overdue=overdue,
@@ -112,7 +135,7 @@ def send_reminders(*, today=None, days_before=None):
     today = today or timezone.localdate()
     if days_before is None:
         days_before = settings.REMINDER_DAYS_BEFORE
-    tasks = open_tasks(Ward.objects.filter(current())).filter(
+    tasks = open_tasks(Ward.objects.all(), today=today).filter(
         due_on__gte=today - datetime.timedelta(AFTER_DAYS),
         due_on__lte=today + datetime.timedelta(days_before),
     )
@@ -180,5 +203,10 @@ def _send(user, items, today):
             )
             send_mail(f"[Dân vận] {subject}", body, None, [user.email])
     except IntegrityError:
+        return False
+    except (smtplib.SMTPException, OSError):
+        # One address refused, or the server away: the others are still sent; this one is
+        # tried again by the next run (nothing was recorded).
+        logger.exception("Reminder to %s not sent", user.email)
         return False
     return True

@@ -17,7 +17,8 @@ def reminder_settings(request):
     """Each user's own choice: whether deadline reminders are e-mailed, and where to."""
     form = ReminderSettingsForm(request.POST or None, instance=request.user)
     if form.is_valid():
-        form.save()
+        # Only these two: an administrator's change of the account meanwhile is kept.
+        form.instance.save(update_fields=form.Meta.fields)
         messages.success(request, _("Your reminder settings are saved."))
         return redirect("reminders:settings")
     return render(request, "reminders/settings.html", {"form": form})

@@ -161,7 +161,7 @@ def reorganise_demo_teams(groups):
     their members (kiện toàn tổ dân vận): the leader of the first old team leads."""
     for group in groups:
         if not Team.objects.filter(residential_group=group).exists():
-            reorganisations.apply(reorganisations.preview(group))
+            reorganisations.apply(reorganisations.preview(group, user=None))
 
 
 def teams_of(groups):

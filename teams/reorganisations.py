@@ -11,7 +11,7 @@ import dataclasses
 import datetime
 
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -76,10 +76,13 @@ class Preview:
         return self.group.valid_from - datetime.timedelta(days=1)
 
 
-def preview(group, *, leader=None):
-    """What reorganising the teams of `group`'s predecessors into one would do: each current
-    member carried; `leader` (one of them) leads, else the leader of the first old team; the
-    other leaders become members, and one deputy is kept."""
+def preview(group, *, user, leader=None):
+    """What reorganising the teams of `group`'s predecessors into one would do, for `user`:
+    each current member carried; `leader` (one of them) leads, else the leader of the first
+    old team; the other leaders become members, and one deputy is kept. The team of a group
+    that was split in parts is not carried (its members live in several new groups: each is
+    added to the team of theirs); one of a ward the user does not see refuses the whole (the
+    staff of the managing unit, who see both, make the team)."""
     if group.valid_from is None:
         raise TeamReorganisationRefused(
             _("This residential group was not made by a reorganisation.")
@@ -92,12 +95,31 @@ def preview(group, *, leader=None):
         raise TeamReorganisationRefused(
             _("%(group)s already has a mobilization team.") % {"group": group}
         )
-    predecessors = GroupSuccession.objects.filter(successor=group, predecessor__isnull=False)
+    elsewhere = GroupSuccession.objects.filter(predecessor=OuterRef("predecessor")).exclude(
+        successor=group
+    )
+    whole = GroupSuccession.objects.filter(successor=group, predecessor__isnull=False).exclude(
+        Exists(elsewhere)
+    )
+    # `user` None: the system (the demo data), which sees every team.
+    seen = (
+        Value(True)
+        if user is None
+        else Exists(Team.objects.visible_to(user).filter(pk=OuterRef("pk")))
+    )
     teams = list(
-        Team.objects.filter(residential_group__in=predecessors.values("predecessor"))
+        Team.objects.filter(residential_group__in=whole.values("predecessor"))
+        .annotate(seen=seen)
         .select_related("residential_group__ward")
         .order_by("residential_group__ward__name", "residential_group__code")
     )
+    if not all(team.seen for team in teams):
+        raise TeamReorganisationRefused(
+            _(
+                "Some of the teams it comes from are of a ward you do not see: the staff of "
+                "the managing unit make its team."
+            )
+        )
     members = list(
         Member.objects.filter(team__in=teams, left_on__isnull=True).order_by("team", "pk")
     )

@@ -200,7 +200,7 @@ def team_reorganise(request, pk):
         return render(request, "teams/team_reorganise.html", {**context, "team": team})
 
     try:
-        plan = reorganisations.preview(group)
+        plan = reorganisations.preview(group, user=request.user)
     except reorganisations.TeamReorganisationRefused as refusal:
         return refused(refusal)
     if not plan.seats:  # nothing to carry: the group's team is added as any other
@@ -212,7 +212,9 @@ def team_reorganise(request, pk):
         applying = request.POST.get("action") == "apply"
         try:
             if form.cleaned_data["leader"] != plan.leader:
-                plan = reorganisations.preview(group, leader=form.cleaned_data["leader"])
+                plan = reorganisations.preview(
+                    group, user=request.user, leader=form.cleaned_data["leader"]
+                )
             team = reorganisations.apply(plan) if applying else None
         except reorganisations.TeamReorganisationRefused as refusal:
             return refused(refusal)

@@ -41,7 +41,15 @@ from tests.factories import (
 )
 from wards import scope
 from wards.models import GroupSuccession, Reorganisation, ResidentialGroup, Ward, WardSuccession
-from wards.reorganisations import Move, NewGroup, NewWard, Plan, PlanRefused, apply
+from wards.reorganisations import (
+    Move,
+    NewGroup,
+    NewWard,
+    Plan,
+    PlanRefused,
+    apply,
+    plan_from_table,
+)
 from wards.roles import Role
 
 pytestmark = pytest.mark.django_db
@@ -687,6 +695,18 @@ def test_a_plan_with_a_bad_row_names_it_and_writes_nothing(tmp_path, old):
     assert not Ward.objects.filter(code="10001").exists()
 
 
+def test_a_plan_naming_a_unit_longer_than_its_column_is_refused_by_row(old):
+    long_name = "Phường " + "Bồ Đề " * 20
+    table = read_table(
+        "phuong-an.csv", (PLAN + f"00133,02,10003,{long_name},01,01,Tổ 1,\n").encode()
+    )
+
+    with pytest.raises(PlanRefused) as refused:
+        plan_from_table(table, user=None)
+
+    assert refused.value.errors == ["Dòng 7: “Tên phường mới” dài quá 100 ký tự."]
+
+
 def test_a_plan_records_its_decision_when_it_is_new(tmp_path, old):
     decision_options = [
         "--kind=resolution",
@@ -959,7 +979,9 @@ def test_the_teams_of_merged_groups_become_one_with_the_leader_chosen(old):
     reform_long_bien(city)
     new = group("10001", "01")
 
-    plan = team_reorganisation.preview(new, leader=leaders[1])
+    board = RoleUserFactory(role=Role.DISTRICT_STAFF, district=city)
+
+    plan = team_reorganisation.preview(new, user=board, leader=leaders[1])
     assert [(seat.member.full_name, seat.role) for seat in plan.seats] == [
         ("Lê Văn A", Member.Role.MEMBER),
         ("Trần Thị B", Member.Role.LEADER),
@@ -988,9 +1010,61 @@ def test_a_leader_from_outside_the_old_teams_is_refused(old):
     stranger = MemberFactory()
 
     with pytest.raises(team_reorganisation.TeamReorganisationRefused) as refused:
-        team_reorganisation.preview(group("10001", "01"), leader=stranger)
+        team_reorganisation.preview(group("10001", "01"), user=staff_of(city), leader=stranger)
 
     assert str(refused.value) == "Tổ trưởng phải là thành viên hiện tại của một trong các tổ cũ."
+
+
+def staff_of(unit):
+    return RoleUserFactory(role=Role.DISTRICT_STAFF, district=unit)
+
+
+def test_a_team_of_a_ward_the_user_does_not_see_is_not_carried_by_them(old):
+    """Ngọc Lâm goes on and gives its group 02 to Bồ Đề's group 01: Bồ Đề's officer does not
+    see Ngọc Lâm, and may not close its members' time; the staff of the unit may."""
+    district, wards, _city = old
+    MemberFactory(team=group("00133", "02").team, full_name="Trần Thị B")
+    apply(
+        decision(),
+        Plan(
+            moves=[Move("00133", "02", "00139", "04"), Move("00139", "01", "00139", "04")],
+            groups=[NewGroup("00139", "04", "Tổ 4")],
+        ),
+        user=None,
+    )
+    officer = RoleUserFactory(role=Role.WARD_OFFICER, wards=[wards["00139"]])
+
+    with pytest.raises(team_reorganisation.TeamReorganisationRefused) as refused:
+        team_reorganisation.preview(group("00139", "04"), user=officer)
+    plan = team_reorganisation.preview(group("00139", "04"), user=staff_of(district))
+
+    assert str(refused.value) == (
+        "Một số tổ dân vận cũ thuộc phường mà bạn không được xem: cán bộ của đơn vị quản lý "
+        "sẽ lập tổ dân vận của tổ này."
+    )
+    assert [seat.member.full_name for seat in plan.seats] == ["Trần Thị B"]
+
+
+def test_the_team_of_a_group_split_in_parts_is_not_carried_whole_to_one_part(old):
+    district, _wards, _city = old
+    MemberFactory(team=group("00133", "01").team, full_name="Lê Văn A")
+    MemberFactory(team=group("00133", "02").team, full_name="Trần Thị B")
+    apply(
+        decision(),
+        Plan(
+            moves=[
+                Move("00133", "01", "00133", "03"),
+                Move("00133", "02", "00133", "03"),
+                Move("00133", "02", "00133", "04"),  # group 02 split in two
+            ],
+            groups=[NewGroup("00133", "03", "Tổ 3"), NewGroup("00133", "04", "Tổ 4")],
+        ),
+        user=None,
+    )
+
+    plan = team_reorganisation.preview(group("00133", "03"), user=staff_of(district))
+
+    assert [seat.member.full_name for seat in plan.seats] == ["Lê Văn A"]
 
 
 def test_crafted_plans_are_refused_with_their_reasons(old):

@@ -1,3 +1,5 @@
+from pathlib import PurePath
+
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
@@ -368,7 +370,7 @@ class ReorganisationAdmin(ScopedAdmin):
                 job = ImportJob.objects.create(
                     importer=PLAN_FILES,
                     file=upload,
-                    file_name=upload.name[-255:],
+                    file_name=PurePath(upload.name).name[:255],
                     user=request.user,
                     status=ImportJob.Status.CHECKED,
                     result={"reorganisation": reorganisation.pk, "lines": describe(outcome)},
@@ -397,10 +399,12 @@ class ReorganisationAdmin(ScopedAdmin):
         form = ConfirmImportForm(request.POST or None, initial={"job": job.pk})
         errors = []
         if request.method == "POST" and form.is_valid():
-            with job.file.open("rb") as stored:
-                data = stored.read()
             try:
+                with job.file.open("rb") as stored:
+                    data = stored.read()
                 self.check_plan(request, reorganisation, job.file_name, data, commit=True)
+            except OSError:
+                errors = [gettext("The file that was checked is no longer kept: send it again.")]
             except (FileRefused, PlanRefused) as refusal:
                 errors = getattr(refusal, "errors", [str(refusal)])
             else:

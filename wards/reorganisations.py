@@ -169,6 +169,10 @@ class _Check:
                     _("The ward %(ward)s did not exist the day before the reorganisation.")
                     % {"ward": ward}
                 )
+        # The old groups the plan moves away (wholly or in parts) or dissolves.
+        self.leaving = {(m.ward_code, m.group_code) for m in plan.moves} | set(
+            plan.dissolved_groups
+        )
         self.old_groups = self._old_groups(old_codes)
         self.targets = self._targets()
         self._check_ends()
@@ -177,9 +181,7 @@ class _Check:
             self._check_records()
 
     def _old_groups(self, ward_codes):
-        keys = {(m.ward_code, m.group_code) for m in self.plan.moves} | set(
-            self.plan.dissolved_groups
-        )
+        keys = self.leaving
         current = ResidentialGroup.objects.filter(
             ward__code__in=ward_codes, valid_until__isnull=True
         ).select_related("ward")
@@ -219,9 +221,7 @@ class _Check:
                       "groups the plan establishes.")
                     % {"group": move.to_group_code, "ward": move.to_ward_code}
                 )  # fmt: skip
-        leaving = {(m.ward_code, m.group_code) for m in self.plan.moves} | set(
-            self.plan.dissolved_groups
-        )
+        leaving = self.leaving
         current = {(g.ward.code, g.code) for g in self.old_groups.values()}
         current |= set(
             ResidentialGroup.objects.filter(
@@ -245,9 +245,7 @@ class _Check:
         return targets
 
     def _check_ends(self):
-        leaving = {(m.ward_code, m.group_code) for m in self.plan.moves} | set(
-            self.plan.dissolved_groups
-        )
+        leaving = self.leaving
         arriving = {m.to_ward_code for m in self.plan.moves} | {
             g.ward_code for g in self.plan.groups
         }
@@ -272,10 +270,7 @@ class _Check:
                 )
 
     def _check_records(self):
-        keys = {(m.ward_code, m.group_code) for m in self.plan.moves} | set(
-            self.plan.dissolved_groups
-        )
-        groups = [self.old_groups[key] for key in sorted(keys)]
+        groups = [self.old_groups[key] for key in sorted(self.leaving)]
         for _receiver, errors in units_ending.send(
             sender=type(self.reorganisation), groups=groups, day=self.day
         ):
@@ -320,8 +315,7 @@ class _Check:
             groups=list(self.plan.groups),
             ended_wards=[self.wards[code] for code in self.plan.ends if code in self.wards],
             ended_groups=sorted(
-                {self.old_groups[(m.ward_code, m.group_code)] for m in self.plan.moves}
-                | {self.old_groups[key] for key in self.plan.dissolved_groups},
+                {self.old_groups[key] for key in self.leaving},
                 key=lambda group: (group.ward.code, group.code),
             ),
             ward_successions=list(ward_pairs),
@@ -495,7 +489,7 @@ def plan_from_table(table, *, user):
     }
     for number, row in table.rows:
         cell = {column: str(row[index[column]] or "").strip() for column in PLAN_COLUMNS}
-        note = str(row[index[NOTE]] or "").strip() if NOTE in index else ""
+        note = cell[NOTE] = str(row[index[NOTE]] or "").strip() if NOTE in index else ""
         problem = _row_problem(cell)
         if problem:
             errors.append(_("Row %(row)s: %(problem)s") % {"row": number, "problem": problem})
@@ -526,7 +520,23 @@ def plan_from_table(table, *, user):
     return plan
 
 
+# What a plan's row writes, and the column that holds it.
+WRITTEN = {
+    NEW_WARD: Ward._meta.get_field("code"),
+    NEW_WARD_NAME: Ward._meta.get_field("name"),
+    NEW_GROUP: ResidentialGroup._meta.get_field("code"),
+    NEW_GROUP_NAME: ResidentialGroup._meta.get_field("name"),
+    NOTE: WardSuccession._meta.get_field("note"),
+}
+
+
 def _row_problem(cell):
+    for column, field in WRITTEN.items():
+        if len(cell.get(column, "")) > field.max_length:
+            return _("“%(column)s” has more than %(limit)s characters.") % {
+                "column": column,
+                "limit": field.max_length,
+            }
     if not (cell[OLD_WARD] or cell[NEW_WARD]):
         return _("it names no ward.")
     if bool(cell[OLD_WARD]) != bool(cell[OLD_GROUP]):

@@ -78,8 +78,16 @@ def store_ancestors(users):
     reorganisation, and when a user's managing unit or wards change (a ward's managing unit
     never does: `FixedParentModel`). A few queries, whatever the number of users."""
     User = apps.get_model("wards", "User")
+    with transaction.atomic():
+        # Locked: a change of one of these users' wards meanwhile waits, then counts again.
+        ids = list(users.values_list("pk", flat=True))
+        locked = User.objects.filter(pk__in=ids).select_for_update().order_by("pk")
+        return _store_ancestors(list(locked.only("pk", "district_id")))
+
+
+def _store_ancestors(users):
+    User = apps.get_model("wards", "User")
     WardAncestor = apps.get_model("wards", "WardAncestor")
-    users = list(users.only("pk", "district_id"))
     by_district, served, by_ward = {}, {}, {}
     districts = {user.district_id for user in users if user.district_id}
     of_districts = WardAncestor.objects.filter(ward__district__in=districts)
