@@ -242,7 +242,8 @@ def test_the_ward_home_shows_the_deadlines_in_a_constant_number_of_queries(
 
     assert counts == [14, 14]
     assert text == (
-        "Hạn nhiệm vụ: 2 quá hạn · 1 sắp đến hạn Quá hạn Tọa đàm dân vận khéo, nhiệm vụ 3. Nhiệm vụ số 3 của tọa đàm "
+        "Hạn nhiệm vụ: 2 quá hạn · 1 sắp đến hạn "
+        "Quá hạn Tọa đàm dân vận khéo, nhiệm vụ 3. Nhiệm vụ số 3 của tọa đàm "
         "Phường Bồ Đề · đã quá hạn 21/11/2026 Tọa đàm dân vận khéo, nhiệm vụ 2. Nhiệm vụ số 2 "
         "của tọa đàm Phường Bồ Đề · đã quá hạn 30/11/2026 Đến hạn trong 7 ngày tới Tọa đàm "
         "dân vận khéo, nhiệm vụ 1. Nhiệm vụ số 1 của tọa đàm Phường Bồ Đề · hạn 03/12/2026 "
