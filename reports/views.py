@@ -106,9 +106,7 @@ def overview(request):
         "matrix": dashboard.matrix,
         "progress_chart": dashboard.progress_chart,
         "can_export": user.has_perm("wards.export_district"),
-        # What the unit's wards have due: for its staff (the country's superuser is
-        # reminded of nothing).
-        "due": None if user.is_superuser else due_for(user),
+        "due": due_for(user),
         "matrix_page_query": query_without(request, "matrix_page", "format"),
         "query": query_without(request, "page", "matrix_page", "format"),
     }
@@ -156,7 +154,7 @@ def ward_home(request, code):
             "can_correct": writes and user.has_perm("meetings.change_progressreport"),
             # The team of a group a reorganisation made, from the teams it came from.
             "can_reorganise": writes and user.has_perm("teams.add_team"),
-            "due": None if user.is_superuser else due_for(user),
+            "due": due_for(user),
         },
     )
 

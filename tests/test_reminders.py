@@ -25,6 +25,7 @@ from tests.factories import (
     RoleUserFactory,
     SeminarFactory,
     TaskAssignmentFactory,
+    UserFactory,
     WardFactory,
 )
 from wards.roles import Role
@@ -190,6 +191,12 @@ def test_due_for_an_officer_lists_the_next_7_days_and_the_overdue(ward):
         ("Nhiệm vụ số 2 của tọa đàm"[-22:], days(-1)),
     ]
     assert (due.soon_more, due.overdue_more) == (0, 0)
+
+
+def test_due_for_a_superuser_is_empty(ward):
+    due = due_for(UserFactory(is_staff=True, is_superuser=True), today=TODAY)
+
+    assert (due.soon, due.overdue) == ([], [])
 
 
 def test_due_for_staff_of_another_unit_is_empty(ward):
