@@ -1,5 +1,6 @@
-"""Reporting periods: a month, a quarter, a year or a range of days, named in the query string
-(`?period=2026-11`, `2026-Q3`, `2026`; `?from=…&to=…` for a range); and the month arithmetic
+"""Reporting periods: a month, a quarter, a half-year, a year or a range of days, named in the
+query string (`?period=2026-11`, `2026-Q3`, `2026-H1`, `2026`; `?from=…&to=…` for a range);
+and the month arithmetic
 every app does on dates (`first_of_month`, `month_end`, `next_month`)."""
 
 import calendar
@@ -21,7 +22,7 @@ LONGEST_RANGE_DAYS = 366 * 5  # the monthly chart of a range stays readable
 
 @dataclasses.dataclass(frozen=True)
 class Period:
-    kind: str  # "month", "quarter", "year" or "range"
+    kind: str  # "month", "quarter", "half", "year" or "range"
     start: datetime.date
     end: datetime.date
 
@@ -39,6 +40,13 @@ class Period:
         )
 
     @classmethod
+    def half(cls, year, half):
+        first = 6 * half - 5
+        return cls(
+            "half", datetime.date(year, first, 1), month_end(datetime.date(year, first + 5, 1))
+        )
+
+    @classmethod
     def year(cls, year):
         return cls("year", datetime.date(year, 1, 1), datetime.date(year, 12, 31))
 
@@ -48,6 +56,8 @@ class Period:
             return cls.month(day.year, day.month)
         if kind == "quarter":
             return cls.quarter(day.year, (day.month - 1) // 3 + 1)
+        if kind == "half":
+            return cls.half(day.year, (day.month - 1) // 6 + 1)
         return cls.year(day.year)
 
     @property
@@ -57,6 +67,8 @@ class Period:
             return f"{self.start:%Y-%m}"
         if self.kind == "quarter":
             return f"{self.start.year}-Q{(self.start.month + 2) // 3}"
+        if self.kind == "half":
+            return f"{self.start.year}-H{(self.start.month + 5) // 6}"
         if self.kind == "year":
             return str(self.start.year)
         return ""
@@ -99,6 +111,10 @@ class Period:
                 "quarter": quarter,
                 "year": self.start.year,
             }
+        if self.kind == "half":
+            if self.start.month == 1:
+                return _("First half of %(year)s") % {"year": self.start.year}
+            return _("Second half of %(year)s") % {"year": self.start.year}
         if self.kind == "year":
             return _("Year %(year)s") % {"year": self.start.year}
         return _("%(start)s to %(end)s") % {
@@ -110,7 +126,7 @@ class Period:
         """The period `steps` months, quarters or years later (earlier when negative)."""
         if self.kind == "year":
             return Period.year(self.start.year + steps)
-        months = {"month": 1, "quarter": 3}.get(self.kind)
+        months = {"month": 1, "quarter": 3, "half": 6}.get(self.kind)
         if months is None:
             length = self.end - self.start + datetime.timedelta(days=1)
             return Period("range", self.start + steps * length, self.end + steps * length)
@@ -148,7 +164,9 @@ def next_month(day):
     return month_end(day) + datetime.timedelta(days=1)
 
 
-PARAM = re.compile(r"^(?P<year>\d{4})(?:-(?:Q(?P<quarter>[1-4])|(?P<month>0[1-9]|1[0-2])))?$")
+PARAM = re.compile(
+    r"^(?P<year>\d{4})(?:-(?:Q(?P<quarter>[1-4])|H(?P<half>[12])|(?P<month>0[1-9]|1[0-2])))?$"
+)
 
 
 class PeriodForm(forms.Form):
@@ -171,7 +189,7 @@ class PeriodForm(forms.Form):
         match = PARAM.match(value)
         if value and not (match and YEARS[0] <= int(match["year"]) <= YEARS[1]):
             raise forms.ValidationError(
-                _("“%(value)s” is not a period; write 2026, 2026-Q3 or 2026-11."),
+                _("“%(value)s” is not a period; write 2026, 2026-H1, 2026-Q3 or 2026-11."),
                 params={"value": value},
                 code="invalid",
             )
@@ -208,6 +226,8 @@ class PeriodForm(forms.Form):
                 year = int(match["year"])
                 if match["quarter"]:
                     return Period.quarter(year, int(match["quarter"]))
+                if match["half"]:
+                    return Period.half(year, int(match["half"]))
                 if match["month"]:
                     return Period.month(year, int(match["month"]))
                 return Period.year(year)

@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "wards",
     "teams",
     "meetings",
+    "registry",
+    "workreports",
     "reminders",
     "reports",
     "demo",

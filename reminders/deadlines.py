@@ -1,8 +1,7 @@
 """What is due: the tasks given to wards, neither completed nor handed over to a successor
-ward, by their due date. A user's home page lists those of the wards they may change
-(`due_for`); `send_reminders` e-mails the wards' officers before and after each deadline.
-
-The periodic work reports of wards will add their own deadlines here.
+ward, by their due date; and the wards' work reports not sent yet, by their period's
+deadline. A user's home page lists those of the wards they may change (`due_for`);
+`send_reminders` e-mails the wards' officers before and after each deadline.
 """
 
 import dataclasses
@@ -26,6 +25,7 @@ from django.utils.translation import ngettext
 from meetings.models import ProgressReport, TaskAssignment
 from wards.models import Ward, existing_during
 from wards.scope import managed_wards
+from workreports.models import WardReport
 
 from .models import SentReminder
 
@@ -37,6 +37,7 @@ AFTER_DAYS = 7  # a deadline passed longer ago than this is not e-mailed about a
 
 
 ORDER = ["due_on", "ward__name", "task__seminar_id", "task__number"]
+REPORT_ORDER = ["period__deadline", "ward__name", "period__start"]
 # What a deadline shows, and no more: the seminar's and the task's long texts stay behind.
 SHOWN_FIELDS = [
     "due_on",
@@ -103,29 +104,75 @@ def deadline(assignment):
     )
 
 
+def open_reports(wards, *, today):
+    """The work reports of those of `wards` that exist `today`, not sent yet (a draft, or
+    returned for changes), soonest deadline first."""
+    return (
+        WardReport.objects.filter(
+            ward__in=wards.filter(existing_during(today, today)),
+            state__in=[WardReport.State.DRAFT, WardReport.State.RETURNED],
+        )
+        .select_related("period", "ward")
+        .only(
+            "state",
+            "period__kind",
+            "period__start",
+            "period__end",
+            "period__deadline",
+            "ward__code",
+            "ward__kind",
+            "ward__name",
+        )
+        .order_by(*REPORT_ORDER)
+    )
+
+
+def report_deadline(report):
+    return Deadline(
+        key=f"report:{report.pk}:{report.period.deadline:%Y-%m-%d}",
+        title=_("Work report of %(period)s") % {"period": report.period},
+        ward=report.ward,
+        due_on=report.period.deadline,
+        url=report.get_absolute_url(),
+    )
+
+
 def due_for(user, *, today=None):
     """What the wards `user` may change have due in the next SOON_DAYS days and what is
-    overdue: the first SHOWN of each, and how many more, in one query (each row numbered
-    and counted within its list). A superuser's home lists none."""
+    overdue: the first SHOWN of each, and how many more, in one query for the tasks and one
+    for the reports (each row numbered and counted within its list). A superuser's home
+    lists none."""
     if user.is_superuser:  # the whole country's: nobody's to be reminded of
         return Due([], 0, [], 0)
     today = today or timezone.localdate()
-    overdue = Case(When(due_on__lt=today, then=Value(True)), default=Value(False))
-    rows = (
-        open_tasks(managed_wards(user), today=today)
-        .filter(due_on__lte=today + datetime.timedelta(SOON_DAYS))
-        .annotate(
-            overdue=overdue,
-            place=Window(RowNumber(), partition_by=[overdue], order_by=ORDER),
-            listed=Window(Count("pk"), partition_by=[overdue]),
-        )
-        .filter(place__lte=SHOWN)
-    )
+    wards = managed_wards(user)
     soon, late, more = [], [], {False: 0, True: 0}
-    for row in rows:
-        (late if row.overdue else soon).append(deadline(row))
-        more[row.overdue] = max(row.listed - SHOWN, 0)
-    return Due(soon, more[False], late, more[True])
+    for rows, day, order, make in (
+        (open_tasks(wards, today=today), "due_on", ORDER, deadline),
+        (open_reports(wards, today=today), "period__deadline", REPORT_ORDER, report_deadline),
+    ):
+        overdue = Case(When(**{f"{day}__lt": today}, then=Value(True)), default=Value(False))
+        rows = (
+            rows.filter(**{f"{day}__lte": today + datetime.timedelta(SOON_DAYS)})
+            .annotate(
+                overdue=overdue,
+                place=Window(RowNumber(), partition_by=[overdue], order_by=order),
+                listed=Window(Count("pk"), partition_by=[overdue]),
+            )
+            .filter(place__lte=SHOWN)
+        )
+        listed = {}
+        for row in rows:
+            (late if row.overdue else soon).append(make(row))
+            listed[row.overdue] = row.listed
+        for overdue, count in listed.items():
+            more[overdue] += max(count - SHOWN, 0)
+    # The first SHOWN of both, soonest first (the longest overdue first); the rest counted.
+    soon.sort(key=lambda item: item.due_on)
+    late.sort(key=lambda item: item.due_on)
+    more[False] += max(len(soon) - SHOWN, 0)
+    more[True] += max(len(late) - SHOWN, 0)
+    return Due(soon[:SHOWN], more[False], late[:SHOWN], more[True])
 
 
 def send_reminders(*, today=None, days_before=None):
@@ -141,9 +188,15 @@ def send_reminders(*, today=None, days_before=None):
         due_on__gte=today - datetime.timedelta(AFTER_DAYS),
         due_on__lte=today + datetime.timedelta(days_before),
     )
+    reports = open_reports(Ward.objects.all(), today=today).filter(
+        period__deadline__gte=today - datetime.timedelta(AFTER_DAYS),
+        period__deadline__lte=today + datetime.timedelta(days_before),
+    )
     by_ward = defaultdict(list)
     for task in tasks:
         by_ward[task.ward_id].append(deadline(task))
+    for report in reports:
+        by_ward[report.ward_id].append(report_deadline(report))
     User = get_user_model()
     officers = User.wards.through.objects.filter(
         ward__in=list(by_ward),
@@ -180,10 +233,10 @@ def _send(user, items, today):
         part
         for part in (
             soon
-            and ngettext("%(count)d task due soon", "%(count)d tasks due soon", len(soon))
+            and ngettext("%(count)d deadline soon", "%(count)d deadlines soon", len(soon))
             % {"count": len(soon)},
             overdue
-            and ngettext("%(count)d task overdue", "%(count)d tasks overdue", len(overdue))
+            and ngettext("%(count)d deadline passed", "%(count)d deadlines passed", len(overdue))
             % {"count": len(overdue)},
         )
         if part

@@ -5,15 +5,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from meetings.selectors import matrix_wards, progress_matrix, seminar_facts
+from registry.models import DocumentKind, document_symbol
+from workreports import selectors as work_reports
 
 from . import dashboards
 
 
-def issuing_body(seminar):
+def issuing_body(organiser, party_committee):
     """The organiser as the header names it under its party committee: “Ban Dân vận Quận
     ủy” under “Quận ủy Long Biên” is “Ban Dân vận”."""
-    committee = " ".join(seminar.district.party_committee.split()[:2])  # “Quận ủy”
-    organiser = seminar.organiser.strip()
+    committee = " ".join(party_committee.split()[:2])  # “Quận ủy”
+    organiser = organiser.strip()
     if committee and organiser.lower().endswith(committee.lower()):
         organiser = organiser[: -len(committee)].strip()
     return organiser
@@ -35,7 +37,7 @@ def document(seminar, facts, *, number, day, title):
         "facts": facts,
         "document_title": title,
         "committee": seminar.district.party_committee,
-        "issuer": issuing_body(seminar),
+        "issuer": issuing_body(seminar.organiser, seminar.district.party_committee),
         "number": number,
         "place_and_date": place_and_date(seminar.district.name, day),
         "signer": facts.chair,
@@ -84,4 +86,43 @@ def progress_report(seminar, *, wards, period):
             "not_reported": sum(item.not_reported for item in progress),
             "overdue": sum(item.overdue for item in progress),
         },
+    }
+
+
+def consolidated_report(reporting):
+    """The managing unit's work report of a period (báo cáo tổng hợp): the figures of the
+    wards' reports summed (as issued, or as sent so far for a draft, which prints its
+    number blank), the unit's four sections, and the wards that sent nothing."""
+    consolidated = reporting.consolidated
+    district = reporting.district
+    issued = consolidated.document
+    if issued:
+        sums, summed = consolidated.figures, consolidated.reports_summed
+    else:
+        sums, summed = work_reports.sent_sums(reporting)
+    counts = work_reports.state_counts(reporting)
+    unsent = work_reports.consolidation_rows(reporting).exclude(state__in=work_reports.SENT)
+    return {
+        "reporting": reporting,
+        "consolidated": consolidated,
+        "document_title": _("Work report"),
+        "committee": district.party_committee,
+        "issuer": issuing_body(
+            district.office or _("Mass Mobilisation Commission"), district.party_committee
+        ),
+        "number": issued.symbol
+        if issued
+        else document_symbol(DocumentKind.REPORT, district.office_symbol),
+        "place_and_date": place_and_date(
+            district.name, issued.issued_on if issued else timezone.localdate()
+        ),
+        "signer": {"full_name": consolidated.signer},
+        "signer_position": consolidated.signer_position,
+        "recipients": [
+            line.strip() for line in consolidated.recipients.splitlines() if line.strip()
+        ],
+        "sections": work_reports.figure_sections(sums),
+        "summed": summed,
+        "counts": counts,
+        "unsent": [row.ward.name for row in unsent],
     }

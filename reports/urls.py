@@ -22,4 +22,9 @@ urlpatterns = [
         name="conclusion_notice_pdf",
     ),
     path("seminars/<int:pk>/progress.pdf", views.progress_report_pdf, name="progress_report_pdf"),
+    path(
+        "work-reports/<int:pk>/report.pdf",
+        views.consolidated_report_pdf,
+        name="consolidated_report_pdf",
+    ),
 ]

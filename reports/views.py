@@ -19,6 +19,7 @@ from wards.pages import manages, ward_for
 from wards.roles import Role, user_role
 from wards.scope import works_for_a_unit
 from wards.security import log_security_event
+from workreports.models import ReportingPeriod
 
 from . import dashboards, documents, exports, selectors
 from .pdf import DocumentTooLarge, render_pdf
@@ -250,4 +251,24 @@ def progress_report_pdf(request, pk):
         "reports/pdf/progress_report.html",
         context,
         f"tien-do-toa-dam-{seminar.pk}-{period.param or period.start.isoformat()}",
+    )
+
+
+@login_required
+def consolidated_report_pdf(request, pk):
+    """A managing unit's work report of a period, for those who work for the unit."""
+    if not works_for_a_unit(request.user):
+        raise PermissionDenied("a managing unit's report")
+    reporting = get_object_or_404(
+        ReportingPeriod.objects.visible_to(request.user).select_related(
+            "district", "consolidated__document"
+        ),
+        pk=pk,
+    )
+    require_permission(request, "workreports.view_consolidatedreport")
+    return pdf_response(
+        request,
+        "reports/pdf/consolidated_report.html",
+        documents.consolidated_report(reporting),
+        f"bao-cao-cong-tac-{reporting.district.code}-{reporting.period.param}",
     )

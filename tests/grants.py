@@ -48,6 +48,14 @@ GRANTS = {
     "meetings.directivetask":   (ALL,                  ALL,            VIEW,         VIEW),
     "meetings.taskassignment":  (ALL,                  ALL,            VIEW,         VIEW),
     "meetings.progressreport":  (ALL_FILES,            ALL_FILES,      ALL_IMPORT,   VIEW),
+    # The reporting cycle: the unit asks and gathers, the ward writes and sends.
+    "workreports.reportingperiod":    ("view add change", "view add change", NONE, VIEW),
+    "workreports.consolidatedreport": ("view add change", "view add change", NONE, VIEW),
+    "workreports.wardreport":   ("view change review", "view review",   "view change", VIEW),
+    "workreports.reportevent":  (NONE,                 NONE,           NONE,         NONE),
+    # The register of outgoing documents: numbers are taken by issuing, never typed.
+    "registry.issueddocument":  (VIEW,                 VIEW,           NONE,         VIEW),
+    "registry.documentsequence": (NONE,                NONE,           NONE,         NONE),
 }
 # fmt: on
 

@@ -40,6 +40,7 @@ from django.views import static
 from tablib import Dataset
 
 from core.models import ImportJob
+from core.periods import Period
 from meetings.models import (
     Attendee,
     Contribution,
@@ -95,6 +96,8 @@ from wards.models import District, Reorganisation, ResidentialGroup, SecurityEve
 from wards.reorganisations import OLD_GROUP, OLD_WARD, PLAN_COLUMNS
 from wards.resources import ResidentialGroupResource, WardResource
 from wards.roles import Role
+from workreports.models import ReportingPeriod, WardReport
+from workreports.services import period_open
 
 pytestmark = pytest.mark.django_db
 
@@ -136,6 +139,9 @@ class Side:
     spare_task: DirectiveTask  # assigned to no ward, for assigning it
     assignment: TaskAssignment
     progress_report: ProgressReport
+    # The work reports its managing unit asked for, and this ward's.
+    reporting: ReportingPeriod | None = None
+    work_report: WardReport | None = None
 
 
 @dataclasses.dataclass
@@ -252,6 +258,16 @@ def make_world():
     shared_assignments = {
         letter: TaskAssignmentFactory(task=shared_task, ward=sides[letter].ward) for letter in "AB"
     }
+    for district in (d1, d2):
+        reporting = period_open(
+            district=district, period=Period.month(2026, 10), deadline="2026-11-05", user=None
+        )
+        for side in sides.values():
+            if side.district == district:
+                side.reporting = reporting
+                side.work_report = reporting.ward_reports.get(ward=side.ward)
+                side.work_report.results = f"Kết quả {side.marker}"
+                side.work_report.save(update_fields=["results"])
     task_only_seminar = SeminarFactory(district=d1, title="Tọa đàm giao việc cho A")
     SeminarSessionFactory(seminar=task_only_seminar, number=1, wards=[sides["B"].ward])
     TaskAssignmentFactory(
@@ -339,6 +355,8 @@ def records_of(world, letter, *, district):
         "meetings.directivetask": side.task,
         "meetings.taskassignment": side.assignment,
         "meetings.progressreport": side.progress_report,
+        "workreports.reportingperiod": side.reporting,
+        "workreports.wardreport": side.work_report,
     }
 
 
@@ -488,6 +506,34 @@ PAGE_ROUTES = {
     "logout": Route("logout", url=page("logout")),
     "password_change": Route("page", url=page("password_change")),
     "reminders:settings": Route("page", url=page("reminders:settings")),
+    # The reporting cycle: the unit's periods and their pages, a ward's reports.
+    "workreports:period_list": Route("unit_page", url=page("workreports:period_list")),
+    "workreports:period_create": Route(
+        "create", model="workreports.reportingperiod", url=page("workreports:period_create")
+    ),
+    **{
+        name: Route(
+            "unit_record",
+            model="workreports.consolidatedreport",
+            url=record_page_url(name, "workreports.reportingperiod"),
+        )
+        for name in ("workreports:consolidation", "reports:consolidated_report_pdf")
+    },
+    "workreports:consolidated_edit": Route(
+        "unit_edit",
+        model="workreports.consolidatedreport",
+        url=record_page_url("workreports:consolidated_edit", "workreports.reportingperiod"),
+    ),
+    "workreports:consolidated_issue": Route(
+        "post_only",
+        url=record_page_url("workreports:consolidated_issue", "workreports.reportingperiod"),
+    ),
+    "workreports:ward_reports": Route("ward_page", url=ward_page_url("workreports:ward_reports")),
+    "workreports:ward_report": Route(
+        "site_view",
+        model="workreports.wardreport",
+        url=record_page_url("workreports:ward_report", "workreports.wardreport"),
+    ),
     "password_change_done": Route("page", url=page("password_change_done")),
     "set_language": Route("set_language", url=page("set_language", query="?next=/")),
     # The admin site's own pages.
@@ -716,9 +762,20 @@ def expected_get_status(user, key, *, in_scope):
         "not_found": 404,
         "redirect": 302,
         "process_import": 405,  # POST only
+        "post_only": 405,
     }
     if route.kind in pages:
         return pages[route.kind]
+    if route.kind in ("unit_record", "unit_edit"):
+        # A managing unit's own record (a period's reports): not for ward officers; out of
+        # scope, not found; in scope, the role decides.
+        if not works_for_a_unit(user):
+            return 403
+        if not in_scope:
+            return 404
+        return (
+            200 if can(user, "view" if route.kind == "unit_record" else "change", label) else 403
+        )
     if route.kind == "create":  # a new record, of no ward yet: the role decides
         return 200 if can(user, "add", label) else 403
     if route.kind.startswith("site_"):

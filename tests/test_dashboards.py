@@ -696,7 +696,7 @@ def test_ward_dashboard_queries_are_the_same_for_1_and_30_groups_and_1000_activi
     assert figures_of(client.get(url, {"period": YEAR}))["activities"] == 1000
 
 
-def test_overview_staff_reads_28_queries(client, one_ward):
+def test_overview_staff_reads_29_queries(client, one_ward):
     """What the overview costs, query by query:
     1-2   the session, the user (with the wards its own came from, `scope.ancestor_ids`);
     3     the ids of the wards in the user's scope that existed in the period;
@@ -713,14 +713,14 @@ def test_overview_staff_reads_28_queries(client, one_ward):
     21    their assignments, each with its latest report;
     22    the progress chart: the tasks' assignments by latest status;
     23-24 the user's permissions: their own, their groups';
-    25    the deadlines of the unit's wards (`reminders.deadlines.due_for`);
-    26-28 the session's idle timer, saved in a savepoint."""
+    25-26 the deadlines of the unit's wards: tasks, work reports (`reminders.deadlines.due_for`);
+    27-29 the session's idle timer, saved in a savepoint."""
     district, _tasks, _team = one_ward
     client.force_login(RoleUserFactory(role=Role.DISTRICT_STAFF, district=district))
     url = reverse("reports:overview")
     client.get(url, {"period": YEAR})  # fills per-process caches (content types)
 
-    assert page_queries(client, url, {"period": YEAR}) == 28
+    assert page_queries(client, url, {"period": YEAR}) == 29
 
 
 def test_overview_workbook_staff_reads_25_queries(client, one_ward):

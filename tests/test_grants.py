@@ -32,7 +32,15 @@ def test_role_group_holds_exactly_the_grant_table(role):
 def test_grant_table_names_every_model_of_the_project():
     project = {
         model._meta.label_lower
-        for app_label in ("core", "wards", "teams", "meetings", "reminders")
+        for app_label in (
+            "core",
+            "wards",
+            "teams",
+            "meetings",
+            "registry",
+            "workreports",
+            "reminders",
+        )
         for model in apps.get_app_config(app_label).get_models()
         if not model.__name__.startswith("Historical")
     }

@@ -87,7 +87,7 @@ def test_reminders_go_to_each_officer_once_before_and_after_the_deadline(ward):
     assert (first, second) == (1, 0)
     [email] = mail.outbox
     assert email.to == ["canbo.bode@x.vn"]
-    assert email.subject == "[Dân vận] 1 nhiệm vụ sắp đến hạn, 1 nhiệm vụ quá hạn"
+    assert email.subject == "[Dân vận] 1 việc sắp đến hạn, 1 việc quá hạn"
     assert email.body.splitlines() == [
         "Kính gửi Nguyễn Thị Lan,",
         "",
@@ -150,7 +150,7 @@ def test_a_deadline_moved_is_reminded_of_again(ward):
     moved.save()
 
     assert send_reminders(today=TODAY, days_before=3) == 1
-    assert mail.outbox[1].subject == "[Dân vận] 1 nhiệm vụ sắp đến hạn"
+    assert mail.outbox[1].subject == "[Dân vận] 1 việc sắp đến hạn"
 
 
 def test_the_command_sends_as_on_the_day_given(ward, settings):
@@ -225,8 +225,8 @@ def test_due_lists_show_the_first_10_and_how_many_more(ward):
 def test_the_ward_home_shows_the_deadlines_in_a_constant_number_of_queries(
     client, ward, monkeypatch
 ):
-    """The deadlines are one query of the ward home's 14 (tests/test_workspace.py has the
-    others), with 6 tasks and with 26."""
+    """The deadlines are two queries of the ward home's 15 (the tasks', the work reports';
+    tests/test_workspace.py has the others), with 6 tasks and with 26."""
     monkeypatch.setattr(deadlines.timezone, "localdate", lambda: TODAY)
     client.force_login(officer(ward, "canbo.bode"))
     url = reverse("reports:ward_home", args=["90003"])
@@ -247,7 +247,7 @@ def test_the_ward_home_shows_the_deadlines_in_a_constant_number_of_queries(
             box = response.text.split('<details class="card due" open>')[1]
             text = " ".join(re.sub(r"<[^>]+>", " ", box.split("</details>")[0]).split())
 
-    assert counts == [14, 14]
+    assert counts == [15, 15]
     assert text == (
         "Hạn nhiệm vụ: 2 quá hạn · 1 sắp đến hạn "
         "Quá hạn Tọa đàm dân vận khéo, nhiệm vụ 3. Nhiệm vụ số 3 của tọa đàm "

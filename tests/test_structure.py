@@ -20,9 +20,20 @@ MAY_IMPORT = {
     "wards": {"core"},
     "teams": {"core", "wards"},
     "meetings": {"core", "wards"},
-    "reminders": {"core", "wards", "meetings"},
-    "reports": {"core", "wards", "teams", "meetings", "reminders"},
-    "demo": {"core", "wards", "teams", "meetings", "reminders", "reports"},
+    "registry": {"core", "wards"},
+    "workreports": {"core", "wards", "teams", "meetings", "registry"},
+    "reminders": {"core", "wards", "meetings", "workreports"},
+    "reports": {"core", "wards", "teams", "meetings", "registry", "workreports", "reminders"},
+    "demo": {
+        "core",
+        "wards",
+        "teams",
+        "meetings",
+        "registry",
+        "workreports",
+        "reminders",
+        "reports",
+    },
     "danvan": {"core", "wards", "reports"},
 }
 

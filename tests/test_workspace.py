@@ -450,11 +450,11 @@ def page_queries(client, url):
 
 # The queries of each page: the session and the user (with the wards its own came from)
 # are 2 of them, the user's permissions 2, the session's idle timer 3; the ward home adds
-# the deadlines of the user's wards (one).
+# the deadlines of the user's wards (one for the tasks, one for the work reports).
 @pytest.mark.parametrize(
     ("name", "expected"),
     [
-        ("reports:ward_home", 14),
+        ("reports:ward_home", 15),
         ("teams:member_list", 11),
         ("teams:activity_list", 11),
         ("teams:feedback_list", 11),

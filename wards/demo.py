@@ -44,6 +44,8 @@ def load_demo_units():
             "kind": District.Kind.URBAN_DISTRICT,
             "province": "Hà Nội",
             "party_committee": "Quận ủy Long Biên",
+            "office": "Ban Dân vận Quận ủy",
+            "office_symbol": "BDVQU",
         },
     )
     for code, name, _cluster in LONG_BIEN_WARDS:
@@ -115,6 +117,8 @@ def load_demo_reform(district):
             "kind": District.Kind.CITY,
             "province": "Hà Nội",
             "party_committee": "Thành ủy Hà Nội",
+            "office": "Ban Tuyên giáo và Dân vận Thành ủy",
+            "office_symbol": "BTGDVTU",
             "valid_from": REFORM_DAY,
         },
     )

@@ -179,6 +179,24 @@ class District(Lifespan, TimeStampedModel):
         max_length=150,
         help_text=_("As printed on documents, e.g. “Quận ủy Long Biên”."),
     )
+    office = models.CharField(
+        _("mass mobilisation office"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "The office that issues the unit's work reports, e.g. “Ban Dân vận Quận ủy”; "
+            "“Ban Dân vận” when empty."
+        ),
+    )
+    office_symbol = models.CharField(
+        _("office symbol"),
+        max_length=20,
+        blank=True,
+        help_text=_(
+            "The issuing office's abbreviation in the numbers of its documents, e.g. “BDVQU” "
+            "in “46-BC/BDVQU”."
+        ),
+    )
     is_active = models.BooleanField(pgettext_lazy("unit", "active"), default=True)
 
     objects = DistrictQuerySet.as_manager()

@@ -42,6 +42,11 @@ SEMINARS = [
     "meetings.taskassignment",
 ]
 PROGRESS = ["meetings.progressreport"]
+# The reporting cycle: the unit sets the periods and gathers the wards' reports into its own,
+# numbered from its register; a ward writes and sends its report; the unit returns or accepts.
+PERIODS = ["workreports.reportingperiod", "workreports.consolidatedreport"]
+WARD_REPORTS = ["workreports.wardreport"]
+REGISTER = ["registry.issueddocument"]
 ACCOUNTS = ["wards.user"]
 EVENTS = ["wards.securityevent"]
 
@@ -77,21 +82,29 @@ ROLE_PERMISSIONS = {
         (EVENTS, READ),
         (IMPORTABLE, ["import", "export"]),
         (["wards.district"], ["export"]),
+        (PERIODS, ["view", "add", "change"]),
+        (WARD_REPORTS, ["view", "change", "review"]),
+        (REGISTER, READ),
     ],
     Role.DISTRICT_STAFF: [
         (UNITS, READ),
         (GROUPS + TEAM_WORK + SEMINARS + PROGRESS, WRITE),
         ([*EXPORTABLE, "wards.district"], ["export"]),
         (["teams.team", "teams.exemplarymodel", *WARD_IMPORTS], ["import"]),
+        (PERIODS, ["view", "add", "change"]),
+        (WARD_REPORTS, ["view", "review"]),
+        (REGISTER, READ),
     ],
     Role.WARD_OFFICER: [
         (UNITS + SEMINARS, READ),
         (GROUPS + TEAM_WORK + PROGRESS, WRITE),
         (["teams.member", "teams.activity", "teams.citizenfeedback"], ["export"]),
         (WARD_IMPORTS, ["import"]),
+        (WARD_REPORTS, ["view", "change"]),
     ],
     Role.VIEWER: [
         (UNITS + GROUPS + TEAM_WORK + SEMINARS + PROGRESS, READ),
+        (PERIODS + WARD_REPORTS + REGISTER, READ),
     ],
 }
 

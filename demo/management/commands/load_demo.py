@@ -24,7 +24,8 @@ from wards.demo import (
     load_demo_units,
     load_demo_users,
 )
-from wards.models import ResidentialGroup
+from wards.models import ResidentialGroup, User
+from workreports.demo import load_demo_work_reports
 
 # The demo's work begins a year before the reform; the old wards' last day is its eve.
 WORK_SINCE = datetime.date(2024, 7, 1)
@@ -64,6 +65,12 @@ class Command(BaseCommand):
                 load_demo_trainings(city, year=REFORM_DAY.year + 1, level=Training.Level.CITY)
             users = load_demo_users()
             tallies.rebuild()  # the demo's records are written in bulk
+            load_demo_work_reports(
+                city,
+                staff=User.objects.get(username="canbo.thanhpho"),
+                officer=User.objects.get(username="canbo.bode"),
+                today=today,
+            )
 
         for unit in (district, city):
             self.stdout.write(

@@ -1,0 +1,337 @@
+"""The reporting cycle (`workreports`): a ward's report from draft to accepted, its figures
+counted, corrected with a reason and frozen when sent; the unit's page of a period, its
+report summed from the wards' and issued with a number from the register."""
+
+import datetime
+import io
+
+import pypdf
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from core.periods import Period
+from registry.models import IssuedDocument
+from tests.factories import (
+    ActivityFactory,
+    CitizenFeedbackFactory,
+    DistrictFactory,
+    MemberFactory,
+    RoleUserFactory,
+    TeamFactory,
+    WardFactory,
+)
+from wards.roles import Role
+from workreports import selectors, services
+from workreports.models import ReportEvent, WardReport
+from workreports.services import StepRefused
+
+pytestmark = pytest.mark.django_db
+
+OCTOBER = Period.month(2026, 10)
+NARRATIVES = {
+    "results": "Ra quân tổng vệ sinh.",
+    "shortcomings": "",
+    "directions": "Kiện toàn tổ dân vận.",
+    "proposals": "",
+}
+
+
+@pytest.fixture
+def city():
+    return DistrictFactory(
+        code="01",
+        name="Hà Nội",
+        kind="city",
+        party_committee="Thành ủy Hà Nội",
+        office="Ban Dân vận Thành ủy",
+        office_symbol="BDVTU",
+    )
+
+
+def ward_with_work(city, code, name, *, activities, households):
+    """A ward with `activities` environment activities in October 2026 reaching
+    `households` households each, two members (one a party member), one feedback."""
+    ward = WardFactory(district=city, code=code, name=name)
+    team = TeamFactory(residential_group__ward=ward)
+    for day in range(1, activities + 1):
+        ActivityFactory(
+            team=team,
+            date=datetime.date(2026, 10, day),
+            field="environment",
+            households_reached=households,
+        )
+    MemberFactory(team=team, is_party_member=True)
+    MemberFactory(team=team, is_party_member=False)
+    CitizenFeedbackFactory(team=team, received_on=datetime.date(2026, 10, 5), status="new")
+    return ward
+
+
+@pytest.fixture
+def wards(city):
+    return [
+        ward_with_work(city, "90003", "Bồ Đề", activities=3, households=10),
+        ward_with_work(city, "90004", "Long Biên", activities=2, households=5),
+        ward_with_work(city, "90005", "Phúc Lợi", activities=1, households=7),
+    ]
+
+
+@pytest.fixture
+def staff(city):
+    return RoleUserFactory(username="canbo.thanhpho", role=Role.DISTRICT_STAFF, district=city)
+
+
+@pytest.fixture
+def officer(wards):
+    return RoleUserFactory(username="canbo.bode", role=Role.WARD_OFFICER, wards=[wards[0]])
+
+
+@pytest.fixture
+def reporting(city, wards, staff):
+    return services.period_open(
+        district=city, period=OCTOBER, deadline=datetime.date(2026, 11, 5), user=staff
+    )
+
+
+def report_of(reporting, ward):
+    return WardReport.objects.get(period=reporting, ward=ward)
+
+
+def send(report, user, corrections=None):
+    return services.report_save(
+        report=report,
+        user=user,
+        narratives=NARRATIVES,
+        corrections=corrections or {},
+        submit=True,
+    )
+
+
+# The way of a report
+
+
+def test_period_open_gives_each_existing_ward_a_draft(reporting, city):
+    ended = WardFactory(district=city, code="00115", valid_until=datetime.date(2025, 6, 30))
+
+    assert sorted(reporting.ward_reports.values_list("ward__name", "state")) == [
+        ("Bồ Đề", "draft"),
+        ("Long Biên", "draft"),
+        ("Phúc Lợi", "draft"),
+    ]
+    assert not reporting.ward_reports.filter(ward=ended).exists()
+    assert str(reporting) == "Tháng 10/2026"
+
+
+def test_report_way_draft_submitted_returned_submitted_accepted_is_logged(
+    reporting, wards, officer, staff
+):
+    report = report_of(reporting, wards[0])
+    services.report_save(
+        report=report, user=officer, narratives=NARRATIVES, corrections={}, submit=False
+    )
+    send(report, officer)
+    services.report_return(report=report, user=staff, comment="Bổ sung số hộ.")
+    send(report, officer)
+    services.report_accept(report=report, user=staff)
+
+    report.refresh_from_db()
+    assert report.state == "accepted"
+    assert list(report.events.values_list("action", "actor__username", "comment")) == [
+        ("saved", "canbo.bode", ""),
+        ("submitted", "canbo.bode", ""),
+        ("returned", "canbo.thanhpho", "Bổ sung số hộ."),
+        ("submitted", "canbo.bode", ""),
+        ("accepted", "canbo.thanhpho", ""),
+    ]
+
+
+@pytest.mark.parametrize(
+    "state, step, message",
+    [
+        ("draft", "return", "Chỉ có thể trả lại báo cáo đã gửi."),
+        ("draft", "accept", "Chỉ có thể tiếp nhận báo cáo đã gửi."),
+        ("returned", "accept", "Chỉ có thể tiếp nhận báo cáo đã gửi."),
+        ("accepted", "return", "Chỉ có thể trả lại báo cáo đã gửi."),
+        ("accepted", "accept", "Chỉ có thể tiếp nhận báo cáo đã gửi."),
+        ("submitted", "save", "Báo cáo đã gửi lúc"),
+        ("accepted", "save", "Báo cáo đã gửi lúc"),
+    ],
+)
+def test_report_steps_the_state_does_not_allow_are_refused(
+    reporting, wards, officer, staff, state, step, message
+):
+    report = report_of(reporting, wards[0])
+    if state != "draft":
+        send(report, officer)
+    if state == "returned":
+        services.report_return(report=report, user=staff, comment="Sửa lại.")
+    if state == "accepted":
+        services.report_accept(report=report, user=staff)
+    steps = {
+        "return": lambda: services.report_return(report=report, user=staff, comment="Sửa."),
+        "accept": lambda: services.report_accept(report=report, user=staff),
+        "save": lambda: send(report, officer),
+    }
+    events = ReportEvent.objects.count()
+
+    with pytest.raises(StepRefused) as refused:
+        steps[step]()
+
+    assert refused.value.message.startswith(message)
+    assert ReportEvent.objects.count() == events
+    assert WardReport.objects.get(pk=report.pk).state == state
+
+
+def test_report_return_without_a_comment_is_refused(reporting, wards, officer, staff):
+    report = send(report_of(reporting, wards[0]), officer)
+
+    with pytest.raises(StepRefused, match="Hãy nêu phường cần sửa gì"):
+        services.report_return(report=report, user=staff, comment="  ")
+
+
+def test_report_sent_keeps_its_figures_when_the_records_change(reporting, wards, officer):
+    report = send(report_of(reporting, wards[0]), officer)
+    team = wards[0].residential_groups.get().team
+    ActivityFactory(team=team, date=datetime.date(2026, 10, 20), field="environment")
+
+    sent = selectors.report_figures(WardReport.objects.get(pk=report.pk))
+    draft = selectors.report_figures(report_of(reporting, wards[1]))
+
+    activities = {row.key: row.value for row in sent[0].rows}
+    assert (activities["activities.environment"], sent[0].total) == (3, 3)
+    assert report.counted["households.environment"] == 30
+    assert (report.counted["members"], report.counted["party_members"]) == (2, 1)
+    assert report.counted["feedback_received"] == 1
+    assert draft[0].total == 2  # a draft is counted anew
+
+
+def test_report_form_correction_needs_a_reason(client, reporting, wards, officer):
+    report = report_of(reporting, wards[0])
+    client.force_login(officer)
+    data = dict(NARRATIVES)
+    for section in selectors.report_figures(report):
+        for row in section.rows:
+            key = row.key.replace(".", "--")
+            data[f"value-{key}"] = row.counted
+            data[f"reason-{key}"] = ""
+    data["value-households--environment"] = 45
+    url = reverse("workreports:ward_report", args=[report.pk])
+
+    refused = client.post(url, {**data, "action": "submit"})
+    data["reason-households--environment"] = "Một buổi ra quân chưa nhập."
+    accepted = client.post(url, {**data, "action": "submit"})
+
+    assert refused.status_code == 200
+    assert "Hãy nêu lý do báo cáo 45 thay cho 30 đếm được." in refused.content.decode()
+    assert accepted.status_code == 302
+    report.refresh_from_db()
+    assert report.state == "submitted"
+    assert report.corrections == {
+        "households.environment": {"value": 45, "reason": "Một buổi ra quân chưa nhập."}
+    }
+
+
+# The unit's report
+
+
+def test_consolidation_sums_the_reports_sent_as_reported(reporting, wards, officer, staff):
+    send(
+        report_of(reporting, wards[0]),
+        officer,
+        {"households.environment": {"value": 45, "reason": "Chưa nhập đủ."}},
+    )
+    send(report_of(reporting, wards[1]), staff)
+    returned = send(report_of(reporting, wards[2]), staff)
+    services.report_return(report=returned, user=staff, comment="Sửa lại.")
+
+    sums, count = selectors.sent_sums(reporting)
+
+    assert count == 2
+    assert sums["activities.environment"] == 3 + 2
+    assert sums["households.environment"] == 45 + 10
+    assert (sums["members"], sums["party_members"], sums["feedback_received"]) == (4, 2, 2)
+
+
+def test_consolidated_issue_takes_the_next_number_and_keeps_the_sums(
+    reporting, wards, officer, staff
+):
+    send(report_of(reporting, wards[0]), officer)
+    first = services.consolidated_issue(
+        consolidated=reporting.consolidated, user=staff, day=datetime.date(2026, 11, 10)
+    )
+    send(report_of(reporting, wards[1]), staff)  # after the issue: not in its figures
+
+    assert first.document.symbol == "1-BC/BDVTU"
+    assert (first.reports_summed, first.figures["activities.environment"]) == (1, 3)
+    with pytest.raises(StepRefused, match="Báo cáo này đã được ban hành"):
+        services.consolidated_issue(consolidated=first, user=staff)
+    assert IssuedDocument.objects.count() == 1
+
+
+def test_consolidated_issue_with_no_report_sent_is_refused(reporting, staff):
+    with pytest.raises(StepRefused, match="Chưa có phường nào gửi báo cáo"):
+        services.consolidated_issue(consolidated=reporting.consolidated, user=staff)
+
+    assert IssuedDocument.objects.count() == 0
+
+
+def pdf_text(response):
+    assert response["Content-Type"] == "application/pdf"
+    reader = pypdf.PdfReader(io.BytesIO(response.content))
+    return " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+
+
+def test_consolidated_pdf_draft_prints_a_blank_number_then_the_issued_one(
+    client, reporting, wards, officer, staff
+):
+    send(report_of(reporting, wards[0]), officer)
+    client.force_login(staff)
+    url = reverse("reports:consolidated_report_pdf", args=[reporting.pk])
+
+    draft = pdf_text(client.get(url))
+    services.consolidated_issue(
+        consolidated=reporting.consolidated, user=staff, day=datetime.date(2026, 11, 10)
+    )
+    issued = pdf_text(client.get(url))
+
+    assert draft.startswith("THÀNH ỦY HÀ NỘI BAN DÂN VẬN * Số …/BC-BDVTU")
+    assert "Trong số 3 phường được yêu cầu báo cáo trước ngày 05/11/2026, 1 phường đã gửi" in draft
+    assert "2 phường chưa gửi báo cáo: Long Biên, Phúc Lợi." in draft
+    assert issued.startswith(
+        "THÀNH ỦY HÀ NỘI BAN DÂN VẬN * Số 1-BC/BDVTU ĐẢNG CỘNG SẢN VIỆT NAM "
+        "Hà Nội, ngày 10 tháng 11 năm 2026 BÁO CÁO "
+        "Kết quả công tác dân vận, Tháng 10/2026"
+    )
+    assert "Vệ sinh môi trường 3" in issued
+
+
+def test_consolidation_workbook_has_a_row_per_ward(client, reporting, wards, officer, staff):
+    send(
+        report_of(reporting, wards[0]),
+        officer,
+        {"households.environment": {"value": 45, "reason": "Chưa nhập đủ."}},
+    )
+    client.force_login(staff)
+
+    response = client.get(
+        reverse("workreports:consolidation", args=[reporting.pk]) + "?format=xlsx"
+    )
+
+    book = load_workbook(io.BytesIO(response.content))
+    rows = list(book.worksheets[0].iter_rows(values_only=True))
+    header = rows[0]
+    column = header.index("Số hộ vận động: Vệ sinh môi trường")
+    assert [(row[1], row[2], row[column]) for row in rows[1:]] == [
+        ("Bồ Đề", "Đã gửi", 45),
+        ("Long Biên", "Nháp", None),
+        ("Phúc Lợi", "Nháp", None),
+    ]
+    reasons = list(book.worksheets[1].iter_rows(values_only=True))
+    assert reasons[1] == (
+        "90003",
+        "Bồ Đề",
+        "Số hộ vận động: Vệ sinh môi trường",
+        30,
+        45,
+        "Chưa nhập đủ.",
+    )
