@@ -121,8 +121,23 @@ def consolidated_report(reporting):
         "recipients": [
             line.strip() for line in consolidated.recipients.splitlines() if line.strip()
         ],
-        "sections": work_reports.figure_sections(sums),
+        **_by_field(work_reports.figure_sections(sums)),
         "summed": summed,
         "counts": counts,
         "unsent": [row.ward.name for row in unsent],
+    }
+
+
+def _by_field(sections):
+    """The sections of figures as the report prints them: activities and households side by
+    side, a row per field; the others as they are."""
+    by_name = {section.name: section for section in sections}
+    activities, households = by_name.pop("activities"), by_name.pop("households")
+    return {
+        "by_field": [
+            (row.label, row.value, other.value)
+            for row, other in zip(activities.rows, households.rows, strict=True)
+        ],
+        "field_totals": (activities.total, households.total),
+        "sections": list(by_name.values()),
     }

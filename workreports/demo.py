@@ -4,10 +4,12 @@ one waiting for review, one returned, one late)."""
 
 import datetime
 
+from django.utils import timezone
+
 from core.periods import Period
 
 from . import services
-from .models import ReportingPeriod
+from .models import ReportEvent, ReportingPeriod, WardReport
 
 NARRATIVES = {
     "results": (
@@ -41,13 +43,14 @@ def load_demo_work_reports(city, *, staff, officer, today):
     for report in earlier.ward_reports.all():
         _send(report, officer if report.ward_id in served else staff)
         services.report_accept(report=report, user=staff)
+    _backdate(earlier, earlier.deadline - datetime.timedelta(days=1))
     consolidated = earlier.consolidated
     consolidated.signer = "Nguyễn Văn Bình"
     consolidated.recipients = "Thường trực Thành ủy\nCác Đảng ủy phường\nLưu VP"
     for name, text in NARRATIVES.items():
         setattr(consolidated, name, text)
     consolidated.save()
-    services.consolidated_issue(consolidated=consolidated, user=staff)
+    services.consolidated_issue(consolidated=consolidated, user=staff, day=earlier.deadline)
 
     # Last month's reports were due yesterday: one ward has not sent its report.
     current = services.period_open(
@@ -72,6 +75,14 @@ def load_demo_work_reports(city, *, staff, officer, today):
             user=staff,
             comment="Đề nghị bổ sung số hộ được tiếp cận trong lĩnh vực vệ sinh môi trường.",
         )
+    _backdate(current, current.deadline - datetime.timedelta(days=2))
+
+
+def _backdate(reporting, day):
+    """The steps of the demo's reports, taken before their deadline (they are made today)."""
+    at = timezone.make_aware(datetime.datetime.combine(day, datetime.time(16, 30)))
+    WardReport.objects.filter(period=reporting, submitted_at__isnull=False).update(submitted_at=at)
+    ReportEvent.objects.filter(report__period=reporting).update(at=at)
 
 
 def _send(report, user, *, correct=False):

@@ -48,9 +48,15 @@ class WardReportForm(forms.Form):
             self.fields[_name(row.key, "reason")] = forms.CharField(
                 label=_("Reason for the correction"), required=False, max_length=300
             )
-        self.sections = [
-            (section, [self._bound_row(row) for row in section.rows]) for section in sections
-        ]
+        # A section opens by itself where something needs the officer: a correction, an
+        # error; the others stay one line each (a phone's screen holds the whole form).
+        self.sections = []
+        for section in sections:
+            rows = [self._bound_row(row) for row in section.rows]
+            needs_a_look = any(
+                row.reason or value.errors or reason.errors for row, value, reason in rows
+            )
+            self.sections.append((section, rows, needs_a_look))
 
     @property
     def narrative_fields(self):
