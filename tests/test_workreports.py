@@ -7,11 +7,15 @@ import io
 
 import pypdf
 import pytest
+from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
 from core.periods import Period
 from registry.models import IssuedDocument
+from reminders import deadlines
 from tests.factories import (
     ActivityFactory,
     CitizenFeedbackFactory,
@@ -335,3 +339,181 @@ def test_consolidation_workbook_has_a_row_per_ward(client, reporting, wards, off
         45,
         "Chưa nhập đủ.",
     )
+
+
+# Who may do what on the pages (tests/test_access.py requests every page as every role)
+
+
+def report_url(report):
+    return reverse("workreports:ward_report", args=[report.pk])
+
+
+def test_ward_report_officer_sees_the_form_and_may_not_review(client, reporting, wards, officer):
+    report = report_of(reporting, wards[0])
+    client.force_login(officer)
+
+    page = client.get(report_url(report)).content.decode()
+    accept = client.post(report_url(report), {"action": "accept"})
+
+    assert "Gửi báo cáo" in page and "Tiếp nhận báo cáo" not in page
+    assert accept.status_code == 403
+    assert WardReport.objects.get(pk=report.pk).state == "draft"
+
+
+def test_ward_report_other_wards_officer_is_404(client, reporting, wards, officer):
+    client.force_login(officer)
+
+    assert client.get(report_url(report_of(reporting, wards[1]))).status_code == 404
+    assert (
+        client.post(report_url(report_of(reporting, wards[1])), {"action": "submit"}).status_code
+        == 404
+    )
+
+
+def test_ward_report_staff_returns_with_a_comment_and_may_not_write(
+    client, reporting, wards, officer, staff
+):
+    report = send(report_of(reporting, wards[0]), officer)
+    client.force_login(staff)
+
+    page = client.get(report_url(report)).content.decode()
+    written = client.post(report_url(report), {"action": "save", **NARRATIVES})
+    no_comment = client.post(report_url(report), {"action": "return", "comment": " "})
+    returned = client.post(report_url(report), {"action": "return", "comment": "Bổ sung."})
+
+    assert "Tiếp nhận báo cáo" in page and "Gửi báo cáo" not in page
+    assert written.status_code == 403
+    assert no_comment.status_code == 200
+    assert "Trường này là bắt buộc." in no_comment.content.decode()
+    assert returned.status_code == 302
+    assert WardReport.objects.get(pk=report.pk).state == "returned"
+
+
+def test_ward_report_viewer_reads_and_may_do_nothing(client, city, reporting, wards, officer):
+    report = send(report_of(reporting, wards[0]), officer)
+    client.force_login(RoleUserFactory(role=Role.VIEWER, district=city))
+
+    page = client.get(report_url(report))
+    steps = [
+        client.post(report_url(report), {"action": action}).status_code
+        for action in ("save", "submit", "return", "accept")
+    ]
+
+    assert page.status_code == 200
+    assert steps == [403, 403, 403, 403]
+    assert WardReport.objects.get(pk=report.pk).state == "submitted"
+
+
+def test_consolidated_issue_only_the_units_staff_may(
+    client, city, reporting, wards, officer, staff
+):
+    send(report_of(reporting, wards[0]), officer)
+    url = reverse("workreports:consolidated_issue", args=[reporting.pk])
+    other_unit = RoleUserFactory(role=Role.DISTRICT_STAFF, district=DistrictFactory())
+    statuses = []
+    for user in (officer, RoleUserFactory(role=Role.VIEWER, district=city), other_unit):
+        client.force_login(user)
+        statuses.append(client.post(url).status_code)
+    client.force_login(staff)
+    issued = client.post(url)
+
+    assert statuses == [403, 403, 404]
+    assert issued.status_code == 302
+    assert list(IssuedDocument.objects.values_list("symbol", "issued_by__username")) == [
+        ("1-BC/BDVTU", "canbo.thanhpho")
+    ]
+
+
+def test_period_create_staff_asks_every_ward_once(client, city, wards, staff):
+    client.force_login(staff)
+    url = reverse("workreports:period_create")
+    data = {
+        "district": city.pk,
+        "kind": "quarter",
+        "year": 2026,
+        "number": 4,
+        "deadline": "05/01/2027",
+    }
+
+    created = client.post(url, data)
+    again = client.post(url, data)
+    wrong = client.post(url, {**data, "number": 5})
+
+    assert created.status_code == 302
+    periods = WardReport.objects.order_by().values_list("period__start", "period__end")
+    assert list(periods.distinct()) == [(datetime.date(2026, 10, 1), datetime.date(2026, 12, 31))]
+    assert WardReport.objects.count() == 3
+    assert "Đơn vị đã yêu cầu báo cáo kỳ này rồi." in again.content.decode()
+    assert "Hãy nhập số từ 1 đến 4 cho loại báo cáo này." in wrong.content.decode()
+
+
+# What the pages cost
+
+
+def queries_of(client, url):
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_consolidation_staff_reads_a_constant_number_of_queries(
+    client, city, reporting, wards, officer, staff
+):
+    """1-2 the session, the user; 3 the period with its unit and its report; 4 the sums of
+    the reports sent; 5 whether the user manages the unit; 6 the counts by state; 7-8 the
+    page of wards and their number; 9-10 the user's permissions; 11-13 the session's idle
+    timer."""
+    send(report_of(reporting, wards[0]), officer)
+    client.force_login(staff)
+    url = reverse("workreports:consolidation", args=[reporting.pk])
+    with_3 = queries_of(client, url)
+    for number in range(30):
+        ward = WardFactory(district=city, code=f"91{number:03d}")
+        report = WardReport.objects.create(period=reporting, ward=ward)
+        send(report, staff)
+
+    assert (with_3, queries_of(client, url)) == (13, 13)
+
+
+def test_ward_report_officer_reads_a_constant_number_of_queries(client, reporting, wards, officer):
+    """1-2 the session, the user; 3 the report, its ward and period, and whether the user
+    manages it; 4-5 the user's permissions (an officer's has no review: the period is not
+    read again); 6-12 the figures counted (`workreports.figures.count_figures`); 13 the
+    report's steps; 14-16 the session's idle timer."""
+    report = report_of(reporting, wards[0])
+    client.force_login(officer)
+    with_few = queries_of(client, report_url(report))
+    team = wards[0].residential_groups.get().team
+    for day in range(1, 29):
+        ActivityFactory(team=team, date=datetime.date(2026, 10, day))
+        CitizenFeedbackFactory(team=team, received_on=datetime.date(2026, 10, day))
+        MemberFactory(team=team)
+
+    assert (with_few, queries_of(client, report_url(report))) == (16, 16)
+
+
+# Deadlines
+
+
+def test_report_deadline_is_on_the_officers_home_until_sent_and_e_mailed_once(
+    client, reporting, wards, officer, monkeypatch
+):
+    monkeypatch.setattr(deadlines.timezone, "localdate", lambda: datetime.date(2026, 11, 3))
+    report = report_of(reporting, wards[0])
+    officer.email = "canbo.bode@x.vn"
+    officer.save(update_fields=["email"])
+
+    due = deadlines.due_for(officer)
+    first = deadlines.send_reminders(days_before=3)
+    second = deadlines.send_reminders(days_before=3)
+    send(report, officer)
+
+    assert [(item.title, item.ward.name, item.due_on) for item in due.soon] == [
+        ("Báo cáo công tác Tháng 10/2026", "Bồ Đề", datetime.date(2026, 11, 5))
+    ]
+    assert (first, second) == (1, 0)
+    assert mail.outbox[0].subject == "[Dân vận] 1 việc sắp đến hạn"
+    assert f"http://127.0.0.1:8000/work-reports/report/{report.pk}/" in mail.outbox[0].body
+    assert deadlines.due_for(officer).soon == []

@@ -72,7 +72,7 @@ KEYS = [figure.key for figure in FIGURES]
 
 def count_figures(*, ward, start, end) -> dict[str, int]:
     """The report's figures for `ward` from `start` to `end`, from its records: activities
-    and feedback dated in the period, members and tasks as they stood at its end. Eight
+    and feedback dated in the period, members and tasks as they stood at its end. Seven
     queries, whatever the number of records."""
     figures = dict.fromkeys(KEYS, 0)
     activities = (

@@ -3,7 +3,7 @@ reports, and the report itself (the officer's form, the reviewer's return and ac
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
@@ -66,7 +66,9 @@ def period_create(request):
                 deadline=data["deadline"],
                 user=request.user,
             )
-        except IntegrityError:
+        except ValidationError as refused:  # the period checked against those stored
+            form.add_error(None, refused.messages)
+        except IntegrityError:  # the same period asked for at the same moment
             form.add_error(None, _("This unit already asked for reports of this period."))
         else:
             messages.success(
