@@ -15,6 +15,8 @@ from meetings.selectors import seminar_facts
 from teams.models import Activity, Member, Team
 from wards.demo import DEMO_USERS
 from wards.models import Ward, WardSuccession
+from workreports.models import ReportingPeriod
+from workreports.selectors import state_counts
 
 REFORM = datetime.date(2025, 7, 1)
 ARTICLE = (Path(__file__).parent / "data" / "toa-dam-to-dan-van-2019.txt").read_text()
@@ -30,7 +32,7 @@ def snapshot():
     """Every row of every project model, with its timestamps."""
     return {
         model._meta.label: list(model.objects.order_by("pk").values())
-        for app in ("wards", "teams", "meetings")
+        for app in ("wards", "teams", "meetings", "registry", "workreports")
         for model in apps.get_app_config(app).get_models()
     }
 
@@ -171,6 +173,28 @@ def test_load_demo_gives_the_work_of_each_ward_in_its_own_time(seminar):
     assert len({(d.year, d.month) for d in dates}) == months
     assert len(set(Activity.objects.values_list("field", flat=True))) >= 8
     assert Team.objects.count() == Team.objects.filter(activities__isnull=False).distinct().count()
+
+
+def test_load_demo_has_a_monthly_report_cycle_of_the_new_wards(seminar):
+    today = timezone.localdate()
+    earlier, last = ReportingPeriod.objects.order_by("start")
+    states = dict(last.ward_reports.values_list("ward__name", "state"))
+
+    assert (last.district.name, last.kind, last.end) == (
+        "Hà Nội",
+        "month",
+        today.replace(day=1) - datetime.timedelta(days=1),
+    )
+    assert states == {
+        "Bồ Đề": "returned",
+        "Long Biên": "accepted",
+        "Phúc Lợi": "draft",
+        "Việt Hưng": "submitted",
+    }
+    assert (state_counts(last)["late"], state_counts(last)["sent_late"]) == (1, 0)
+    assert set(earlier.ward_reports.values_list("state", flat=True)) == {"accepted"}
+    assert earlier.consolidated.document.symbol == "1-BC/BTGDVTU"
+    assert last.consolidated.document is None
 
 
 def test_load_demo_twice_changes_nothing(db):

@@ -29,7 +29,9 @@ def sent_sums(period) -> tuple[dict[str, int], int]:
 
 
 def _overdue(period, today):
-    return Q(state__in=[State.DRAFT, State.RETURNED]) & Q(period__deadline__lt=today)
+    """Never sent and past the deadline (a report returned was sent in time: it is counted
+    as returned)."""
+    return Q(state=State.DRAFT) & Q(period__deadline__lt=today)
 
 
 def state_counts(period, *, today=None) -> dict[str, int]:
