@@ -30,10 +30,13 @@ check-deploy: setup
 		$(PYTHON) manage.py check --deploy --fail-level WARNING
 
 ## The README's images: screenshots of the ward home and the district overview (phone and
-## desktop) from the browser tests, and the pages of the seed seminar's printed report
+## desktop), of a work report on a phone and the consolidation page, from the browser tests;
+## the pages of the seed seminar's printed report and of the demo's consolidated report
 screenshots: setup
 	mkdir -p docs
-	SCREENSHOT_DIR=docs $(PYTHON) -m pytest -q tests/browser -k "fits_a_phone or district_overview or lineage"
+	SCREENSHOT_DIR=docs $(PYTHON) -m pytest -q tests/browser -k "fits_a_phone or district_overview or lineage or work_report or consolidation"
+	rm -f docs/consolidated-report-*.png && pdftoppm -r 80 -png docs/consolidated-report.pdf docs/consolidated-report
+	rm -f docs/consolidated-report.pdf
 	rm -rf .pdfs && $(PYTHON) bench/pdf_renders.py --runs 1 --out .pdfs
 	rm -f docs/seminar-report-*.png && pdftoppm -r 80 -png .pdfs/bao-cao-toa-dam.pdf docs/seminar-report
 	rm -rf .pdfs

@@ -8,6 +8,10 @@ Pages are requested in-process through Django's test client, as district staff o
 district, as the officer of its first ward, and as a superuser who sees the whole country (all
 made here if missing), after two warm-up requests; the time is the whole request (middleware,
 queries, template). The admin's lists are requested as the superuser: theirs are the largest.
+
+The reporting cycle's pages are requested for a unit of 10,000 wards (`BENCH_WARDS`), made
+here once with a monthly period whose reports are mostly sent: the consolidation page (its
+first and last page of wards, the late ones), its workbook and its printed report.
 """
 
 import argparse
@@ -135,6 +139,19 @@ def main():
             ),
             ("PDF progress", "staff", reverse("reports:progress_report_pdf", args=[seminar.pk])),
         ]
+    reporting = bench_reporting_period()
+    consolidation = reverse("workreports:consolidation", args=[reporting.pk])
+    pages += [
+        (f"consolidation, {BENCH_WARDS:,} wards", "root", consolidation),
+        ("consolidation, late wards", "root", consolidation + "?state=late"),
+        ("consolidation, last page", "root", consolidation + "?page=999999"),
+        ("consolidation workbook", "root", consolidation + "?format=xlsx"),
+        (
+            "PDF consolidated report",
+            "root",
+            reverse("reports:consolidated_report_pdf", args=[reporting.pk]),
+        ),
+    ]
     print(f"{connection.vendor}, {Activity.objects.count():,} activities; {args.runs} runs a page")
     print(f"{'page':<30}{'median ms':>10}{'p95 ms':>8}{'queries':>9}")
     for name, who, url in pages:
@@ -172,6 +189,58 @@ ADMIN_LISTS = [
     ("teams_activity", "tuyen truyen"),
     ("teams_citizenfeedback", "den"),
 ]
+
+
+BENCH_WARDS = 10_000
+
+
+def bench_reporting_period():
+    """A unit of BENCH_WARDS wards (code BENCH, made once) asked for its reports of last
+    month: 80 % sent with figures, 5 % of them returned, the rest never sent and late."""
+    from django.db import transaction
+
+    from core.periods import Period
+    from wards.models import District, Ward
+    from workreports.figures import KEYS
+    from workreports.models import ReportingPeriod, WardReport
+    from workreports.services import period_open
+
+    today = datetime.date.today()
+    month = Period.containing("month", today.replace(day=1) - datetime.timedelta(days=1))
+    unit, created = District.objects.get_or_create(
+        code="BENCH",
+        defaults={
+            "name": "Đơn vị thử tải",
+            "kind": District.Kind.CITY,
+            "province": "Thử tải",
+            "party_committee": "Thành ủy Thử tải",
+            "office_symbol": "BDVTU",
+        },
+    )
+    if created:
+        Ward.objects.bulk_create(
+            Ward(district=unit, code=f"B{number:05d}", name=f"Phường thử {number:05d}")
+            for number in range(BENCH_WARDS)
+        )
+    reporting = ReportingPeriod.objects.filter(district=unit, kind="month", start=month.start)
+    if reporting.exists():
+        return reporting.get()
+    with transaction.atomic():
+        reporting = period_open(district=unit, period=month, deadline=month.end, user=None)
+        reports = list(reporting.ward_reports.order_by("pk"))
+        sent_at = datetime.datetime.combine(month.end, datetime.time(9), datetime.UTC)
+        for index, report in enumerate(reports):
+            if index % 5 == 4:
+                continue  # never sent
+            report.state = "returned" if index % 20 == 3 else "submitted"
+            report.submitted_at = sent_at
+            report.counted = {key: (index + position) % 50 for position, key in enumerate(KEYS)}
+            if index % 10 == 0:
+                report.corrections = {"households.environment": {"value": 99, "reason": "Thử"}}
+        WardReport.objects.bulk_update(
+            reports, ["state", "submitted_at", "counted", "corrections"], batch_size=2000
+        )
+    return reporting
 
 
 def bench_user(username, role, *, is_superuser=False, **scope):

@@ -2,8 +2,9 @@
 
 import dataclasses
 
-from django.db.models import Case, Count, Q, Value, When
-from django.db.models.functions import TruncDate
+from django.db.models import BigIntegerField, Case, Count, Q, Sum, Value, When
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast, Coalesce, TruncDate
 from django.utils import timezone
 
 from .figures import FIGURES, KEYS, SECTIONS, count_figures, reported
@@ -15,17 +16,21 @@ SENT = (State.SUBMITTED, State.ACCEPTED)
 
 def sent_sums(period) -> tuple[dict[str, int], int]:
     """The figures of the reports of `period` sent so far (submitted or accepted), summed as
-    reported, and how many reports they are: one query."""
-    sums = dict.fromkeys(KEYS, 0)
-    rows = WardReport.objects.filter(period=period, state__in=SENT).values_list(
-        "counted", "corrections"
+    reported (the correction of a figure, or the figure counted), and how many reports they
+    are: one query, the database reading the figures out of the reports."""
+    sums = {
+        f"f{index}": Sum(
+            Cast(
+                Coalesce(KT(f"corrections__{key}__value"), KT(f"counted__{key}")),
+                BigIntegerField(),
+            )
+        )
+        for index, key in enumerate(KEYS)
+    }
+    row = WardReport.objects.filter(period=period, state__in=SENT).aggregate(
+        reports=Count("pk"), **sums
     )
-    count = 0
-    for counted, corrections in rows.iterator(chunk_size=2000):
-        count += 1
-        for key, value in reported(counted, corrections).items():
-            sums[key] += value
-    return sums, count
+    return {key: row[f"f{index}"] or 0 for index, key in enumerate(KEYS)}, row["reports"]
 
 
 def _overdue(period, today):

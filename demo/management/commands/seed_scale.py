@@ -159,10 +159,10 @@ class Command(BaseCommand):
         self.write(
             District,
             ["id", "created_at", "updated_at", "code", "name", "kind", "province",
-             "party_committee", "is_active"],
+             "party_committee", "office", "office_symbol", "is_active"],
             (
                 (pk, *now, f"S{pk:05d}", f"Quận mẫu {pk}", "urban_district", "Tỉnh mẫu",
-                 f"Quận ủy mẫu {pk}", True)
+                 f"Quận ủy mẫu {pk}", "Ban Dân vận Quận ủy", "BDVQU", True)
                 for pk in self.districts
             ),
         )  # fmt: skip
