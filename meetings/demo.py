@@ -14,6 +14,8 @@ from django.utils import timezone
 
 from core.demo import create_missing, fictitious_name
 from core.work_fields import WorkField as F
+from registry.models import DocumentKind
+from registry.services import document_issue
 from wards.demo import LONG_BIEN_WARDS
 from wards.models import District, Ward
 
@@ -187,7 +189,7 @@ PERIODS = [
 
 def load_demo_seminar(district: District):
     """The seed seminar with its clusters, people, contributions, points, tasks and progress."""
-    seminar, _ = Seminar.objects.get_or_create(
+    seminar, created = Seminar.objects.get_or_create(
         district=district,
         title=TITLE,
         defaults={
@@ -201,6 +203,19 @@ def load_demo_seminar(district: District):
             "recipients": RECIPIENTS,
         },
     )
+    if created:  # its documents' numbers, given on paper in 2019, entered in the register
+        for kind, number, document in (
+            (DocumentKind.REPORT, 45, "Báo cáo"),
+            (DocumentKind.NOTICE, 46, "Thông báo kết luận"),
+        ):
+            document_issue(
+                district=district,
+                kind=kind,
+                number=number,
+                title=f"{document} tọa đàm “{TITLE}”",
+                day=SESSIONS[-1][1],
+                user=None,
+            )
     wards = {ward.name: ward for ward in Ward.objects.filter(district=district)}
     sessions = {}
     for number, date, venue in SESSIONS:

@@ -54,8 +54,6 @@ class SeminarForm(forms.ModelForm):
             "status",
             "introductory_report",
             "discussion_summary",
-            "report_number",
-            "notice_number",
             "signer_position",
             "recipients",
         ]

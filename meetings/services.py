@@ -6,9 +6,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from registry.models import DocumentKind
+from registry.services import document_issue
 from wards.models import Ward
 
-from .models import Contribution, DirectiveTask, TaskAssignment
+from .models import Contribution, DirectiveTask, Seminar, TaskAssignment
 
 
 @transaction.atomic
@@ -114,3 +116,35 @@ def tasks_assign(*, seminar, due_dates):
             assignment.due_on = due_dates[assignment.task_id]
             changed.append(assignment)
     bulk_update_with_history(changed, TaskAssignment, ["due_on"])
+
+
+# The seminar's own documents: its field for the number, their kind in the register, title.
+SEMINAR_DOCUMENTS = {
+    "report": ("report_number", DocumentKind.REPORT),
+    "notice": ("notice_number", DocumentKind.NOTICE),
+}
+
+
+class NumberRefused(Exception):
+    """The seminar's document already has its number."""
+
+
+@transaction.atomic
+def seminar_number_issue(*, seminar, document, user, day):
+    """Give the seminar's report or conclusion notice (`document`) the next number of its
+    managing unit's register, dated `day` (the seminar's last day, as the document is)."""
+    field, kind = SEMINAR_DOCUMENTS[document]
+    seminar = Seminar.objects.select_for_update().select_related("district").get(pk=seminar.pk)
+    if getattr(seminar, field):
+        raise NumberRefused(
+            _("This document already has its number: %(number)s.")
+            % {"number": getattr(seminar, field)}
+        )
+    title = _("%(document)s of the seminar “%(title)s”") % {
+        "document": DocumentKind(kind).label,
+        "title": seminar.title,
+    }
+    issued = document_issue(district=seminar.district, kind=kind, title=title, day=day, user=user)
+    setattr(seminar, field, issued.symbol)
+    seminar.save(update_fields=[field, "updated_at"])
+    return issued

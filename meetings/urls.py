@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .services import SEMINAR_DOCUMENTS
 
 app_name = "meetings"
 
@@ -20,4 +21,13 @@ urlpatterns += [
         name=f"seminar_{part}",
     )
     for part in views.PARTS
+]
+urlpatterns += [
+    path(
+        f"seminars/<int:pk>/number/{document}/",
+        views.seminar_number,
+        {"document": document},
+        name=f"seminar_number_{document}",
+    )
+    for document in SEMINAR_DOCUMENTS
 ]

@@ -9,12 +9,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from core.pages import paginate, require_permission
 from core.periods import Period
 from wards.models import Ward
 from wards.pages import require_managed
 
+from . import services
 from .forms import (
     AttendeeForm,
     ContributionForm,
@@ -126,6 +128,26 @@ def seminar_detail(request, pk):
             and Seminar.objects.managed_by(request.user).filter(pk=seminar.pk).exists(),
         },
     )
+
+
+@login_required
+@require_POST
+def seminar_number(request, pk, document):
+    """Give the seminar's report or conclusion notice its number from the register."""
+    seminar = changeable_seminar(request, pk)
+    dates = seminar_facts(seminar=seminar).dates
+    try:
+        issued = services.seminar_number_issue(
+            seminar=seminar,
+            document=document,
+            user=request.user,
+            day=dates[-1] if dates else timezone.localdate(),
+        )
+    except services.NumberRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, _("Numbered %(number)s.") % {"number": issued.symbol})
+    return redirect("meetings:seminar_detail", pk=seminar.pk)
 
 
 def seminar_form(request, seminar=None):

@@ -65,7 +65,7 @@ class IssuedDocument(TimeStampedModel):
     year = models.PositiveSmallIntegerField(_("year"))
     number = models.PositiveIntegerField(_("number"))
     symbol = models.CharField(_("number and symbol"), max_length=40)
-    title = models.CharField(_("summary of contents"), max_length=300)
+    title = models.CharField(_("summary of contents"), max_length=400)
     issued_on = models.DateField(_("issued on"))
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -524,6 +524,13 @@ PAGE_ROUTES = {
         model="workreports.consolidatedreport",
         url=record_page_url("workreports:consolidated_edit", "workreports.reportingperiod"),
     ),
+    **{
+        f"meetings:seminar_number_{document}": Route(
+            "post_only",
+            url=record_page_url(f"meetings:seminar_number_{document}", "meetings.seminar"),
+        )
+        for document in ("report", "notice")
+    },
     "workreports:consolidated_issue": Route(
         "post_only",
         url=record_page_url("workreports:consolidated_issue", "workreports.reportingperiod"),

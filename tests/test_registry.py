@@ -5,11 +5,19 @@ import datetime
 import threading
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
+from django.urls import reverse
 
 from registry.models import DocumentKind, IssuedDocument, document_symbol
 from registry.services import document_issue
-from tests.factories import DistrictFactory
+from tests.factories import (
+    DistrictFactory,
+    RoleUserFactory,
+    SeminarFactory,
+    SeminarSessionFactory,
+)
+from wards.roles import Role
 
 DAY = datetime.date(2026, 11, 30)
 
@@ -74,3 +82,63 @@ def test_document_issue_two_at_once_get_two_numbers():
 
     assert failures == []
     assert sorted(IssuedDocument.objects.values_list("number", flat=True)) == [1, 2, 3, 4]
+
+
+# A seminar's documents
+
+
+@pytest.fixture
+def seminar():
+    district = DistrictFactory(office_symbol="BDVQU")
+    seminar = SeminarFactory(district=district, title="Tọa đàm dân vận khéo")
+    SeminarSessionFactory(seminar=seminar, number=1, date=datetime.date(2026, 8, 2))
+    return seminar
+
+
+@pytest.mark.django_db
+def test_seminar_number_staff_takes_the_next_number_once(client, seminar):
+    document_issue(
+        district=seminar.district, kind="BC", title="Trước", day=DAY, user=None, number=45
+    )
+    client.force_login(RoleUserFactory(role=Role.DISTRICT_STAFF, district=seminar.district))
+    url = reverse("meetings:seminar_number_report", args=[seminar.pk])
+
+    first = client.post(url)
+    again = client.post(url, follow=True)
+
+    seminar.refresh_from_db()
+    assert first.status_code == 302
+    assert seminar.report_number == "46-BC/BDVQU"
+    assert "Văn bản này đã có số: 46-BC/BDVQU." in again.content.decode()
+    assert list(IssuedDocument.objects.order_by("number").values_list("symbol", "issued_on")) == [
+        ("45-BC/BDVQU", DAY),
+        ("46-BC/BDVQU", datetime.date(2026, 8, 2)),
+    ]
+
+
+@pytest.mark.django_db
+def test_seminar_number_other_roles_may_not(client, seminar):
+    url = reverse("meetings:seminar_number_notice", args=[seminar.pk])
+    other_unit = RoleUserFactory(role=Role.DISTRICT_STAFF, district=DistrictFactory())
+    statuses = []
+    for user in (
+        RoleUserFactory(role=Role.VIEWER, district=seminar.district),
+        other_unit,
+    ):
+        client.force_login(user)
+        statuses.append(client.post(url).status_code)
+
+    assert statuses == [403, 404]
+    assert IssuedDocument.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_document_issue_a_number_given_on_paper_is_refused_twice():
+    district = DistrictFactory(office_symbol="BDVQU")
+    document_issue(district=district, kind="BC", title="Một", day=DAY, user=None, number=3)
+
+    with pytest.raises(ValidationError) as refused:
+        document_issue(district=district, kind="BC", title="Hai", day=DAY, user=None, number=3)
+
+    assert refused.value.messages == ["Số 3 đã được cấp."]
+    assert document_issue(district=district, kind="BC", title="Ba", day=DAY, user=None).number == 4

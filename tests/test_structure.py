@@ -19,7 +19,7 @@ MAY_IMPORT = {
     "core": set(),
     "wards": {"core"},
     "teams": {"core", "wards"},
-    "meetings": {"core", "wards"},
+    "meetings": {"core", "wards", "registry"},
     "registry": {"core", "wards"},
     "workreports": {"core", "wards", "teams", "meetings", "registry"},
     "reminders": {"core", "wards", "meetings", "workreports"},

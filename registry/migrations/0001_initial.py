@@ -38,7 +38,7 @@ class Migration(migrations.Migration):
                 ('year', models.PositiveSmallIntegerField(verbose_name='year')),
                 ('number', models.PositiveIntegerField(verbose_name='number')),
                 ('symbol', models.CharField(max_length=40, verbose_name='number and symbol')),
-                ('title', models.CharField(max_length=300, verbose_name='summary of contents')),
+                ('title', models.CharField(max_length=400, verbose_name='summary of contents')),
                 ('issued_on', models.DateField(verbose_name='issued on')),
                 ('district', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='issued_documents', to='wards.district', verbose_name='managing unit')),
                 ('issued_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='issued by')),
