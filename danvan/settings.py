@@ -173,6 +173,8 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 globals().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Dân vận <danvan@localhost>")
 REMINDER_DAYS_BEFORE = env.int("REMINDER_DAYS_BEFORE", default=3)
+# The hour (local time) the background worker sends them each day.
+REMINDER_HOUR = env.int("REMINDER_HOUR", default=7)
 # The site's address as users reach it, for the links of e-mails.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 MEDIA_URL = "media/"  # never served: uploads are read by the application only

@@ -13,11 +13,14 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from meetings.models import ProgressReport
 from reminders import deadlines
 from reminders.deadlines import due_for, send_reminders
 from reminders.models import SentReminder
+from reminders.tasks import next_run, schedule_reminders, send_daily_reminders
 from tests.factories import (
     DirectiveTaskFactory,
     DistrictFactory,
@@ -256,3 +259,49 @@ def test_the_ward_home_shows_the_deadlines_in_a_constant_number_of_queries(
         "dân vận khéo, nhiệm vụ 1. Nhiệm vụ số 1 của tọa đàm Phường Bồ Đề · hạn 03/12/2026 "
         "Nhắc hạn qua e-mail"
     )
+
+
+# The daily job of the background worker
+
+
+def test_schedule_reminders_enqueues_one_run_at_7_and_no_second(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    DBTaskResult.objects.all().delete()  # the run `migrate` enqueued
+    now = datetime.datetime(2026, 12, 1, 8, 30, tzinfo=datetime.UTC)  # 15:30 in Hà Nội
+
+    first = schedule_reminders(now=now)
+    second = schedule_reminders(now=now)
+
+    assert timezone.localtime(first.task.run_after).isoformat() == "2026-12-02T07:00:00+07:00"
+    assert second is None
+    assert DBTaskResult.objects.filter(status="READY").count() == 1
+
+
+def test_next_run_before_7_is_today():
+    early = datetime.datetime(2026, 12, 1, 23, 0, tzinfo=datetime.UTC)  # 06:00 on the 2nd
+
+    assert timezone.localtime(next_run(early)).isoformat() == "2026-12-02T07:00:00+07:00"
+
+
+def test_send_daily_reminders_sends_and_schedules_the_next_run(ward, settings, monkeypatch):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    monkeypatch.setattr(deadlines.timezone, "localdate", lambda: TODAY)
+    DBTaskResult.objects.all().delete()  # the run `migrate` enqueued
+    officer(ward, "canbo.bode")
+
+    sent = send_daily_reminders.call()
+
+    assert (sent, len(mail.outbox)) == (1, 1)
+    assert DBTaskResult.objects.filter(status="READY").count() == 1
+
+
+def test_migrate_enqueues_the_daily_run_when_none_waits(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    DBTaskResult.objects.all().delete()
+
+    call_command("migrate", verbosity=0)
+    call_command("migrate", verbosity=0)
+
+    assert list(DBTaskResult.objects.values_list("task_path", "status")) == [
+        ("reminders.tasks.send_daily_reminders", "READY")
+    ]
