@@ -15,6 +15,7 @@ from wards.admin_filters import ScopedRelatedFilter, ward_filters
 from .models import (
     Attendee,
     Contribution,
+    Directive,
     DirectivePoint,
     DirectiveTask,
     ProgressReport,
@@ -55,7 +56,7 @@ class DirectivePointInline(SharedChoicesInline, admin.TabularInline):
 
 class DirectiveTaskInline(ScopedInline, admin.TabularInline):
     model = DirectiveTask
-    fields = ["number", "category", "text"]
+    fields = ["number", "category", "text", "rhythm"]
     extra = 0
     show_change_link = True
 
@@ -67,7 +68,7 @@ class SeminarAdmin(ScopedAdmin):
     list_filter = ["status", ("district", ScopedRelatedFilter)]
     list_select_related = ["district"]
     search_fields = ["title", "theme"]
-    inlines = [SeminarSessionInline, AttendeeInline, DirectivePointInline, DirectiveTaskInline]
+    inlines = [SeminarSessionInline, AttendeeInline, DirectivePointInline]
 
     def get_queryset(self, request):
         return (
@@ -76,7 +77,7 @@ class SeminarAdmin(ScopedAdmin):
             .annotate(
                 first_date=Min("sessions__date"),
                 session_count=Count("sessions", distinct=True),
-                task_count=Count("tasks", distinct=True),
+                task_count=Count("conclusion__tasks", distinct=True),
             )
         )
 
@@ -91,6 +92,23 @@ class SeminarAdmin(ScopedAdmin):
     @admin.display(description=_("tasks"), ordering="task_count")
     def task_count(self, seminar):
         return seminar.task_count
+
+
+@admin.register(Directive)
+class DirectiveAdmin(ScopedAdmin):
+    ordering = ["-signed_on", "-created_at"]
+    list_display = ["title", "kind", "number", "signed_on", "district", "task_count"]
+    list_filter = ["kind", year_filter("signed_on"), ("district", ScopedRelatedFilter)]
+    list_select_related = ["district"]
+    search_fields = ["title", "number"]
+    inlines = [DirectiveTaskInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(task_count=Count("tasks"))
+
+    @admin.display(description=_("tasks"), ordering="task_count")
+    def task_count(self, directive):
+        return directive.task_count
 
 
 class ContributionInline(SharedChoicesInline, admin.StackedInline):
@@ -184,10 +202,10 @@ class TaskAssignmentInline(SharedChoicesInline, admin.TabularInline):
 
 @admin.register(DirectiveTask)
 class DirectiveTaskAdmin(ScopedAdmin):
-    ordering = ["seminar", "number"]
-    list_display = ["__str__", "seminar", "category", "ward_count"]
-    list_filter = [("seminar", ScopedRelatedFilter), "category"]
-    list_select_related = ["seminar"]
+    ordering = ["directive", "number"]
+    list_display = ["__str__", "directive", "category", "rhythm", "ward_count"]
+    list_filter = [("directive", ScopedRelatedFilter), "category", "rhythm"]
+    list_select_related = ["directive"]
     search_fields = ["text"]
     inlines = [TaskAssignmentInline]
 
@@ -204,7 +222,7 @@ class TaskAssignmentAdmin(ScopedAdmin):
     list_display = ["task", "ward", "due_on", "latest_status", "latest_percent"]
     list_filter = [
         year_filter("due_on"),
-        ("task__seminar", ScopedRelatedFilter),
+        ("task__directive", ScopedRelatedFilter),
         *ward_filters("ward"),
     ]
     list_select_related = ["task", "ward"]
@@ -241,7 +259,7 @@ class ProgressReportAdmin(ScopedImportExportAdmin):
     list_filter = [
         year_filter("period_end"),
         "status",
-        ("assignment__task__seminar", ScopedRelatedFilter),
+        ("assignment__task__directive", ScopedRelatedFilter),
         *ward_filters(ProgressReport.ward_path),
     ]
     list_select_related = ["assignment__task", ProgressReport.ward_path, "reported_by"]

@@ -22,6 +22,7 @@ from wards.models import District, Ward
 from .models import (
     Attendee,
     Contribution,
+    Directive,
     DirectivePoint,
     DirectiveTask,
     ProgressReport,
@@ -286,17 +287,28 @@ def load_demo_seminar(district: District):
         ],
         ["number"],
     )
+    conclusion, _ = Directive.objects.get_or_create(
+        seminar=seminar,
+        defaults={
+            "district": district,
+            "kind": Directive.Kind.CONCLUSION,
+            "number": seminar.notice_number,
+            "signed_on": SESSIONS[-1][1],
+            "issuer": seminar.organiser,
+            "title": seminar.title,
+        },
+    )
     create_missing(
-        DirectiveTask.objects.filter(seminar=seminar),
+        conclusion.tasks.all(),
         [
-            DirectiveTask(seminar=seminar, number=number, category=category, text=text)
+            DirectiveTask(directive=conclusion, number=number, category=category, text=text)
             for number, (category, text, _) in enumerate(TASKS, start=1)
         ],
         ["number"],
     )
-    tasks = {task.number: task for task in seminar.tasks.all()}
+    tasks = {task.number: task for task in conclusion.tasks.all()}
     create_missing(
-        TaskAssignment.objects.filter(task__seminar=seminar),
+        TaskAssignment.objects.filter(task__directive=conclusion),
         [
             TaskAssignment(task=tasks[number], ward=ward, due_on=due_on)
             for number, (_, _, due_on) in enumerate(TASKS, start=1)
@@ -312,7 +324,7 @@ def load_demo_progress(seminar):
     """Most wards report on most tasks each quarter; some lag behind, some never report."""
     reports = []
     assignments = TaskAssignment.objects.filter(
-        task__seminar=seminar, carried_from__isnull=True
+        task__directive__seminar=seminar, carried_from__isnull=True
     ).select_related("task", "ward")
     for assignment in assignments:
         rng = random.Random(f"progress-{assignment.ward.code}-{assignment.task.number}")
@@ -343,7 +355,53 @@ def load_demo_progress(seminar):
                 )
             )
     create_missing(
-        ProgressReport.objects.filter(assignment__task__seminar=seminar),
+        ProgressReport.objects.filter(assignment__task__directive__seminar=seminar),
         reports,
         ["assignment_id", "period_start", "period_end"],
     )
+
+
+PLAN_TASKS = [
+    (
+        DirectiveTask.Category.EXEMPLARY_MODELS,
+        "Mỗi phường đăng ký ít nhất một mô hình “Dân vận khéo” trong năm.",
+        DirectiveTask.Rhythm.QUARTERLY,
+    ),
+    (
+        DirectiveTask.Category.TRAINING,
+        "Kiện toàn và tập huấn tổ trưởng tổ dân vận ở các tổ dân phố mới sau sắp xếp.",
+        DirectiveTask.Rhythm.ONCE,
+    ),
+    (
+        DirectiveTask.Category.PUBLIC_OPINION,
+        "Nắm tình hình tư tưởng, dư luận của nhân dân và báo cáo hằng tháng.",
+        DirectiveTask.Rhythm.MONTHLY,
+    ),
+]
+
+
+def load_demo_plan(city: District, *, year: int):
+    """A plan of the city for the new wards, its tasks given to all of them."""
+    plan, created = Directive.objects.get_or_create(
+        district=city,
+        kind=Directive.Kind.PLAN,
+        title=f"Kế hoạch triển khai phong trào thi đua “Dân vận khéo” năm {year}",
+        defaults={
+            "number": f"{year - 2020}-KH/BTGDVTU",
+            "signed_on": datetime.date(year, 2, 10),
+            "issuer": "Ban Thường vụ Thành ủy",
+            "text": "Triển khai phong trào thi đua “Dân vận khéo” ở các phường mới.",
+        },
+    )
+    if not created:
+        return plan
+    tasks = DirectiveTask.objects.bulk_create(
+        DirectiveTask(directive=plan, number=number, category=category, text=text, rhythm=rhythm)
+        for number, (category, text, rhythm) in enumerate(PLAN_TASKS, start=1)
+    )
+    TaskAssignment.objects.bulk_create(
+        TaskAssignment(task=task, ward=ward, due_on=datetime.date(year, 12, 15))
+        for task in tasks
+        for ward in Ward.objects.filter(district=city).order_by("name")
+    )
+    return plan

@@ -8,6 +8,7 @@ from wards.models import Ward
 from .models import (
     Attendee,
     Contribution,
+    Directive,
     DirectivePoint,
     DirectiveTask,
     ProgressReport,
@@ -76,11 +77,13 @@ class SeminarPartForm(ScopedModelForm):
     the wards the user sees, read once for all the rows (`choices`, shared by the forms of
     one formset)."""
 
-    def __init__(self, *args, seminar, user, choices, **kwargs):
+    def __init__(self, *args, seminar, user, choices, conclusion=None, **kwargs):
         self.seminar, self.user, self.shared_choices = seminar, user, choices
         super().__init__(*args, **kwargs)
         if hasattr(self.instance, "seminar_id"):
             self.instance.seminar = seminar
+        if conclusion is not None and hasattr(self.instance, "directive_id"):
+            self.instance.directive = conclusion
 
     def narrow_choices(self):
         querysets = {
@@ -103,6 +106,7 @@ class SeminarPartForm(ScopedModelForm):
         # part of (one number per seminar) like the others.
         exclusions = super()._get_validation_exclusions()
         exclusions.discard("seminar")
+        exclusions.discard("directive")
         return exclusions
 
 
@@ -168,7 +172,7 @@ class DirectiveTaskForm(SeminarPartForm):
 
     class Meta:
         model = DirectiveTask
-        fields = ["number", "category", "text"]
+        fields = ["number", "category", "text", "rhythm"]
         widgets = {
             "number": forms.NumberInput(attrs={"inputmode": "numeric", "min": 1}),
             "text": forms.Textarea(attrs={"rows": 3}),
@@ -178,3 +182,85 @@ class DirectiveTaskForm(SeminarPartForm):
         super().__init__(*args, **kwargs)
         # The rows come with their earliest due date (`first_due`, see the editor's PARTS).
         self.initial.setdefault("due_on", getattr(self.instance, "first_due", None))
+        self.fields["rhythm"].required = False  # left empty: reported once
+
+    def clean_rhythm(self):
+        return self.cleaned_data["rhythm"] or DirectiveTask.Rhythm.ONCE
+
+
+# Directives that are not a seminar's: the document, its tasks, and to whom they are given.
+
+
+class DirectiveForm(forms.ModelForm):
+    signed_on = date_field(_("signed on"), required=False)
+
+    class Meta:
+        model = Directive
+        fields = ["kind", "number", "signed_on", "issuer", "title", "text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 6})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A conclusion notice is made with its seminar's tasks (the seminar's editor).
+        self.fields["kind"].choices = [
+            choice
+            for choice in self.fields["kind"].choices
+            if choice[0] != Directive.Kind.CONCLUSION
+        ]
+
+
+class DirectiveTaskRowForm(forms.ModelForm):
+    """A task of a directive, as a row of its tasks' table."""
+
+    class Meta:
+        model = DirectiveTask
+        fields = ["number", "category", "text", "rhythm"]
+        widgets = {
+            "number": forms.NumberInput(attrs={"inputmode": "numeric", "min": 1}),
+            "text": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, directive, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.directive = directive
+
+    def _get_validation_exclusions(self):
+        # One number per directive: checked like the form's own fields.
+        exclusions = super()._get_validation_exclusions()
+        exclusions.discard("directive")
+        return exclusions
+
+
+class AssignmentForm(forms.Form):
+    """Give tasks of a directive to every ward of its unit, or to some, due on a day."""
+
+    tasks = forms.ModelMultipleChoiceField(
+        label=_("Tasks"),
+        queryset=DirectiveTask.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    every_ward = forms.BooleanField(
+        label=_("Every ward of the unit"), required=False, initial=True
+    )
+    wards = forms.ModelMultipleChoiceField(
+        label=_("Or these wards"),
+        queryset=Ward.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    due_on = date_field(_("due on"), required=False, past_only=False)
+
+    def __init__(self, *args, directive, wards, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tasks"].queryset = directive.tasks.order_by("number")
+        self.fields["tasks"].initial = list(directive.tasks.values_list("pk", flat=True))
+        self.fields["wards"].queryset = wards
+        self.unit_wards = wards
+
+    def clean(self):
+        data = super().clean()
+        if data.get("every_ward"):
+            data["wards"] = list(self.unit_wards)
+        elif not data.get("wards"):
+            self.add_error("wards", _("Choose the wards, or every ward of the unit."))
+        return data

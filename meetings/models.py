@@ -2,9 +2,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, OuterRef, Q, Subquery
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from core.models import TimeStampedModel
@@ -63,7 +65,7 @@ class Seminar(TimeStampedModel):
 
     # The wards of its clusters and tasks read it; its managing unit changes it.
     objects = scoped_manager(
-        readers=["sessions__wards", "tasks__assignments__ward"], district="district"
+        readers=["sessions__wards", "conclusion__tasks__assignments__ward"], district="district"
     )
     history = HistoricalRecords()
 
@@ -261,8 +263,73 @@ class DirectivePoint(TimeStampedModel):
             raise ValidationError(errors)
 
 
+class Directive(TimeStampedModel):
+    """A document of a managing unit that gives numbered tasks to its wards: a plan, a
+    directive, a resolution, or the conclusion notice of a seminar (`seminar`)."""
+
+    class Kind(models.TextChoices):
+        CONCLUSION = "conclusion", _("Conclusion notice")
+        PLAN = "plan", pgettext_lazy("document", "Plan")
+        DIRECTIVE = "directive", _("Directive")
+        RESOLUTION = "resolution", _("Resolution")
+        LETTER = "letter", _("Official letter")
+
+    district = models.ForeignKey(
+        District, models.PROTECT, related_name="directives", verbose_name=_("managing unit")
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    number = models.CharField(
+        _("number and symbol"), max_length=50, blank=True, help_text=_("E.g. “46-KH/BDVQU”.")
+    )
+    signed_on = models.DateField(_("signed on"), null=True, blank=True)
+    issuer = models.CharField(
+        _("issued by"), max_length=200, help_text=_("E.g. “Ban Thường vụ Quận ủy”.")
+    )
+    title = models.CharField(_("title"), max_length=300)
+    text = models.TextField(_("text"), blank=True)
+    seminar = models.OneToOneField(
+        Seminar,
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="conclusion",
+        verbose_name=_("seminar"),
+        help_text=_("The seminar whose conclusion it is."),
+    )
+
+    # The wards given its tasks read it; its managing unit changes it.
+    objects = scoped_manager(readers=["tasks__assignments__ward"], district="district")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-signed_on", "-created_at"]
+        verbose_name = _("directive")
+        verbose_name_plural = _("directives")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(seminar__isnull=True) | Q(kind="conclusion"),
+                name="directive_of_a_seminar_is_its_conclusion",
+                violation_error_message=_("A seminar's directive is its conclusion notice."),
+            ),
+        ]
+        indexes = [models.Index(fields=["district", "-signed_on"], name="directive_district_idx")]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        if self.seminar_id:
+            return reverse("meetings:seminar_detail", args=[self.seminar_id])
+        return reverse("meetings:directive_detail", args=[self.pk])
+
+
 class DirectiveTask(TimeStampedModel):
-    """A numbered task of a seminar's conclusion, assigned to wards."""
+    """A numbered task of a directive, assigned to wards."""
+
+    class Rhythm(models.TextChoices):
+        ONCE = "once", _("Once, by the due date")
+        MONTHLY = "monthly", _("Every month")
+        QUARTERLY = "quarterly", _("Every quarter")
 
     class Category(models.TextChoices):
         PUBLIC_OPINION = "public_opinion", _("Public opinion and emulation")
@@ -273,25 +340,28 @@ class DirectiveTask(TimeStampedModel):
         COORDINATION = "coordination", _("Coordination")
         OTHER = "other", _("Other")
 
-    seminar = models.ForeignKey(
-        Seminar, models.CASCADE, related_name="tasks", verbose_name=_("seminar")
+    directive = models.ForeignKey(
+        Directive, models.CASCADE, related_name="tasks", verbose_name=_("directive")
     )
     number = models.PositiveSmallIntegerField(_("number"))
     category = models.CharField(_("category"), max_length=30, choices=Category.choices)
     text = models.TextField(_("text"))
+    rhythm = models.CharField(
+        _("reported"), max_length=10, choices=Rhythm.choices, default=Rhythm.ONCE
+    )
 
-    objects = scoped_manager(parent="seminar")
+    objects = scoped_manager(parent="directive")
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["seminar", "number"]
+        ordering = ["directive", "number"]
         verbose_name = _("directive task")
         verbose_name_plural = _("directive tasks")
         constraints = [
             models.UniqueConstraint(
-                fields=["seminar", "number"],
-                name="directive_task_number_unique",
-                violation_error_message=_("This seminar already has a task with this number."),
+                fields=["directive", "number"],
+                name="directive_task_number_in_directive",
+                violation_error_message=_("This directive already has a task with this number."),
             ),
         ]
 

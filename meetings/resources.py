@@ -1,5 +1,6 @@
-"""Excel/CSV import and export of the wards' progress reports, keyed on the ward, the
-seminar's title, the task's number and the period."""
+"""Excel/CSV import and export of the wards' progress reports, keyed on the ward, the title
+of the directive that gave the task (a seminar's conclusion: the seminar's title), the
+task's number and the period."""
 
 from import_export import fields, widgets
 
@@ -8,7 +9,7 @@ from wards.resources import WARD_CODE
 
 from .models import ProgressReport, TaskAssignment
 
-SEMINAR_TITLE = "Tọa đàm"
+DIRECTIVE_TITLE = "Văn bản giao nhiệm vụ"
 TASK_NUMBER = "Nhiệm vụ số"
 
 
@@ -16,8 +17,10 @@ class ProgressReportResource(NaturalKeyResource):
     ward_code = fields.Field(
         attribute=f"{ProgressReport.ward_path}__code", column_name=WARD_CODE, readonly=True
     )
-    seminar = fields.Field(
-        attribute="assignment__task__seminar__title", column_name=SEMINAR_TITLE, readonly=True
+    directive = fields.Field(
+        attribute="assignment__task__directive__title",
+        column_name=DIRECTIVE_TITLE,
+        readonly=True,
     )
     assignment = fields.Field(
         attribute="assignment",
@@ -34,7 +37,7 @@ class ProgressReportResource(NaturalKeyResource):
         model = ProgressReport
         fields = [
             "ward_code",
-            "seminar",
+            "directive",
             "assignment",
             "period_start",
             "period_end",
@@ -48,5 +51,5 @@ class ProgressReportResource(NaturalKeyResource):
         return (
             super()
             .get_queryset()
-            .select_related(ProgressReport.ward_path, "assignment__task__seminar")
+            .select_related(ProgressReport.ward_path, "assignment__task__directive")
         )

@@ -23,6 +23,7 @@ from wards.models import Ward
 from .models import (
     Attendee,
     Contribution,
+    Directive,
     DirectivePoint,
     DirectiveTask,
     ProgressReport,
@@ -56,6 +57,11 @@ class SeminarFacts:
     participant_count: int
     points: list[DirectivePoint]
     tasks: list[DirectiveTask]  # each with `due_on` (the earliest) and `ward_count`
+
+    @property
+    def conclusion(self):
+        """The directive of the tasks (the seminar's conclusion notice), if it gave any."""
+        return self.tasks[0].directive if self.tasks else None
 
     @property
     def ward_count(self):
@@ -121,11 +127,9 @@ def seminar_facts(*, seminar: Seminar) -> SeminarFacts:
     attendees = list(seminar.attendees.order_by("order", "full_name"))
     # The seminar's own assignments: those carried to successor wards by a reorganisation
     # continue them, and are not given again.
-    given = Q(assignments__carried_from__isnull=True)
-    tasks = seminar.tasks.annotate(
-        due_on=Min("assignments__due_on", filter=given),
-        ward_count=Count("assignments", filter=given),
-    ).order_by("number")
+    tasks = directive_tasks(
+        DirectiveTask.objects.filter(directive__seminar=seminar).select_related("directive")
+    )
     return SeminarFacts(
         sessions=[
             SessionFacts(
@@ -144,6 +148,17 @@ def seminar_facts(*, seminar: Seminar) -> SeminarFacts:
         ),
         tasks=list(tasks),
     )
+
+
+def directive_tasks(tasks):
+    """`tasks` by number, each with its earliest due date (`due_on`) and the number of wards
+    given it (`ward_count`): the directive's own assignments; those carried to successor
+    wards by a reorganisation continue them, and are not given again."""
+    given = Q(assignments__carried_from__isnull=True)
+    return tasks.annotate(
+        due_on=Min("assignments__due_on", filter=given),
+        ward_count=Count("assignments", filter=given),
+    ).order_by("number")
 
 
 def seminar_rows(*, user):
@@ -186,9 +201,9 @@ def ward_assignments(*, ward, user):
     assignments = list(
         TaskAssignment.objects.visible_to(user)
         .filter(ward=ward)
-        .select_related("task__seminar")
+        .select_related("task__directive")
         .with_latest_report()
-        .order_by("due_on", "task__seminar", "task__number")
+        .order_by("due_on", "task__directive", "task__number")
     )
     today = timezone.localdate()
     for assignment in assignments:
@@ -197,25 +212,26 @@ def ward_assignments(*, ward, user):
     return assignments
 
 
-def seminars_with_tasks(*, user):
-    """The seminars `user` sees that gave tasks, latest first."""
+def directives_with_tasks(*, user):
+    """The directives `user` sees that give tasks (a seminar's conclusion among them), latest
+    first."""
     return (
-        Seminar.objects.visible_to(user)
-        .filter(Exists(DirectiveTask.objects.filter(seminar=OuterRef("pk"))))
-        .order_by("-created_at")
+        Directive.objects.visible_to(user)
+        .filter(Exists(DirectiveTask.objects.filter(directive=OuterRef("pk"))))
+        .order_by(F("signed_on").desc(nulls_last=True), "-created_at")
     )
 
 
-def matrix_wards(*, seminar, wards, start, end):
-    """The wards of `wards` (a queryset) given tasks of `seminar`, those without a report on
-    them for a period overlapping `start`–`end` first (`reported` False), then by name."""
+def matrix_wards(*, directive, wards, start, end):
+    """The wards of `wards` (a queryset) given tasks of `directive`, those without a report
+    on them for a period overlapping `start`–`end` first (`reported` False), then by name."""
     reported = ProgressReport.objects.filter(
         **{ProgressReport.ward_path: OuterRef("pk")},
-        assignment__task__seminar=seminar,
+        assignment__task__directive=directive,
         period_start__lte=end,
         period_end__gte=start,
     )
-    given = TaskAssignment.objects.filter(task__seminar=seminar).values("ward")
+    given = TaskAssignment.objects.filter(task__directive=directive).values("ward")
     return (
         Ward.objects.filter(pk__in=wards.values("pk"))
         .filter(pk__in=given)
@@ -231,12 +247,12 @@ class MatrixRow:
     cells: list  # per task: its TaskAssignment (with latest report and `overdue`) or None
 
 
-def progress_matrix(*, seminar, tasks, wards, as_of) -> list[MatrixRow]:
+def progress_matrix(*, directive, tasks, wards, as_of) -> list[MatrixRow]:
     """One row per ward of `wards` (a page of `matrix_wards`), one cell per task of `tasks`:
     the assignment with its latest status and percent as of the day `as_of` (among reports
     of periods begun by then), `overdue` when due before it and not completed. One query."""
     assignments = (
-        TaskAssignment.objects.filter(task__seminar=seminar, ward__in=[w.pk for w in wards])
+        TaskAssignment.objects.filter(task__directive=directive, ward__in=[w.pk for w in wards])
         .with_latest_report(until=as_of)
         .order_by()
     )
@@ -286,11 +302,11 @@ class TaskProgress:
         return self.by_status.get(None, 0)
 
 
-def task_progress(*, seminar, tasks, wards, as_of) -> list[TaskProgress]:
+def task_progress(*, directive, tasks, wards, as_of) -> list[TaskProgress]:
     """For each task of `tasks`, where the wards of `wards` (a queryset) given it stand on the
     day `as_of`. One grouped query."""
     rows = (
-        TaskAssignment.objects.filter(task__seminar=seminar, ward__in=wards.values("pk"))
+        TaskAssignment.objects.filter(task__directive=directive, ward__in=wards.values("pk"))
         .with_latest_report(until=as_of)
         .order_by()
         .values(

@@ -10,7 +10,7 @@ from registry.models import DocumentKind
 from registry.services import document_issue
 from wards.models import Ward
 
-from .models import Contribution, DirectiveTask, Seminar, TaskAssignment
+from .models import Contribution, Directive, DirectiveTask, Seminar, TaskAssignment
 
 
 @transaction.atomic
@@ -23,6 +23,22 @@ def progress_report_save(*, form, assignment, user):
     report.reported_at = timezone.now()
     report.save()
     return report
+
+
+def seminar_conclusion(seminar) -> Directive:
+    """The seminar's conclusion notice, the directive that holds its tasks (made with the
+    first of them)."""
+    directive, _created = Directive.objects.get_or_create(
+        seminar=seminar,
+        defaults={
+            "district_id": seminar.district_id,
+            "kind": Directive.Kind.CONCLUSION,
+            "number": seminar.notice_number,
+            "issuer": seminar.organiser,
+            "title": seminar.title,
+        },
+    )
+    return directive
 
 
 class RowsRefused(Exception):
@@ -69,6 +85,25 @@ def seminar_rows_save(*, formset, seminar):
         raise RowsRefused(_("Two rows have the same number; give each its own.")) from error
 
 
+def directive_tasks_save(*, formset):
+    """Save the rows of a directive's tasks all or nothing."""
+    try:
+        with transaction.atomic():
+            for form in formset.deleted_forms:
+                if form.instance.pk:
+                    form.instance.delete()
+            for form in formset.forms:
+                if form not in formset.deleted_forms and form.has_changed():
+                    form.save()
+    except ProtectedError as error:
+        raise RowsRefused(
+            _("%(row)s already has progress reports; it cannot be deleted.")
+            % {"row": next(iter(error.protected_objects)).assignment.task}
+        ) from error
+    except IntegrityError as error:
+        raise RowsRefused(_("Two rows have the same number; give each its own.")) from error
+
+
 def number_contributions(rows):
     """Give the contributions of `rows` left without a place the next places of their
     cluster, after its last saved one and after those typed in the same rows."""
@@ -94,7 +129,9 @@ def tasks_assign(*, seminar, due_dates):
     wards = set(
         Ward.objects.filter(seminar_sessions__seminar=seminar).values_list("pk", flat=True)
     )
-    assignments = TaskAssignment.objects.filter(task__seminar=seminar, carried_from__isnull=True)
+    assignments = TaskAssignment.objects.filter(
+        task__directive__seminar=seminar, carried_from__isnull=True
+    )
     assignments.exclude(ward__in=wards).filter(progress_reports__isnull=True).delete()
     given = set(assignments.values_list("task_id", "ward_id"))
     earliest = {
@@ -105,7 +142,7 @@ def tasks_assign(*, seminar, due_dates):
         TaskAssignment(
             task=task, ward_id=ward, due_on=due_dates.get(task.pk, earliest.get(task.pk))
         )
-        for task in seminar.tasks.all()
+        for task in DirectiveTask.objects.filter(directive__seminar=seminar)
         for ward in sorted(wards)
         if (task.pk, ward) not in given
     ]
@@ -147,4 +184,27 @@ def seminar_number_issue(*, seminar, document, user, day):
     issued = document_issue(district=seminar.district, kind=kind, title=title, day=day, user=user)
     setattr(seminar, field, issued.symbol)
     seminar.save(update_fields=[field, "updated_at"])
+    if document == "notice":  # the notice is the directive of its tasks
+        Directive.objects.filter(seminar=seminar).update(number=issued.symbol, signed_on=day)
     return issued
+
+
+@transaction.atomic
+def directive_assign(*, tasks, wards, due_on) -> int:
+    """Give each of `tasks` to each of `wards` that lacks it; with `due_on`, due on that day
+    (the assignments already made too). Returns the number of assignments made."""
+    pairs = TaskAssignment.objects.filter(task__in=tasks, ward__in=wards)
+    given = set(pairs.values_list("task_id", "ward_id"))
+    new = [
+        TaskAssignment(task=task, ward=ward, due_on=due_on)
+        for task in tasks
+        for ward in wards
+        if (task.pk, ward.pk) not in given
+    ]
+    bulk_create_with_history(new, TaskAssignment)
+    if due_on:
+        changed = [assignment for assignment in pairs if assignment.due_on != due_on]
+        for assignment in changed:
+            assignment.due_on = due_on
+        bulk_update_with_history(changed, TaskAssignment, ["due_on"])
+    return len(new)

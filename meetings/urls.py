@@ -10,6 +10,11 @@ urlpatterns = [
     path("seminars/add/", views.seminar_add, name="seminar_add"),
     path("seminars/<int:pk>/", views.seminar_detail, name="seminar_detail"),
     path("seminars/<int:pk>/edit/", views.seminar_edit, name="seminar_edit"),
+    path("directives/", views.directive_list, name="directive_list"),
+    path("directives/add/", views.directive_add, name="directive_add"),
+    path("directives/<int:pk>/", views.directive_detail, name="directive_detail"),
+    path("directives/<int:pk>/edit/", views.directive_edit, name="directive_edit"),
+    path("directives/<int:pk>/tasks/", views.directive_tasks_edit, name="directive_tasks"),
     path("assignments/<int:pk>/progress/", views.progress_add, name="progress_add"),
     path("progress/<int:pk>/edit/", views.progress_edit, name="progress_edit"),
 ]

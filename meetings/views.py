@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Min
+from django.db.models import Count, F, Min
 from django.forms import modelformset_factory
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -18,17 +18,27 @@ from wards.pages import require_managed
 
 from . import services
 from .forms import (
+    AssignmentForm,
     AttendeeForm,
     ContributionForm,
+    DirectiveForm,
     DirectivePointForm,
     DirectiveTaskForm,
+    DirectiveTaskRowForm,
     ProgressReportForm,
     SeminarForm,
     SeminarRowsFormSet,
     SessionForm,
 )
-from .models import Contribution, ProgressReport, Seminar, TaskAssignment
-from .selectors import seminar_facts, seminar_rows, task_progress
+from .models import (
+    Contribution,
+    Directive,
+    DirectiveTask,
+    ProgressReport,
+    Seminar,
+    TaskAssignment,
+)
+from .selectors import directive_tasks, seminar_facts, seminar_rows, task_progress
 from .services import RowsRefused, progress_report_save, seminar_rows_save, seminar_save
 
 
@@ -53,7 +63,7 @@ def report_form(request, *, assignment, report=None):
 @login_required
 def progress_add(request, pk):
     assignment = get_object_or_404(
-        TaskAssignment.objects.visible_to(request.user).select_related("task__seminar", "ward"),
+        TaskAssignment.objects.visible_to(request.user).select_related("task__directive", "ward"),
         pk=pk,
     )
     require_permission(request, "meetings.add_progressreport")
@@ -65,7 +75,7 @@ def progress_add(request, pk):
 def progress_edit(request, pk):
     report = get_object_or_404(
         ProgressReport.objects.visible_to(request.user).select_related(
-            "assignment__task__seminar", ProgressReport.ward_path
+            "assignment__task__directive", ProgressReport.ward_path
         ),
         pk=pk,
     )
@@ -117,7 +127,7 @@ def seminar_detail(request, pk):
             "seminar": seminar,
             "facts": facts,
             "progress": task_progress(
-                seminar=seminar,
+                directive=facts.conclusion,
                 tasks=facts.tasks,
                 wards=Ward.objects.visible_to(request.user),
                 as_of=today,
@@ -211,9 +221,11 @@ PARTS = {
         "title": gettext_lazy("Conclusion tasks"),
         "form": DirectiveTaskForm,
         "extra": 3,
-        "rows": lambda seminar: seminar.tasks.annotate(
-            first_due=Min("assignments__due_on")
-        ).order_by("number"),
+        "rows": lambda seminar: (
+            DirectiveTask.objects.filter(directive__seminar=seminar)
+            .annotate(first_due=Min("assignments__due_on"))
+            .order_by("number")
+        ),
     },
 }
 
@@ -233,7 +245,15 @@ def seminar_rows_edit(request, pk, part):
     formset = formset_class(
         request.POST if request.method == "POST" else None,
         queryset=spec["rows"](seminar),
-        form_kwargs={"seminar": seminar, "user": request.user, "choices": {}},
+        form_kwargs={
+            "seminar": seminar,
+            "user": request.user,
+            "choices": {},
+            # The tasks' directive, the seminar's conclusion: made when they are first sent.
+            "conclusion": services.seminar_conclusion(seminar)
+            if part == "tasks" and request.method == "POST"
+            else None,
+        },
         prefix=part,
     )
     if formset.is_bound and formset.is_valid():
@@ -255,4 +275,151 @@ def seminar_rows_edit(request, pk, part):
             "parts": PARTS,
             "can_change": True,
         },
+    )
+
+
+# Directives: plans, directives, resolutions and letters that give tasks to wards (a
+# seminar's conclusion is edited with its seminar).
+
+
+def directive_rows(user):
+    return (
+        Directive.objects.visible_to(user)
+        .select_related("district")
+        .annotate(task_count=Count("tasks"))
+        .order_by(F("signed_on").desc(nulls_last=True), "-created_at")
+    )
+
+
+@login_required
+def directive_list(request):
+    require_permission(request, "meetings.view_directive")
+    return render(
+        request,
+        "meetings/directive_list.html",
+        {
+            "page_obj": paginate(request, directive_rows(request.user)),
+            "can_add": request.user.has_perm("meetings.add_directive"),
+        },
+    )
+
+
+def changeable_directive(request, pk):
+    """A directive the user may change: of their own managing unit (404 when they do not see
+    it, 403 when they only read it); a seminar's conclusion is changed with its seminar."""
+    directive = get_object_or_404(Directive.objects.visible_to(request.user), pk=pk)
+    require_permission(request, "meetings.change_directive")
+    if not Directive.objects.managed_by(request.user).filter(pk=directive.pk).exists():
+        raise PermissionDenied("directive of another managing unit")
+    return directive
+
+
+@login_required
+def directive_detail(request, pk):
+    """A directive, its tasks and where the wards the user sees stand on them; its unit's
+    staff give its tasks to wards here."""
+    require_permission(request, "meetings.view_directive")
+    directive = get_object_or_404(
+        Directive.objects.visible_to(request.user).select_related("district"), pk=pk
+    )
+    if directive.seminar_id:
+        return redirect(directive)  # the seminar's page shows its conclusion
+    user = request.user
+    can_change = (
+        user.has_perm("meetings.change_directive")
+        and Directive.objects.managed_by(user).filter(pk=directive.pk).exists()
+    )
+    form = None
+    if can_change and user.has_perm("meetings.add_taskassignment"):
+        wards = Ward.objects.managed_by(user).filter(district=directive.district_id)
+        form = AssignmentForm(
+            request.POST or None, directive=directive, wards=wards.order_by("name", "code")
+        )
+        if form.is_valid():
+            made = services.directive_assign(
+                tasks=form.cleaned_data["tasks"],
+                wards=form.cleaned_data["wards"],
+                due_on=form.cleaned_data["due_on"],
+            )
+            messages.success(
+                request, _("Tasks given: %(count)s new assignments.") % {"count": made}
+            )
+            return redirect(directive)
+    elif request.method == "POST":
+        raise PermissionDenied("giving the tasks of a directive")
+    tasks = list(directive_tasks(directive.tasks.all()))
+    today = timezone.localdate()
+    return render(
+        request,
+        "meetings/directive_detail.html",
+        {
+            "directive": directive,
+            "tasks": tasks,
+            "progress": task_progress(
+                directive=directive,
+                tasks=tasks,
+                wards=Ward.objects.visible_to(user),
+                as_of=today,
+            ),
+            "today": today,
+            "can_change": can_change,
+            "form": form,
+        },
+    )
+
+
+def directive_form(request, directive=None):
+    form = DirectiveForm(request.POST or None, instance=directive)
+    if form.is_valid():
+        directive = form.save(commit=False)
+        if directive.pk is None:
+            directive.district = request.user.district
+        directive.save()
+        messages.success(request, _("Saved: %(record)s.") % {"record": directive})
+        return redirect(directive)
+    return render(request, "meetings/directive_form.html", {"form": form, "directive": directive})
+
+
+@login_required
+def directive_add(request):
+    require_permission(request, "meetings.add_directive")
+    if request.user.district is None:
+        raise PermissionDenied("directive without a managing unit")
+    require_managed(request, request.user.district)
+    return directive_form(request)
+
+
+@login_required
+def directive_edit(request, pk):
+    directive = changeable_directive(request, pk)
+    if directive.seminar_id:
+        return redirect(directive)
+    return directive_form(request, directive)
+
+
+@login_required
+def directive_tasks_edit(request, pk):
+    """A directive's tasks as a table of rows, saved all or nothing."""
+    directive = changeable_directive(request, pk)
+    if directive.seminar_id:
+        return redirect("meetings:seminar_tasks", pk=directive.seminar_id)
+    formset_class = modelformset_factory(
+        DirectiveTask, form=DirectiveTaskRowForm, extra=3, can_delete=True
+    )
+    formset = formset_class(
+        request.POST or None,
+        queryset=directive.tasks.order_by("number"),
+        form_kwargs={"directive": directive},
+        prefix="tasks",
+    )
+    if formset.is_bound and formset.is_valid():
+        try:
+            services.directive_tasks_save(formset=formset)
+        except RowsRefused as refusal:
+            messages.error(request, str(refusal))
+        else:
+            messages.success(request, _("The tasks are saved."))
+            return redirect(directive)
+    return render(
+        request, "meetings/directive_tasks.html", {"directive": directive, "formset": formset}
     )

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.models import TimeStampedModel
 from wards.models import District
@@ -17,7 +18,7 @@ class DocumentKind(models.TextChoices):
 
     REPORT = "BC", _("Report")
     NOTICE = "TB", _("Notice")
-    PLAN = "KH", _("Plan")
+    PLAN = "KH", pgettext_lazy("document", "Plan")
     DIRECTIVE = "CT", _("Directive")
     RESOLUTION = "NQ", _("Resolution")
     CONCLUSION = "KL", _("Conclusion")

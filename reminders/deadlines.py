@@ -36,7 +36,7 @@ SHOWN = 10  # the first deadlines of each list a page shows
 AFTER_DAYS = 7  # a deadline passed longer ago than this is not e-mailed about any more
 
 
-ORDER = ["due_on", "ward__name", "task__seminar_id", "task__number"]
+ORDER = ["due_on", "ward__name", "task__directive_id", "task__number"]
 REPORT_ORDER = ["period__deadline", "ward__name", "period__start"]
 # What a deadline shows, and no more: the seminar's and the task's long texts stay behind.
 SHOWN_FIELDS = [
@@ -46,7 +46,7 @@ SHOWN_FIELDS = [
     "ward__name",
     "task__number",
     "task__text",
-    "task__seminar__title",
+    "task__directive__title",
 ]
 
 
@@ -87,7 +87,7 @@ def open_tasks(wards, *, today):
         )
         .annotate(latest_status=Subquery(latest.values("status")[:1]))
         .filter(still_open)
-        .select_related("task__seminar", "ward")
+        .select_related("task__directive", "ward")
         .only(*SHOWN_FIELDS)
         .order_by(*ORDER)
     )
@@ -97,7 +97,7 @@ def deadline(assignment):
     task = assignment.task
     return Deadline(
         key=f"task:{assignment.pk}:{assignment.due_on:%Y-%m-%d}",
-        title=_("%(seminar)s, task %(task)s") % {"task": task, "seminar": task.seminar},
+        title=_("%(seminar)s, task %(task)s") % {"task": task, "seminar": task.directive},
         ward=assignment.ward,
         due_on=assignment.due_on,
         url=reverse("reports:ward_home", args=[assignment.ward.code]),

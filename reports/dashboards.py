@@ -16,12 +16,12 @@ from django.utils.translation import gettext_lazy
 from core.pages import page_of
 from core.periods import Period, month_end
 from core.work_fields import WorkField
-from meetings.models import DirectiveTask, ProgressReport, Seminar
+from meetings.models import Directive, DirectiveTask, ProgressReport
 from meetings.selectors import (
     MatrixRow,
+    directives_with_tasks,
     matrix_wards,
     progress_matrix,
-    seminars_with_tasks,
     task_progress,
 )
 from teams.models import Member
@@ -99,7 +99,7 @@ class Row(NamedTuple):
 class Dashboard:
     """What a dashboard shows for a period: the key figures, two charts, and a row per ward
     (the district's) or residential group (a ward's), for the page of them `page` or, when it
-    is None, for all of them; the district's also a seminar's tasks, the progress matrix (a
+    is None, for all of them; the district's also a directive's tasks, the progress matrix (a
     page of it, `matrix_page`, or all of it) and the progress chart."""
 
     period: Period
@@ -108,8 +108,8 @@ class Dashboard:
     member_chart: charts.Chart
     rows: list[Row]
     page: Page | None = None
-    seminars: list[Seminar] = dataclasses.field(default_factory=list)
-    seminar: Seminar | None = None
+    directives: list[Directive] = dataclasses.field(default_factory=list)
+    directive: Directive | None = None
     tasks: list[DirectiveTask] = dataclasses.field(default_factory=list)
     matrix: list[MatrixRow] = dataclasses.field(default_factory=list)
     matrix_page: Page | None = None
@@ -123,19 +123,35 @@ class Dashboard:
 
 
 def district_dashboard(
-    *, user, period, seminar_id=None, sort="name", page=None, matrix_page=None, every_ward=False
+    *,
+    user,
+    period,
+    directive_id=None,
+    seminar_id=None,
+    sort="name",
+    page=None,
+    matrix_page=None,
+    every_ward=False,
 ) -> Dashboard:
-    """The dashboard of the wards `user` sees. `seminar_id`: the seminar of the matrix asked
-    for (the user's latest when it is not one of theirs); `page` and `matrix_page`: the pages
-    asked for of the table of wards, in the order `sort` (by name when it is not one of
-    `WARD_SORTS`), and of the matrix; `every_ward`: all of both rather than a page (the
-    workbook's)."""
+    """The dashboard of the wards `user` sees. `directive_id`: the directive of the matrix
+    asked for, or `seminar_id`, the seminar whose conclusion it is (the user's latest when
+    it is not one of theirs); `page` and `matrix_page`: the pages asked for of the table of
+    wards, in the order `sort` (by name when it is not one of `WARD_SORTS`), and of the
+    matrix; `every_ward`: all of both rather than a page (the workbook's)."""
     sort = sort if sort in WARD_SORTS else "name"
     wards = selectors.wards_in_scope(user=user, period=period)
-    seminars = list(seminars_with_tasks(user=user))
-    latest = seminars[0] if seminars else None
-    seminar = next((s for s in seminars if str(s.pk) == seminar_id), latest)
-    tasks = list(seminar.tasks.order_by("number")) if seminar else []
+    directives = list(directives_with_tasks(user=user))
+    latest = directives[0] if directives else None
+    directive = next(
+        (
+            d
+            for d in directives
+            if (directive_id and str(d.pk) == directive_id)
+            or (seminar_id and str(d.seminar_id) == seminar_id)
+        ),
+        latest,
+    )
+    tasks = list(directive.tasks.order_by("number")) if directive else []
     ordered = wards if sort == "name" else selectors.with_period_activities(wards, period=period)
     ordered = ordered.order_by(*WARD_SORTS[sort][1])
     if every_ward:
@@ -147,16 +163,18 @@ def district_dashboard(
     by_ward = selectors.figures_by_unit(wards=wards, period=period, units=ward_page, by="ward")
     sums = selectors.dashboard_sums(wards=wards, period=period)
     matrix, matrix_rows_page, chart = [], None, None
-    if seminar:
-        in_matrix = matrix_wards(seminar=seminar, wards=wards, start=period.start, end=period.end)
+    if directive:
+        in_matrix = matrix_wards(
+            directive=directive, wards=wards, start=period.start, end=period.end
+        )
         if not every_ward:
             in_matrix = matrix_rows_page = page_of(in_matrix, matrix_page, size=MATRIX_PAGE_SIZE)
         matrix = progress_matrix(
-            seminar=seminar, tasks=tasks, wards=list(in_matrix), as_of=period.as_of()
+            directive=directive, tasks=tasks, wards=list(in_matrix), as_of=period.as_of()
         )
         if not every_ward:
             chart, _progress = progress_chart(
-                seminar=seminar, tasks=tasks, wards=wards, period=period
+                directive=directive, tasks=tasks, wards=wards, period=period
             )
     return Dashboard(
         period=period,
@@ -165,8 +183,8 @@ def district_dashboard(
         member_chart=member_chart(sums.members_by_organisation),
         rows=[Row(ward, by_ward[ward.pk], "") for ward in in_table],
         page=ward_page,
-        seminars=seminars,
-        seminar=seminar,
+        directives=directives,
+        directive=directive,
         tasks=tasks,
         matrix=matrix,
         matrix_page=matrix_rows_page,
@@ -311,9 +329,9 @@ def member_chart(counts, *, ward=None):
     )
 
 
-def progress_chart(*, seminar, tasks, wards, period):
-    """Where the wards stand on each task of a seminar at the period's end."""
-    progress = task_progress(seminar=seminar, tasks=tasks, wards=wards, as_of=period.as_of())
+def progress_chart(*, directive, tasks, wards, period):
+    """Where the wards stand on each task of a directive at the period's end."""
+    progress = task_progress(directive=directive, tasks=tasks, wards=wards, as_of=period.as_of())
     by_task = {item.task.pk: item for item in progress}
     series = [
         *(

@@ -4,7 +4,7 @@ signature block (Hướng dẫn 36-HD/VPTW), and each document's own facts."""
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from meetings.selectors import matrix_wards, progress_matrix, seminar_facts
+from meetings.selectors import directive_tasks, matrix_wards, progress_matrix, seminar_facts
 from registry.models import DocumentKind, document_symbol
 from workreports import selectors as work_reports
 
@@ -54,25 +54,50 @@ def seminar_document(seminar, *, number, title):
     return document(seminar, facts, number=number, day=day, title=title)
 
 
-def progress_report(seminar, *, wards, period):
-    """Where the wards of `wards` stand on the seminar's tasks at the end of `period`: the
-    chart of the dashboards, and a ward-by-task table, unreported wards first."""
-    facts = seminar_facts(seminar=seminar)
+def directive_document(directive, *, number, day, title):
+    """What a document about a directive that is not a seminar's prints around its body: the
+    managing unit's committee and office, no signer named."""
+    district = directive.district
+    return {
+        "document_title": title,
+        "committee": district.party_committee,
+        "issuer": issuing_body(
+            district.office or _("Mass Mobilisation Commission"), district.party_committee
+        ),
+        "number": number,
+        "place_and_date": place_and_date(district.name, day),
+        "signer": None,
+        "signer_position": _("Head of the commission"),
+        "recipients": [],
+    }
+
+
+def progress_report(directive, *, wards, period):
+    """Where the wards of `wards` stand on the directive's tasks at the end of `period`: the
+    chart of the dashboards, and a ward-by-task table, unreported wards first. A seminar's
+    conclusion prints under the seminar's header and signature, as its other documents."""
+    today = timezone.localdate()
+    title = _("Progress report")
+    number = document_symbol(DocumentKind.REPORT, directive.district.office_symbol)
+    if directive.seminar_id:
+        seminar = directive.seminar
+        head = document(
+            seminar, seminar_facts(seminar=seminar), number=number, day=today, title=title
+        )
+    else:
+        head = directive_document(directive, number=number, day=today, title=title)
+    tasks = list(directive_tasks(directive.tasks.all()))
     chart, progress = dashboards.progress_chart(
-        seminar=seminar, tasks=facts.tasks, wards=wards, period=period
+        directive=directive, tasks=tasks, wards=wards, period=period
     )
-    rows = matrix_wards(seminar=seminar, wards=wards, start=period.start, end=period.end)
+    rows = matrix_wards(directive=directive, wards=wards, start=period.start, end=period.end)
     matrix = progress_matrix(
-        seminar=seminar, tasks=facts.tasks, wards=list(rows), as_of=period.as_of()
+        directive=directive, tasks=tasks, wards=list(rows), as_of=period.as_of()
     )
     return {
-        **document(
-            seminar,
-            facts,
-            number="",
-            day=timezone.localdate(),
-            title=_("Progress report"),
-        ),
+        **head,
+        "directive": directive,
+        "tasks": tasks,
         "period": period,
         "chart": chart,
         "progress": progress,

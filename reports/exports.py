@@ -14,7 +14,7 @@ def district_workbook(dashboard):
         _wards_sheet(dashboard.rows, dashboard.period),
         _months_sheet(dashboard.activity_chart),
     ]
-    if dashboard.seminar:
+    if dashboard.directive:
         sheets.append(_matrix_sheet(dashboard.tasks, dashboard.matrix, dashboard.period))
     return Databook(sheets)
 

@@ -21,7 +21,17 @@ urlpatterns = [
         {"kind": "notice"},
         name="conclusion_notice_pdf",
     ),
-    path("seminars/<int:pk>/progress.pdf", views.progress_report_pdf, name="progress_report_pdf"),
+    path(
+        "seminars/<int:pk>/progress.pdf",
+        views.progress_report_pdf,
+        {"by": "seminar"},
+        name="progress_report_pdf",
+    ),
+    path(
+        "directives/<int:pk>/progress.pdf",
+        views.progress_report_pdf,
+        name="directive_progress_pdf",
+    ),
     path(
         "work-reports/<int:pk>/report.pdf",
         views.consolidated_report_pdf,

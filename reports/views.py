@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from core.pages import query_without, require_permission, xlsx_download
 from core.periods import PeriodForm, period_links
-from meetings.models import Seminar
+from meetings.models import Directive, Seminar
 from reminders.deadlines import due_for
 from wards.models import SecurityEvent, Ward
 from wards.pages import manages, ward_for
@@ -58,39 +58,46 @@ def head_context(dashboard):
     }
 
 
-def warn_of_a_seminar_not_shown(request, asked, seminar):
-    """The seminar asked for (its id) is not among the user's: the latest is shown."""
-    if asked and (seminar is None or str(seminar.pk) != asked):
+def warn_of_a_directive_not_shown(request, directive):
+    """The directive asked for (`?directive=`, or `?seminar=` for a seminar's conclusion) is
+    not among the user's: the latest is shown."""
+    asked, seminar = request.GET.get("directive"), request.GET.get("seminar")
+    if asked and (directive is None or str(directive.pk) != asked):
+        messages.warning(request, _("That directive is not among yours; showing the latest."))
+    elif seminar and not asked and (directive is None or str(directive.seminar_id) != seminar):
         messages.warning(request, _("That seminar is not among yours; showing the latest."))
 
 
 @login_required
 def overview(request):
     """The district's dashboard: key figures of the period, the wards' figures, charts, and
-    the progress matrix of a seminar's tasks; every ward on it in Excel (`?format=xlsx`).
+    the progress matrix of a directive's tasks; every ward on it in Excel (`?format=xlsx`).
     Ward officers have their ward's dashboard."""
     user = request.user
     if not works_for_a_unit(user):
         raise PermissionDenied("district dashboard")
     period_form = PeriodForm(request.GET)
     period = period_form.get_period()
-    asked = request.GET.get("seminar")
+    asked = {
+        "directive_id": request.GET.get("directive"),
+        "seminar_id": request.GET.get("seminar"),
+    }
     if request.GET.get("format") == "xlsx":
         require_permission(request, "wards.export_district")
         dashboard = dashboards.district_dashboard(
-            user=user, period=period, seminar_id=asked, every_ward=True
+            user=user, period=period, every_ward=True, **asked
         )
-        warn_of_a_seminar_not_shown(request, asked, dashboard.seminar)
+        warn_of_a_directive_not_shown(request, dashboard.directive)
         return xlsx_download(request, exports.district_workbook(dashboard), "tong-quan")
     dashboard = dashboards.district_dashboard(
         user=user,
         period=period,
-        seminar_id=asked,
         sort=request.GET.get("sort"),
         page=request.GET.get("page"),
         matrix_page=request.GET.get("matrix_page"),
+        **asked,
     )
-    warn_of_a_seminar_not_shown(request, asked, dashboard.seminar)
+    warn_of_a_directive_not_shown(request, dashboard.directive)
     context = {
         **period_context(request, period_form, period),
         **head_context(dashboard),
@@ -100,8 +107,8 @@ def overview(request):
         "sort": dashboard.sort,
         "ward_sorts": [(key, label) for key, (label, _order) in dashboards.WARD_SORTS.items()],
         "sort_query": query_without(request, "sort", "page", "format"),
-        "seminars": dashboard.seminars,
-        "seminar": dashboard.seminar,
+        "directives": dashboard.directives,
+        "directive": dashboard.directive,
         "tasks": dashboard.tasks,
         "matrix_page": dashboard.matrix_page,
         "matrix": dashboard.matrix,
@@ -239,18 +246,27 @@ def seminar_document_pdf(request, pk, kind):
 
 
 @login_required
-def progress_report_pdf(request, pk):
-    """The seminar's tasks in the wards the user sees, for a period (`?period=`)."""
-    seminar = seminar_for(request, pk)
+def progress_report_pdf(request, pk, by="directive"):
+    """A directive's tasks in the wards the user sees, for a period (`?period=`); `by`
+    "seminar": the tasks of the seminar `pk`'s conclusion."""
+    require_permission(request, "meetings.view_directivetask")
+    directives = Directive.objects.visible_to(request.user).select_related("district", "seminar")
+    if by == "seminar":
+        directive = get_object_or_404(directives, seminar=seminar_for(request, pk))
+    else:
+        directive = get_object_or_404(directives, pk=pk)
     period = PeriodForm(request.GET).get_period()
     context = documents.progress_report(
-        seminar, wards=selectors.wards_in_scope(user=request.user, period=period), period=period
+        directive,
+        wards=selectors.wards_in_scope(user=request.user, period=period),
+        period=period,
     )
+    name = f"toa-dam-{directive.seminar_id}" if by == "seminar" else f"chi-dao-{directive.pk}"
     return pdf_response(
         request,
         "reports/pdf/progress_report.html",
         context,
-        f"tien-do-toa-dam-{seminar.pk}-{period.param or period.start.isoformat()}",
+        f"tien-do-{name}-{period.param or period.start.isoformat()}",
     )
 
 

@@ -14,6 +14,7 @@ from core.work_fields import WorkField
 from meetings.models import (
     Attendee,
     Contribution,
+    Directive,
     DirectivePoint,
     DirectiveTask,
     ProgressReport,
@@ -232,11 +233,42 @@ class DirectivePointFactory(DjangoModelFactory):
     text = "Nắm chắc tình hình tư tưởng của nhân dân."
 
 
+class DirectiveFactory(DjangoModelFactory):
+    class Meta:
+        model = Directive
+
+    district = factory.SubFactory(DistrictFactory)
+    kind = Directive.Kind.PLAN
+    number = factory.Sequence(lambda n: f"{n + 1}-KH/BDVQU")
+    signed_on = datetime.date(2025, 6, 2)
+    issuer = "Ban Thường vụ Quận ủy"
+    title = factory.Sequence(lambda n: f"Kế hoạch số {n + 1} về công tác dân vận")
+
+
+def conclusion_of(seminar):
+    """The seminar's conclusion notice: the directive of its tasks."""
+    directive, _created = Directive.objects.get_or_create(
+        seminar=seminar,
+        defaults={
+            "district": seminar.district,
+            "kind": Directive.Kind.CONCLUSION,
+            "issuer": seminar.organiser,
+            "title": seminar.title,
+        },
+    )
+    return directive
+
+
 class DirectiveTaskFactory(DjangoModelFactory):
+    """A task; `seminar=…` makes it a task of the seminar's conclusion."""
+
     class Meta:
         model = DirectiveTask
 
-    seminar = factory.SubFactory(SeminarFactory)
+    class Params:
+        seminar = None
+
+    directive = factory.LazyAttribute(lambda task: conclusion_of(task.seminar or SeminarFactory()))
     number = factory.Sequence(lambda n: n + 1)
     category = DirectiveTask.Category.TRAINING
     text = "Tiếp tục tập huấn cán bộ dân vận phường và tổ dân phố."

@@ -45,6 +45,7 @@ GRANTS = {
     "meetings.attendee":        (ALL,                  ALL,            VIEW,         VIEW),
     "meetings.contribution":    (ALL,                  ALL,            VIEW,         VIEW),
     "meetings.directivepoint":  (ALL,                  ALL,            VIEW,         VIEW),
+    "meetings.directive":       (ALL,                  ALL,            VIEW,         VIEW),
     "meetings.directivetask":   (ALL,                  ALL,            VIEW,         VIEW),
     "meetings.taskassignment":  (ALL,                  ALL,            VIEW,         VIEW),
     "meetings.progressreport":  (ALL_FILES,            ALL_FILES,      ALL_IMPORT,   VIEW),

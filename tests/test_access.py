@@ -44,6 +44,7 @@ from core.periods import Period
 from meetings.models import (
     Attendee,
     Contribution,
+    Directive,
     DirectivePoint,
     DirectiveTask,
     ProgressReport,
@@ -74,6 +75,7 @@ from tests.factories import (
     AttendeeFactory,
     CitizenFeedbackFactory,
     ContributionFactory,
+    DirectiveFactory,
     DirectivePointFactory,
     DirectiveTaskFactory,
     DistrictFactory,
@@ -139,6 +141,7 @@ class Side:
     spare_task: DirectiveTask  # assigned to no ward, for assigning it
     assignment: TaskAssignment
     progress_report: ProgressReport
+    plan: Directive  # a directive that is not a seminar's, with a task given to this ward
     # The work reports its managing unit asked for, and this ward's.
     reporting: ReportingPeriod | None = None
     work_report: WardReport | None = None
@@ -175,6 +178,8 @@ def make_side(letter, district, officer):
     )
     task = DirectiveTaskFactory(seminar=seminar, number=1, text=f"Nhiệm vụ {marker}")
     assignment = TaskAssignmentFactory(task=task, ward=ward)
+    plan = DirectiveFactory(district=district, title=f"Kế hoạch {marker}")
+    TaskAssignmentFactory(task=DirectiveTaskFactory(directive=plan, number=1), ward=ward)
     return Side(
         letter=letter,
         marker=marker,
@@ -217,6 +222,7 @@ def make_side(letter, district, officer):
         progress_report=ProgressReportFactory(
             assignment=assignment, narrative=f"Báo cáo {marker}"
         ),
+        plan=plan,
     )
 
 
@@ -352,6 +358,7 @@ def records_of(world, letter, *, district):
         "meetings.attendee": side.attendee,
         "meetings.contribution": side.contribution,
         "meetings.directivepoint": side.directive_point,
+        "meetings.directive": side.plan,
         "meetings.directivetask": side.task,
         "meetings.taskassignment": side.assignment,
         "meetings.progressreport": side.progress_report,
@@ -502,6 +509,28 @@ PAGE_ROUTES = {
             "reports:progress_report_pdf",
         )
     },
+    "meetings:directive_list": Route("page", url=page("meetings:directive_list")),
+    "meetings:directive_add": Route(
+        "create", model="meetings.directive", url=page("meetings:directive_add")
+    ),
+    "meetings:directive_detail": Route(
+        "site_view",
+        model="meetings.directive",
+        url=record_page_url("meetings:directive_detail", "meetings.directive"),
+    ),
+    **{
+        f"meetings:directive_{name}": Route(
+            "site_edit",
+            model="meetings.directive",
+            url=record_page_url(f"meetings:directive_{name}", "meetings.directive"),
+        )
+        for name in ("edit", "tasks")
+    },
+    "reports:directive_progress_pdf": Route(
+        "site_view",
+        model="meetings.directive",
+        url=record_page_url("reports:directive_progress_pdf", "meetings.directive"),
+    ),
     "login": Route("login", url=page("login")),
     "logout": Route("logout", url=page("logout")),
     "password_change": Route("page", url=page("password_change")),
@@ -602,6 +631,7 @@ ADMIN_MODELS = {
     "meetings.attendee": HISTORY,
     "meetings.contribution": HISTORY,
     "meetings.directivepoint": HISTORY,
+    "meetings.directive": HISTORY,
     "meetings.directivetask": HISTORY,
     "meetings.taskassignment": HISTORY,
     "meetings.progressreport": IMPORT_EXPORT,
@@ -1935,12 +1965,12 @@ def test_overview_lists_the_wards_of_the_users_scope(client, world, persona, let
 
 @pytest.mark.parametrize("persona", ["viewer_d1", "staff_d1"])
 def test_overview_matrix_of_the_shared_seminar_shows_the_wards_of_d1(client, world, persona):
-    seminar = world.shared_assignments["A"].task.seminar
+    seminar = world.shared_assignments["A"].task.directive.seminar
     signed_in(client, world.users[persona])
 
     response = client.get(reverse("reports:overview"), {"seminar": seminar.pk})
 
-    assert response.context["seminar"] == seminar
+    assert response.context["directive"].seminar == seminar
     assert {row.ward for row in response.context["matrix"]} == {
         world.sides["A"].ward,
         world.sides["B"].ward,
@@ -1948,19 +1978,20 @@ def test_overview_matrix_of_the_shared_seminar_shows_the_wards_of_d1(client, wor
 
 
 def test_overview_matrix_administrator_d2_asking_for_d1s_seminar_gets_their_own(client, world):
-    shared = world.shared_assignments["A"].task.seminar
+    shared = world.shared_assignments["A"].task.directive.seminar
     signed_in(client, world.users["administrator_d2"])
 
     response = client.get(reverse("reports:overview"), {"seminar": shared.pk})
 
-    assert response.context["seminar"] == world.sides["C"].seminar
+    # Their latest directive: C's plan, signed (the seminar's conclusion bears no date).
+    assert response.context["directive"] == world.sides["C"].plan
     assert {row.ward for row in response.context["matrix"]} == {world.sides["C"].ward}
     assert shared.title not in response.text
     assert_hides(response, MARKERS["A"], MARKERS["B"])
 
 
 def test_overview_workbook_staff_d1_holds_no_ward_of_d2(client, world):
-    seminar = world.shared_assignments["A"].task.seminar
+    seminar = world.shared_assignments["A"].task.directive.seminar
     signed_in(client, world.users["staff_d1"])
 
     response = client.get(reverse("reports:overview"), {"seminar": seminar.pk, "format": "xlsx"})

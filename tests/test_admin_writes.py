@@ -112,6 +112,7 @@ def make_world():
         "meetings.directivepoint": DirectivePointFactory(
             seminar=seminar, session=session, speaker=attendee, number=1
         ),
+        "meetings.directive": task.directive,
         "meetings.directivetask": task,
         # Given to ward A: D1 sees it, and it is still the seminar's, Gia Lâm's, to change.
         "meetings.taskassignment": assignments[ward_a],
@@ -142,7 +143,8 @@ def make_world():
         "meetings.attendee": {"seminar": seminar},
         "meetings.contribution": {"session": session},
         "meetings.directivepoint": {"seminar": seminar},
-        "meetings.directivetask": {"seminar": seminar},
+        "meetings.directive": {"district": d2},
+        "meetings.directivetask": {"directive": task.directive},
         # D2's task given to D1's ward.
         "meetings.taskassignment": {"task": spare_task, "ward": ward_a},
         "meetings.progressreport": {"assignment": assignments[ward_c]},
@@ -157,6 +159,7 @@ def make_world():
         "meetings.attendee": own_attendee,
         "meetings.contribution": ContributionFactory(session=own_session, order=1, ward=ward_a),
         "meetings.directivepoint": DirectivePointFactory(seminar=own_seminar, number=1),
+        "meetings.directive": own_task.directive,
         "meetings.directivetask": own_task,
         "meetings.taskassignment": TaskAssignmentFactory(task=own_task, ward=ward_a),
     }
@@ -192,6 +195,7 @@ OFFICER_ON_SEMINAR_PARTS = {
 FORBIDDEN = dict.fromkeys(("change", "delete_page", "delete", "action", "add"), 403)
 SEMINAR_PARTS = [
     "meetings.seminar",
+    "meetings.directive",
     "meetings.seminarsession",
     "meetings.attendee",
     "meetings.contribution",
@@ -352,7 +356,13 @@ ADDITIONS = {
     "meetings.attendee": {"full_name": "Người mới"},
     "meetings.contribution": {"order": "9", "speaker": "Người mới"},
     "meetings.directivepoint": {"number": "9", "text": "Điểm mới"},
-    "meetings.directivetask": {"number": "9", "category": "other", "text": "Việc mới"},
+    "meetings.directive": {"kind": "plan", "issuer": "Ban Thường vụ", "title": "Kế hoạch mới"},
+    "meetings.directivetask": {
+        "number": "9",
+        "category": "other",
+        "text": "Việc mới",
+        "rhythm": "once",
+    },
     "wards.reorganisation": {
         "kind": "decision",
         "number": "8/QĐ-UBND",

@@ -293,7 +293,7 @@ def test_full_clean_refuses_an_exemplary_model_of_another_wards_team():
 
 
 def check_constraints():
-    for app_label in ("wards", "teams", "meetings", "reports"):
+    for app_label in ("wards", "teams", "meetings", "registry", "workreports", "reports"):
         for model in apps.get_app_config(app_label).get_models():
             for constraint in model._meta.constraints:
                 if isinstance(constraint, CheckConstraint):
@@ -342,7 +342,7 @@ CHECKS = list(check_constraints())
 
 
 def test_every_check_constraint_is_judged_here():
-    assert len(CHECKS) == 18
+    assert len(CHECKS) == 24
 
 
 @pytest.mark.parametrize(

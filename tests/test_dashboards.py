@@ -535,7 +535,7 @@ def test_matrix_other_districts_seminar_asked_by_number_is_not_shown(client, sem
     response = client.get(reverse("reports:overview"), {"seminar": seminar_data["seminar"].pk})
 
     assert response.status_code == 200
-    assert response.context["seminar"] is None
+    assert response.context["directive"] is None
     assert "Tọa đàm quận" not in response.text
     assert "Phường Một" not in response.text
 

@@ -90,14 +90,14 @@ def test_load_demo_seminar_has_3_points_and_the_articles_6_tasks(seminar):
 
     assert seminar.directive_points.count() == 3
     assert seminar.directive_points.filter(session__number=2).count() == 3
-    assert [(str(t.number), t.text) for t in seminar.tasks.order_by("number")] == [
+    assert [(str(t.number), t.text) for t in seminar.conclusion.tasks.order_by("number")] == [
         (number, text.strip()) for number, text in article_tasks
     ]
     assert len(article_tasks) == 6
 
 
 def test_load_demo_assigns_every_task_to_all_14_wards(seminar):
-    assignments = TaskAssignment.objects.filter(task__seminar=seminar)
+    assignments = TaskAssignment.objects.filter(task__directive__seminar=seminar)
     given = assignments.filter(carried_from__isnull=True)
 
     assert given.count() == 6 * 14
@@ -129,7 +129,9 @@ def test_load_demo_reform_makes_four_wards_of_the_city_from_the_14(seminar):
         )
     ) == {"Long Biên", "Cự Khối", "Phúc Đồng", "Thạch Bàn", "Bồ Đề", "Gia Thụy"}
     # The tasks still open in an old ward went on in its successors, handed over.
-    carried = TaskAssignment.objects.filter(task__seminar=seminar, carried_from__isnull=False)
+    carried = TaskAssignment.objects.filter(
+        task__directive__seminar=seminar, carried_from__isnull=False
+    )
     assert sorted(set(carried.values_list("ward__code", flat=True))) == [
         "90001",
         "90002",

@@ -31,11 +31,13 @@ from django.urls import Resolver404, URLResolver, get_resolver, resolve, reverse
 from django.utils import timezone
 
 from core.models import ImportJob
+from core.periods import Period
 from tests.factories import (
     ActivityFactory,
     AttendeeFactory,
     CitizenFeedbackFactory,
     ContributionFactory,
+    DirectiveFactory,
     DirectivePointFactory,
     DirectiveTaskFactory,
     DistrictFactory,
@@ -57,6 +59,7 @@ from tests.html_forms import posted_form
 from tests.shared import module_records
 from wards.models import GroupSuccession, Reorganisation, SecurityEvent, User
 from wards.roles import Role
+from workreports.services import period_open
 
 pytestmark = pytest.mark.django_db
 
@@ -90,6 +93,9 @@ SKIPPED_LINKS = ("/static/", "/media/", "/accounts/logout/", "/admin/logout/")
 NOT_CRAWLED = {
     "accounts/logout/": "POST only",
     "admin/logout/": "POST only",
+    "seminars/<int:pk>/number/report/": "POST only (tests/test_registry.py)",
+    "seminars/<int:pk>/number/notice/": "POST only (tests/test_registry.py)",
+    "work-reports/<int:pk>/issue/": "POST only (tests/test_workreports.py)",
     "admin/wards/reorganisation/<int:pk>/plan/<uuid:job_id>/": (
         "a plan's check, reached by sending a file (tests/test_reorganisations.py)"
     ),
@@ -133,6 +139,12 @@ def make_world():
     DirectivePointFactory(seminar=seminar, session=session, speaker=attendee)
     task = DirectiveTaskFactory(seminar=seminar)
     ProgressReportFactory(assignment=TaskAssignmentFactory(task=task, ward=ward))
+    plan = DirectiveFactory(district=ward.district)
+    TaskAssignmentFactory(task=DirectiveTaskFactory(directive=plan), ward=ward)
+    # A period the unit asked its wards to report on: its page, the ward's report.
+    period_open(
+        district=ward.district, period=Period.month(2026, 10), deadline="2026-11-05", user=None
+    )
     SecurityEvent.objects.create(kind="login", user=officer, username=officer.username)
     attempt = {"user_agent": "Firefox", "ip_address": "10.0.0.9", "username": "officer"}
     attempt |= {"http_accept": "text/html", "path_info": "/accounts/login/"}

@@ -241,7 +241,8 @@ def test_import_progress_reports_by_task_number_as_a_ward_officer(thuong_thanh):
     )
     officer = RoleUserFactory(role=Role.WARD_OFFICER, wards=[thuong_thanh])
     csv = (
-        "Mã phường,Tọa đàm,Nhiệm vụ số,Từ ngày,Đến ngày,Tình trạng,Tỷ lệ hoàn thành (%)\n"
+        "Mã phường,Văn bản giao nhiệm vụ,Nhiệm vụ số,Từ ngày,Đến ngày,Tình trạng,"
+        "Tỷ lệ hoàn thành (%)\n"
         "00115,Tọa đàm 2025,2,01/07/2025,30/09/2025,Đang thực hiện,60\n"
         "00115,Tọa đàm 2025,3,01/07/2025,30/09/2025,Đã hoàn thành,90\n"
     )
@@ -555,7 +556,8 @@ def test_import_progress_of_two_seminars_with_one_title_is_an_error(thuong_thanh
             task=DirectiveTaskFactory(seminar=seminar, number=2), ward=thuong_thanh
         )
     csv = (
-        "Mã phường,Tọa đàm,Nhiệm vụ số,Từ ngày,Đến ngày,Tình trạng,Tỷ lệ hoàn thành (%)\n"
+        "Mã phường,Văn bản giao nhiệm vụ,Nhiệm vụ số,Từ ngày,Đến ngày,Tình trạng,"
+        "Tỷ lệ hoàn thành (%)\n"
         "00115,Tọa đàm dân vận,2,01/07/2025,30/09/2025,Đang thực hiện,60\n"
     )
 

@@ -390,7 +390,7 @@ def test_seminar_editor_staff_records_clusters_contributions_and_tasks_for_every
         .order_by("session__number", "order")
         .values_list("session__number", "order", "speaker")
     ) == [(1, 1, "Lê Thị A"), (1, 2, "Trần Văn B"), (2, 1, "Phạm Văn C")]
-    assignments = TaskAssignment.objects.filter(task__seminar=seminar)
+    assignments = TaskAssignment.objects.filter(task__directive__seminar=seminar)
     assert set(assignments.values_list("task__number", "ward", "due_on")) == {
         (1, wards[0].pk, datetime.date(2026, 6, 30)),
         (1, wards[1].pk, datetime.date(2026, 6, 30)),
@@ -443,14 +443,14 @@ def test_seminar_editor_two_tasks_with_one_number_are_refused_and_nothing_is_sav
 
     assert response.status_code == 200
     assert "trùng số thứ tự" in response.text
-    assert not DirectiveTask.objects.filter(seminar=new_seminar).exists()
+    assert not DirectiveTask.objects.filter(directive__seminar=new_seminar).exists()
 
 
 def test_seminar_editor_task_with_progress_reports_is_not_deleted(staff_client, seed):
-    task = seed.tasks.get(number=1)
+    task = seed.conclusion.tasks.get(number=1)
     rows = [
         {"id": t.pk, "number": t.number, "category": t.category, "text": t.text}
-        for t in seed.tasks.order_by("number")
+        for t in seed.conclusion.tasks.order_by("number")
     ]
     rows[0]["DELETE"] = "on"
 

@@ -34,6 +34,7 @@ TEAM_WORK = [
 ]
 SEMINARS = [
     "meetings.seminar",
+    "meetings.directive",
     "meetings.seminarsession",
     "meetings.attendee",
     "meetings.contribution",

@@ -124,7 +124,8 @@ class WardReport(Narratives, TimeStampedModel):
                 violation_error_message=_("This ward already has a report for this period."),
             ),
             models.CheckConstraint(
-                condition=Q(state__in=["draft", "returned"])
+                condition=Q(state="draft")
+                | Q(state="returned")
                 | Q(counted__isnull=False, submitted_at__isnull=False),
                 name="ward_report_sent_is_frozen",
                 violation_error_message=_("A report sent keeps the figures it was sent with."),

@@ -1,12 +1,14 @@
 """In Chromium: the city's staff open the overview of the demo data, charts drawn without
-JavaScript: this year's four wards carry the seed seminar's six tasks, and 2019 shows the
-seminar's 14 wards, as they were."""
+JavaScript: its latest directive is this year's plan of three tasks for the four new wards;
+they also carry the seed seminar's six tasks, and 2019 shows the seminar's 14 wards, as they
+were."""
 
 from pathlib import Path
 
 from tests.browser.test_ward_officer_on_a_phone import SCREENSHOTS, sign_in
 
 STAFF = "canbo.thanhpho"
+SEED = "Nâng cao chất lượng hoạt động của tổ dân vận ở tổ dân phố"
 
 
 def test_district_overview_shows_figures_charts_and_the_seed_seminars_matrix(browser, site):
@@ -21,6 +23,11 @@ def test_district_overview_shows_figures_charts_and_the_seed_seminars_matrix(bro
         assert page.locator("h1").inner_text().startswith("Tổng quan toàn quận")
         assert page.locator("svg.chart").count() == 3
         assert page.locator("table.matrix tbody tr").count() == 4
+        assert page.locator("table.matrix thead th").count() == 1 + 3
+        with page.expect_navigation(wait_until="load"):
+            page.select_option("#directive", label=SEED)
+            page.get_by_role("button", name="Xem", exact=True).click()
+        assert page.locator("table.matrix tbody tr").count() == 4
         assert page.locator("table.matrix thead th").count() == 1 + 6
         # Charts scroll inside their box on a phone; the page itself never scrolls sideways.
         assert page.evaluate("document.documentElement.scrollWidth") <= width
@@ -30,7 +37,7 @@ def test_district_overview_shows_figures_charts_and_the_seed_seminars_matrix(bro
                 path=str(Path(SCREENSHOTS) / f"district-overview-{name}.png"), full_page=True
             )
         with page.expect_navigation(wait_until="load"):
-            page.goto(site + "/overview/?period=2019")
+            page.goto(page.url + "&period=2019")
         assert page.locator("table.matrix tbody tr").count() == 14
         context.close()
 

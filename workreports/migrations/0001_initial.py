@@ -128,6 +128,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='wardreport',
-            constraint=models.CheckConstraint(condition=models.Q(('state__in', ['draft', 'returned']), models.Q(('counted__isnull', False), ('submitted_at__isnull', False)), _connector='OR'), name='ward_report_sent_is_frozen', violation_error_message='A report sent keeps the figures it was sent with.'),
+            constraint=models.CheckConstraint(condition=models.Q(('state', 'draft'), ('state', 'returned'), models.Q(('counted__isnull', False), ('submitted_at__isnull', False)), _connector='OR'), name='ward_report_sent_is_frozen', violation_error_message='A report sent keeps the figures it was sent with.'),
         ),
     ]

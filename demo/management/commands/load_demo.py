@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from meetings.demo import load_demo_seminar
+from meetings.demo import load_demo_plan, load_demo_seminar
 from meetings.selectors import seminar_facts
 from reports import tallies
 from reports.selectors import district_totals
@@ -59,6 +59,7 @@ class Command(BaseCommand):
             city = load_demo_reform(district)
             after = groups_of(city)
             reorganise_demo_teams(after)
+            load_demo_plan(city, year=today.year)
             load_demo_work(after, first=REFORM_DAY, last=today, person_offset=7000)
             load_demo_exemplary_models(after, years=range(REFORM_DAY.year, today.year + 1))
             if datetime.date(REFORM_DAY.year + 1, 3, 15) <= today:

@@ -20,6 +20,7 @@ from core.text import fold, sort_key
 from core.work_fields import WorkField
 from core.writers import copy_rows
 from meetings.models import (
+    Directive,
     DirectiveTask,
     ProgressReport,
     Seminar,
@@ -305,10 +306,12 @@ class Command(BaseCommand):
         for ward, district in self.ward_district.items():
             wards_of.setdefault(district, []).append(ward)
         seminar_ids = itertools.count(self.first_id(Seminar))
+        directive_ids = itertools.count(self.first_id(Directive))
         session_ids = itertools.count(self.first_id(SeminarSession))
         task_ids = itertools.count(self.first_id(DirectiveTask))
         assignment_ids = itertools.count(self.first_id(TaskAssignment))
         seminars, sessions, attended, tasks, assignments, reports = [], [], [], [], [], []
+        directives = []
         for index in range(counts["seminars"]):
             district = self.districts[index % len(self.districts)]
             wards = wards_of.get(district, [])
@@ -318,13 +321,20 @@ class Command(BaseCommand):
                 (seminar, *now, district, f"Tọa đàm mẫu số {index + 1}", "", "Ban Dân vận",
                  "concluded", "", "", "", "", "Trưởng ban", "")
             )  # fmt: skip
+            directive = next(directive_ids)
+            directives.append(
+                (directive, *now, district, "conclusion", "", held, "Ban Dân vận",
+                 f"Tọa đàm mẫu số {index + 1}", "", seminar)
+            )  # fmt: skip
             for number, half in ((1, wards[::2]), (2, wards[1::2])):
                 session = next(session_ids)
                 sessions.append((session, *now, seminar, number, held, f"Hội trường {number}"))
                 attended += [(session, ward) for ward in half]
             for number in range(1, 7):
                 task = next(task_ids)
-                tasks.append((task, *now, seminar, number, "other", f"Nhiệm vụ mẫu {number}"))
+                tasks.append(
+                    (task, *now, directive, number, "other", f"Nhiệm vụ mẫu {number}", "once")
+                )
                 for ward in wards:
                     assignment = next(assignment_ids)
                     assignments.append(
@@ -350,10 +360,17 @@ class Command(BaseCommand):
             through=SeminarSession.wards.through,
         )
         self.write(
+            Directive,
+            ["id", "created_at", "updated_at", "district_id", "kind", "number", "signed_on",
+             "issuer", "title", "text", "seminar_id"],
+            directives,
+        )  # fmt: skip
+        self.write(
             DirectiveTask,
-            ["id", "created_at", "updated_at", "seminar_id", "number", "category", "text"],
+            ["id", "created_at", "updated_at", "directive_id", "number", "category", "text",
+             "rhythm"],
             tasks,
-        )
+        )  # fmt: skip
         self.write(
             TaskAssignment,
             ["id", "created_at", "updated_at", "task_id", "ward_id", "due_on"],

@@ -1,0 +1,161 @@
+"""Directives that are not a seminar's (plans, directives, resolutions, letters): written by
+a managing unit, their tasks given to every ward of the unit in one click or to some, with a
+due date and a rhythm; their progress on the ward home, the overview's matrix and in PDF."""
+
+import datetime
+import io
+
+import pypdf
+import pytest
+from django.urls import reverse
+
+from meetings.models import Directive, TaskAssignment
+from tests.factories import (
+    DirectiveFactory,
+    DirectiveTaskFactory,
+    DistrictFactory,
+    RoleUserFactory,
+    TaskAssignmentFactory,
+    WardFactory,
+)
+from wards.roles import Role
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def unit():
+    district = DistrictFactory(
+        name="Long Biên",
+        party_committee="Quận ủy Long Biên",
+        office="Ban Dân vận Quận ủy",
+        office_symbol="BDVQU",
+    )
+    WardFactory(district=district, code="00115", name="Thượng Thanh")
+    WardFactory(district=district, code="00118", name="Ngọc Thụy")
+    WardFactory(district=district, code="00121", name="Cũ", valid_until=datetime.date(2025, 6, 30))
+    WardFactory(code="00200", name="Phường của đơn vị khác")
+    return district
+
+
+@pytest.fixture
+def staff(unit):
+    return RoleUserFactory(username="canbo.quan", role=Role.DISTRICT_STAFF, district=unit)
+
+
+def test_directive_staff_writes_a_plan_its_tasks_and_gives_them_to_every_ward(client, unit, staff):
+    client.force_login(staff)
+    created = client.post(
+        reverse("meetings:directive_add"),
+        {
+            "kind": "plan",
+            "number": "12-KH/BDVQU",
+            "signed_on": "02/03/2026",
+            "issuer": "Ban Thường vụ Quận ủy",
+            "title": "Kế hoạch dân vận khéo năm 2026",
+        },
+    )
+    plan = Directive.objects.get()
+    tasks_url = reverse("meetings:directive_tasks", args=[plan.pk])
+    client.post(
+        tasks_url,
+        {
+            "tasks-TOTAL_FORMS": "2",
+            "tasks-INITIAL_FORMS": "0",
+            "tasks-0-number": "1",
+            "tasks-0-category": "exemplary_models",
+            "tasks-0-text": "Đăng ký mô hình “Dân vận khéo”.",
+            "tasks-0-rhythm": "quarterly",
+            "tasks-1-number": "2",
+            "tasks-1-category": "training",
+            "tasks-1-text": "Tập huấn tổ trưởng tổ dân vận.",
+            "tasks-1-rhythm": "once",
+        },
+    )
+    given = client.post(
+        reverse("meetings:directive_detail", args=[plan.pk]),
+        {
+            "tasks": [str(pk) for pk in plan.tasks.values_list("pk", flat=True)],
+            "every_ward": "on",
+            "due_on": "30/06/2026",
+        },
+    )
+
+    assert created.status_code == 302
+    assert (plan.district, plan.kind, plan.seminar) == (unit, "plan", None)
+    assert list(plan.tasks.values_list("number", "rhythm")) == [(1, "quarterly"), (2, "once")]
+    assert given.status_code == 302
+    assert sorted(TaskAssignment.objects.values_list("task__number", "ward__name", "due_on")) == [
+        (1, "Ngọc Thụy", datetime.date(2026, 6, 30)),
+        (1, "Thượng Thanh", datetime.date(2026, 6, 30)),
+        (2, "Ngọc Thụy", datetime.date(2026, 6, 30)),
+        (2, "Thượng Thanh", datetime.date(2026, 6, 30)),
+    ]
+
+
+def test_directive_assign_to_some_wards_leaves_the_others(client, unit, staff):
+    plan = DirectiveFactory(district=unit)
+    task = DirectiveTaskFactory(directive=plan, number=1)
+    client.force_login(staff)
+    url = reverse("meetings:directive_detail", args=[plan.pk])
+    ngoc_thuy = unit.wards.get(name="Ngọc Thụy")
+
+    none_chosen = client.post(url, {"tasks": [task.pk]})
+    chosen = client.post(url, {"tasks": [task.pk], "wards": [ngoc_thuy.pk]})
+
+    assert "Hãy chọn các phường, hoặc mọi phường của đơn vị." in none_chosen.content.decode()
+    assert chosen.status_code == 302
+    assert list(TaskAssignment.objects.values_list("ward__name", "due_on")) == [
+        ("Ngọc Thụy", None)
+    ]
+
+
+def test_directive_other_wards_and_units_may_not_assign(client, unit):
+    plan = DirectiveFactory(district=unit)
+    task = DirectiveTaskFactory(directive=plan, number=1)
+    ward = unit.wards.get(name="Thượng Thanh")
+    TaskAssignmentFactory(task=task, ward=ward)
+    url = reverse("meetings:directive_detail", args=[plan.pk])
+    statuses = []
+    for user in (
+        RoleUserFactory(role=Role.WARD_OFFICER, wards=[ward]),
+        RoleUserFactory(role=Role.VIEWER, district=unit),
+        RoleUserFactory(role=Role.DISTRICT_STAFF, district=DistrictFactory()),
+    ):
+        client.force_login(user)
+        statuses.append(client.post(url, {"tasks": [task.pk], "every_ward": "on"}).status_code)
+
+    assert statuses == [403, 403, 404]
+    assert TaskAssignment.objects.count() == 1
+
+
+def test_directive_form_offers_no_conclusion_notice(client, staff):
+    client.force_login(staff)
+
+    page = client.get(reverse("meetings:directive_add")).content.decode()
+
+    assert 'value="plan"' in page and 'value="conclusion"' not in page
+
+
+def test_directive_progress_on_the_ward_home_the_matrix_and_the_pdf(client, unit, staff):
+    plan = DirectiveFactory(district=unit, title="Kế hoạch dân vận khéo năm 2026")
+    task = DirectiveTaskFactory(directive=plan, number=1, text="Đăng ký mô hình.")
+    ward = unit.wards.get(name="Thượng Thanh")
+    TaskAssignmentFactory(task=task, ward=ward, due_on=datetime.date(2026, 6, 30))
+    officer = RoleUserFactory(role=Role.WARD_OFFICER, wards=[ward])
+
+    client.force_login(officer)
+    home = client.get(reverse("reports:ward_home", args=[ward.code])).content.decode()
+    client.force_login(staff)
+    overview = client.get(reverse("reports:overview"), {"directive": plan.pk, "period": "2026"})
+    pdf = client.get(reverse("reports:directive_progress_pdf", args=[plan.pk]), {"period": "2026"})
+    text = " ".join(
+        " ".join(page.extract_text().split())
+        for page in pypdf.PdfReader(io.BytesIO(pdf.content)).pages
+    )
+
+    assert "Đăng ký mô hình." in home
+    assert overview.context["directive"] == plan
+    assert [row.ward.name for row in overview.context["matrix"]] == ["Thượng Thanh"]
+    assert text.startswith("QUẬN ỦY LONG BIÊN BAN DÂN VẬN * Số …/BC-BDVQU")
+    assert "Tiến độ thực hiện các nhiệm vụ của “Kế hoạch dân vận khéo năm 2026”, Năm 2026" in text
