@@ -296,6 +296,16 @@ class Directive(TimeStampedModel):
         verbose_name=_("seminar"),
         help_text=_("The seminar whose conclusion it is."),
     )
+    # The tasks still open at a year's end go on in a directive of the next year.
+    continues = models.ForeignKey(
+        "self",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="continued_by",
+        verbose_name=_("continues"),
+    )
 
     # The wards given its tasks read it; its managing unit changes it.
     objects = scoped_manager(readers=["tasks__assignments__ward"], district="district")

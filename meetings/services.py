@@ -1,7 +1,9 @@
 """Writes of the meetings app."""
 
+import datetime
+
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Min, ProtectedError
+from django.db.models import Max, Min, ProtectedError, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -10,7 +12,14 @@ from registry.models import DocumentKind
 from registry.services import document_issue
 from wards.models import Ward
 
-from .models import Contribution, Directive, DirectiveTask, Seminar, TaskAssignment
+from .models import (
+    Contribution,
+    Directive,
+    DirectiveTask,
+    ProgressReport,
+    Seminar,
+    TaskAssignment,
+)
 
 
 @transaction.atomic
@@ -208,3 +217,74 @@ def directive_assign(*, tasks, wards, due_on) -> int:
             assignment.due_on = due_on
         bulk_update_with_history(changed, TaskAssignment, ["due_on"])
     return len(new)
+
+
+class CarryOverRefused(Exception):
+    """Nothing to carry over, or carried over already."""
+
+
+@transaction.atomic
+def directive_carry_over(*, directive, year) -> Directive:
+    """The tasks of `directive` still open in some ward (neither completed nor handed over),
+    carried into a directive of `year` that continues it: each open assignment goes on there,
+    due a year later, and the old one is handed over on the first day of `year`."""
+    directive = Directive.objects.select_for_update().get(pk=directive.pk)
+    if directive.continued_by.exists():
+        raise CarryOverRefused(_("Its open tasks were carried over already."))
+    new_year = datetime.date(year, 1, 1)
+    still_open = (
+        TaskAssignment.objects.filter(task__directive=directive)
+        .filter(Q(handed_over_on__isnull=True) | Q(handed_over_on__gt=new_year))
+        .with_latest_report()
+        .filter(Q(latest_status__isnull=True) | ~Q(latest_status=ProgressReport.Status.COMPLETED))
+        .select_related("task")
+        .order_by("task__number", "ward_id")
+    )
+    assignments = list(still_open)
+    if not assignments:
+        raise CarryOverRefused(_("Every task is completed: there is nothing to carry over."))
+    successor = Directive.objects.create(
+        district_id=directive.district_id,
+        kind=directive.kind,
+        number="",
+        signed_on=new_year,
+        issuer=directive.issuer,
+        title=_("%(title)s (carried over to %(year)s)") % {"title": directive.title, "year": year},
+        text=directive.text,
+        continues=directive,
+    )
+    tasks = {}
+    for assignment in assignments:
+        old = assignment.task
+        if old.pk not in tasks:
+            tasks[old.pk] = DirectiveTask.objects.create(
+                directive=successor,
+                number=old.number,
+                category=old.category,
+                text=old.text,
+                rhythm=old.rhythm,
+            )
+    bulk_create_with_history(
+        [
+            TaskAssignment(
+                task=tasks[assignment.task_id],
+                ward_id=assignment.ward_id,
+                due_on=_a_year_later(assignment.due_on),
+            )
+            for assignment in assignments
+        ],
+        TaskAssignment,
+    )
+    for assignment in assignments:
+        assignment.handed_over_on = new_year
+    bulk_update_with_history(assignments, TaskAssignment, ["handed_over_on"])
+    return successor
+
+
+def _a_year_later(day):
+    if day is None:
+        return None
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + 1, day=28)

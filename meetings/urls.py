@@ -15,6 +15,11 @@ urlpatterns = [
     path("directives/<int:pk>/", views.directive_detail, name="directive_detail"),
     path("directives/<int:pk>/edit/", views.directive_edit, name="directive_edit"),
     path("directives/<int:pk>/tasks/", views.directive_tasks_edit, name="directive_tasks"),
+    path(
+        "directives/<int:pk>/carry-over/",
+        views.directive_carry_over,
+        name="directive_carry_over",
+    ),
     path("assignments/<int:pk>/progress/", views.progress_add, name="progress_add"),
     path("progress/<int:pk>/edit/", views.progress_edit, name="progress_edit"),
 ]

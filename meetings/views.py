@@ -41,13 +41,20 @@ from .models import (
 from .selectors import directive_tasks, seminar_facts, seminar_rows, task_progress
 from .services import RowsRefused, progress_report_save, seminar_rows_save, seminar_save
 
+# The period a new progress report covers by default, by the task's rhythm.
+REPORTED_PERIOD = {
+    DirectiveTask.Rhythm.MONTHLY: "month",
+    DirectiveTask.Rhythm.QUARTERLY: "quarter",
+    DirectiveTask.Rhythm.ONCE: "quarter",
+}
+
 
 def report_form(request, *, assignment, report=None):
-    quarter = Period.containing("quarter", timezone.localdate())
+    period = Period.containing(REPORTED_PERIOD[assignment.task.rhythm], timezone.localdate())
     form = ProgressReportForm(
         request.POST if request.method == "POST" else None,
         instance=report or ProgressReport(assignment=assignment),
-        initial={} if report else {"period_start": quarter.start, "period_end": quarter.end},
+        initial={} if report else {"period_start": period.start, "period_end": period.end},
     )
     if form.is_bound and form.is_valid():
         progress_report_save(form=form, assignment=assignment, user=request.user)
@@ -320,7 +327,8 @@ def directive_detail(request, pk):
     staff give its tasks to wards here."""
     require_permission(request, "meetings.view_directive")
     directive = get_object_or_404(
-        Directive.objects.visible_to(request.user).select_related("district"), pk=pk
+        Directive.objects.visible_to(request.user).select_related("district", "continues"),
+        pk=pk,
     )
     if directive.seminar_id:
         return redirect(directive)  # the seminar's page shows its conclusion
@@ -423,3 +431,21 @@ def directive_tasks_edit(request, pk):
     return render(
         request, "meetings/directive_tasks.html", {"directive": directive, "formset": formset}
     )
+
+
+@login_required
+@require_POST
+def directive_carry_over(request, pk):
+    """Carry the directive's open tasks into a directive of the next year."""
+    directive = changeable_directive(request, pk)
+    require_permission(request, "meetings.add_directive")
+    year = timezone.localdate().year + 1  # at a year's end, into the next
+    try:
+        successor = services.directive_carry_over(directive=directive, year=year)
+    except services.CarryOverRefused as refused:
+        messages.error(request, str(refused))
+        return redirect(directive)
+    messages.success(
+        request, _("The open tasks go on in “%(title)s”.") % {"title": successor.title}
+    )
+    return redirect("meetings:directive_detail", pk=successor.pk)

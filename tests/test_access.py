@@ -526,6 +526,10 @@ PAGE_ROUTES = {
         )
         for name in ("edit", "tasks")
     },
+    "meetings:directive_carry_over": Route(
+        "post_only",
+        url=record_page_url("meetings:directive_carry_over", "meetings.directive"),
+    ),
     "reports:directive_progress_pdf": Route(
         "site_view",
         model="meetings.directive",

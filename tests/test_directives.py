@@ -9,11 +9,13 @@ import pypdf
 import pytest
 from django.urls import reverse
 
+from meetings import views
 from meetings.models import Directive, TaskAssignment
 from tests.factories import (
     DirectiveFactory,
     DirectiveTaskFactory,
     DistrictFactory,
+    ProgressReportFactory,
     RoleUserFactory,
     TaskAssignmentFactory,
     WardFactory,
@@ -159,3 +161,43 @@ def test_directive_progress_on_the_ward_home_the_matrix_and_the_pdf(client, unit
     assert [row.ward.name for row in overview.context["matrix"]] == ["Thượng Thanh"]
     assert text.startswith("QUẬN ỦY LONG BIÊN BAN DÂN VẬN * Số …/BC-BDVQU")
     assert "Tiến độ thực hiện các nhiệm vụ của “Kế hoạch dân vận khéo năm 2026”, Năm 2026" in text
+
+
+def test_directive_carry_over_takes_the_open_tasks_into_the_next_year_once(
+    client, unit, staff, monkeypatch
+):
+    monkeypatch.setattr(views.timezone, "localdate", lambda: datetime.date(2025, 12, 20))
+    plan = DirectiveFactory(
+        district=unit, title="Kế hoạch năm 2025", signed_on=datetime.date(2025, 2, 1)
+    )
+    task = DirectiveTaskFactory(directive=plan, number=1, rhythm="monthly")
+    done, still_open = (
+        TaskAssignmentFactory(task=task, ward=unit.wards.get(name=name), due_on=due)
+        for name, due in (
+            ("Thượng Thanh", datetime.date(2025, 12, 15)),
+            ("Ngọc Thụy", datetime.date(2024, 2, 29)),
+        )
+    )
+    ProgressReportFactory(assignment=done, status="completed", percent=100)
+    client.force_login(staff)
+    url = reverse("meetings:directive_carry_over", args=[plan.pk])
+
+    carried = client.post(url)
+    again = client.post(url, follow=True)
+
+    successor = Directive.objects.get(continues=plan)
+    assert carried.status_code == 302
+    assert (successor.title, successor.signed_on) == (
+        "Kế hoạch năm 2025 (chuyển tiếp sang năm 2026)",
+        datetime.date(2026, 1, 1),
+    )
+    assert list(
+        TaskAssignment.objects.filter(task__directive=successor).values_list(
+            "task__number", "task__rhythm", "ward__name", "due_on"
+        )
+    ) == [(1, "monthly", "Ngọc Thụy", datetime.date(2025, 2, 28))]
+    still_open.refresh_from_db()
+    done.refresh_from_db()
+    assert (still_open.handed_over_on, done.handed_over_on) == (datetime.date(2026, 1, 1), None)
+    assert "Các nhiệm vụ chưa hoàn thành đã được chuyển tiếp rồi." in again.content.decode()
+    assert Directive.objects.count() == 2

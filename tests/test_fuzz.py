@@ -96,6 +96,7 @@ NOT_CRAWLED = {
     "seminars/<int:pk>/number/report/": "POST only (tests/test_registry.py)",
     "seminars/<int:pk>/number/notice/": "POST only (tests/test_registry.py)",
     "work-reports/<int:pk>/issue/": "POST only (tests/test_workreports.py)",
+    "directives/<int:pk>/carry-over/": "POST only (tests/test_directives.py)",
     "admin/wards/reorganisation/<int:pk>/plan/<uuid:job_id>/": (
         "a plan's check, reached by sending a file (tests/test_reorganisations.py)"
     ),
