@@ -541,6 +541,7 @@ PAGE_ROUTES = {
     "reminders:settings": Route("page", url=page("reminders:settings")),
     # The reporting cycle: the unit's periods and their pages, a ward's reports.
     "workreports:period_list": Route("unit_page", url=page("workreports:period_list")),
+    "registry:register": Route("unit_page", url=page("registry:register")),
     "workreports:period_create": Route(
         "create", model="workreports.reportingperiod", url=page("workreports:period_create")
     ),

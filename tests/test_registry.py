@@ -142,3 +142,30 @@ def test_document_issue_a_number_given_on_paper_is_refused_twice():
 
     assert refused.value.messages == ["Số 3 đã được cấp."]
     assert document_issue(district=district, kind="BC", title="Ba", day=DAY, user=None).number == 4
+
+
+@pytest.mark.django_db
+def test_register_page_lists_the_units_documents_only(client):
+    own = DistrictFactory(office_symbol="BDVQU")
+    other = DistrictFactory(office_symbol="BDVHU")
+    for district, kind in ((own, "BC"), (own, "TB"), (other, "BC")):
+        document_issue(district=district, kind=kind, title="Báo cáo", day=DAY, user=None)
+    client.force_login(RoleUserFactory(role=Role.VIEWER, district=own))
+
+    every = client.get(reverse("registry:register"))
+    notices = client.get(reverse("registry:register"), {"kind": "TB", "year": "2026"})
+    odd = client.get(reverse("registry:register"), {"kind": "XX", "year": "99999"})
+
+    def symbols(response):
+        return [document.symbol for document in response.context["page_obj"]]
+
+    assert symbols(every) == ["1-TB/BDVQU", "1-BC/BDVQU"]
+    assert symbols(notices) == ["1-TB/BDVQU"]
+    assert symbols(odd) == ["1-TB/BDVQU", "1-BC/BDVQU"]
+
+
+@pytest.mark.django_db
+def test_register_page_ward_officer_is_refused(client):
+    client.force_login(RoleUserFactory(role=Role.WARD_OFFICER))
+
+    assert client.get(reverse("registry:register")).status_code == 403
