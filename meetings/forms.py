@@ -240,7 +240,10 @@ class AssignmentForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     every_ward = forms.BooleanField(
-        label=_("Every ward of the unit"), required=False, initial=True
+        label=_("Every ward of the unit"),
+        required=False,
+        initial=True,
+        help_text=_("Unless wards are chosen below."),
     )
     wards = forms.ModelMultipleChoiceField(
         label=_("Or these wards"),
@@ -259,8 +262,10 @@ class AssignmentForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        if data.get("wards"):  # chosen wards, whether or not "every ward" stayed ticked
+            return data
         if data.get("every_ward"):
             data["wards"] = list(self.unit_wards)
-        elif not data.get("wards"):
+        elif not self.has_error("wards"):
             self.add_error("wards", _("Choose the wards, or every ward of the unit."))
         return data

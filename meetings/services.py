@@ -86,10 +86,7 @@ def seminar_rows_save(*, formset, seminar):
                     due_dates[row.pk] = form.cleaned_data.get("due_on")
             tasks_assign(seminar=seminar, due_dates=due_dates)
     except ProtectedError as error:
-        raise RowsRefused(
-            _("%(row)s already has progress reports; it cannot be deleted.")
-            % {"row": next(iter(error.protected_objects)).assignment.task}
-        ) from error
+        raise RowsRefused(refused_deletion(error)) from error
     except IntegrityError as error:
         raise RowsRefused(_("Two rows have the same number; give each its own.")) from error
 
@@ -105,12 +102,22 @@ def directive_tasks_save(*, formset):
                 if form not in formset.deleted_forms and form.has_changed():
                     form.save()
     except ProtectedError as error:
-        raise RowsRefused(
-            _("%(row)s already has progress reports; it cannot be deleted.")
-            % {"row": next(iter(error.protected_objects)).assignment.task}
-        ) from error
+        raise RowsRefused(refused_deletion(error)) from error
     except IntegrityError as error:
         raise RowsRefused(_("Two rows have the same number; give each its own.")) from error
+
+
+def refused_deletion(error):
+    """Why a task could not be deleted: progress reports on it, or its assignments carried
+    to successor wards (both protect it)."""
+    row = next(iter(error.protected_objects))
+    if isinstance(row, TaskAssignment):
+        return _("%(row)s was carried over to successor wards; it cannot be deleted.") % {
+            "row": row.task
+        }
+    return _("%(row)s already has progress reports; it cannot be deleted.") % {
+        "row": row.assignment.task
+    }
 
 
 def number_contributions(rows):

@@ -439,7 +439,10 @@ def directive_carry_over(request, pk):
     """Carry the directive's open tasks into a directive of the next year."""
     directive = changeable_directive(request, pk)
     require_permission(request, "meetings.add_directive")
-    year = timezone.localdate().year + 1  # at a year's end, into the next
+    # The year after the directive's, and not one already past: a 2025 plan goes on in 2026
+    # whether carried in December 2025 or in January 2026.
+    signed = directive.signed_on or timezone.localtime(directive.created_at).date()
+    year = max(signed.year + 1, timezone.localdate().year)
     try:
         successor = services.directive_carry_over(directive=directive, year=year)
     except services.CarryOverRefused as refused:

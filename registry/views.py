@@ -1,3 +1,5 @@
+import re
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
@@ -21,7 +23,7 @@ def register(request):
     kind, year = request.GET.get("kind"), request.GET.get("year", "")
     if kind in DocumentKind.values:
         documents = documents.filter(kind=kind)
-    if year.isdigit() and len(year) == 4:
+    if re.fullmatch(r"[0-9]{4}", year):
         documents = documents.filter(year=int(year))
     return render(
         request,

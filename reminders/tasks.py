@@ -17,9 +17,9 @@ from .deadlines import send_reminders
 
 @task()
 def send_daily_reminders() -> int:
-    sent = send_reminders()
+    # The next run first: an e-mail server away, or a crash, must not end the daily chain.
     schedule_reminders()
-    return sent
+    return send_reminders()
 
 
 def next_run(now):

@@ -121,12 +121,14 @@ def consolidated_report(reporting):
     consolidated = reporting.consolidated
     district = reporting.district
     issued = consolidated.document
-    if issued:
+    if issued:  # as it was issued
         sums, summed = consolidated.figures, consolidated.reports_summed
+        asked, unsent = consolidated.reports_asked, consolidated.unsent
     else:
         sums, summed = work_reports.sent_sums(reporting)
-    counts = work_reports.state_counts(reporting)
-    unsent = work_reports.consolidation_rows(reporting).exclude(state__in=work_reports.SENT)
+        asked = work_reports.state_counts(reporting)["total"]
+        rows = work_reports.consolidation_rows(reporting).exclude(state__in=work_reports.SENT)
+        unsent = [row.ward.name for row in rows]
     return {
         "reporting": reporting,
         "consolidated": consolidated,
@@ -148,8 +150,8 @@ def consolidated_report(reporting):
         ],
         **_by_field(work_reports.figure_sections(sums)),
         "summed": summed,
-        "counts": counts,
-        "unsent": [row.ward.name for row in unsent],
+        "asked": asked,
+        "unsent": unsent,
     }
 
 

@@ -9,7 +9,7 @@ import pypdf
 import pytest
 from django.urls import reverse
 
-from meetings import views
+from meetings import services, views
 from meetings.models import Directive, TaskAssignment
 from tests.factories import (
     DirectiveFactory,
@@ -21,6 +21,7 @@ from tests.factories import (
     WardFactory,
 )
 from wards.roles import Role
+from workreports.figures import count_figures
 
 pytestmark = pytest.mark.django_db
 
@@ -201,3 +202,60 @@ def test_directive_carry_over_takes_the_open_tasks_into_the_next_year_once(
     assert (still_open.handed_over_on, done.handed_over_on) == (datetime.date(2026, 1, 1), None)
     assert "Các nhiệm vụ chưa hoàn thành đã được chuyển tiếp rồi." in again.content.decode()
     assert Directive.objects.count() == 2
+
+
+def test_directive_assign_chosen_wards_win_over_every_ward_left_ticked(client, unit, staff):
+    plan = DirectiveFactory(district=unit)
+    task = DirectiveTaskFactory(directive=plan, number=1)
+    client.force_login(staff)
+
+    client.post(
+        reverse("meetings:directive_detail", args=[plan.pk]),
+        {"tasks": [task.pk], "every_ward": "on", "wards": [unit.wards.get(name="Ngọc Thụy").pk]},
+    )
+
+    assert list(TaskAssignment.objects.values_list("ward__name", flat=True)) == ["Ngọc Thụy"]
+
+
+def test_directive_tasks_a_task_carried_to_successor_wards_is_not_deleted(client, unit, staff):
+    plan = DirectiveFactory(district=unit)
+    task = DirectiveTaskFactory(directive=plan, number=1, text="Việc cũ")
+    old, new = unit.wards.get(name="Thượng Thanh"), unit.wards.get(name="Ngọc Thụy")
+    TaskAssignmentFactory(
+        task=task, ward=new, carried_from=TaskAssignmentFactory(task=task, ward=old)
+    )
+    client.force_login(staff)
+    data = {
+        "tasks-TOTAL_FORMS": "1",
+        "tasks-INITIAL_FORMS": "1",
+        "tasks-0-id": str(task.pk),
+        "tasks-0-number": "1",
+        "tasks-0-category": task.category,
+        "tasks-0-text": task.text,
+        "tasks-0-rhythm": "once",
+        "tasks-0-DELETE": "on",
+    }
+
+    response = client.post(reverse("meetings:directive_tasks", args=[plan.pk]), data)
+
+    assert response.status_code == 200
+    assert "đã được chuyển cho phường kế thừa; không thể xóa" in response.content.decode()
+    assert plan.tasks.count() == 1
+
+
+def test_directive_carry_over_counts_the_task_once_in_the_next_years_reports(unit, monkeypatch):
+    ward = unit.wards.get(name="Thượng Thanh")
+    plan = DirectiveFactory(district=unit, signed_on=datetime.date(2025, 2, 1))
+    task = DirectiveTaskFactory(directive=plan, number=1)
+    TaskAssignmentFactory(task=task, ward=ward, due_on=datetime.date(2025, 12, 15))
+    services.directive_carry_over(directive=plan, year=2026)
+
+    december = count_figures(
+        ward=ward, start=datetime.date(2025, 12, 1), end=datetime.date(2025, 12, 31)
+    )
+    january = count_figures(
+        ward=ward, start=datetime.date(2026, 1, 1), end=datetime.date(2026, 1, 31)
+    )
+
+    assert (december["tasks_assigned"], december["tasks_overdue"]) == (1, 1)
+    assert (january["tasks_assigned"], january["tasks_overdue"]) == (1, 0)

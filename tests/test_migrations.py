@@ -9,6 +9,8 @@ from django.db.migrations.executor import MigrationExecutor
 from django_tasks_db.models import DBTaskResult
 
 from core.models import ImportJob
+from meetings.models import Directive, DirectiveTask
+from tests.factories import DirectiveTaskFactory, SeminarFactory
 
 BEFORE = [("wards", "0005_group_search_and_ward_name_index"), ("core", None)]
 
@@ -67,3 +69,29 @@ def test_import_jobs_keep_their_rows_when_the_model_moves_to_core():
     ]
     executor = MigrationExecutor(connection)
     executor.migrate(after)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_meetings_migrations_move_a_seminars_tasks_to_its_conclusion_and_back():
+    seminar = SeminarFactory(title="Tọa đàm cũ")
+    DirectiveTaskFactory(seminar=seminar, number=1)
+    executor = MigrationExecutor(connection)
+    latest = executor.loader.graph.leaf_nodes()
+    before = [("meetings", "0006_task_carried_over")]
+    try:
+        executor.migrate(before)
+        old = executor.loader.project_state(before).apps
+        tasks = old.get_model("meetings", "DirectiveTask").objects
+        assert list(tasks.values_list("seminar__title", "number")) == [("Tọa đàm cũ", 1)]
+
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate(latest)
+        assert list(DirectiveTask.objects.values_list("directive__seminar__title", "number")) == [
+            ("Tọa đàm cũ", 1)
+        ]
+        assert Directive.objects.get().kind == "conclusion"
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate(latest)

@@ -155,6 +155,7 @@ def test_register_page_lists_the_units_documents_only(client):
     every = client.get(reverse("registry:register"))
     notices = client.get(reverse("registry:register"), {"kind": "TB", "year": "2026"})
     odd = client.get(reverse("registry:register"), {"kind": "XX", "year": "99999"})
+    superscript = client.get(reverse("registry:register"), {"year": "²²²²"})
 
     def symbols(response):
         return [document.symbol for document in response.context["page_obj"]]
@@ -162,6 +163,7 @@ def test_register_page_lists_the_units_documents_only(client):
     assert symbols(every) == ["1-TB/BDVQU", "1-BC/BDVQU"]
     assert symbols(notices) == ["1-TB/BDVQU"]
     assert symbols(odd) == ["1-TB/BDVQU", "1-BC/BDVQU"]
+    assert symbols(superscript) == ["1-TB/BDVQU", "1-BC/BDVQU"]
 
 
 @pytest.mark.django_db

@@ -26,7 +26,7 @@ from tests.factories import (
     WardFactory,
 )
 from wards.roles import Role
-from workreports import selectors, services
+from workreports import selectors, services, views
 from workreports.models import ReportEvent, WardReport
 from workreports.services import StepRefused
 
@@ -517,3 +517,66 @@ def test_report_deadline_is_on_the_officers_home_until_sent_and_e_mailed_once(
     assert mail.outbox[0].subject == "[Dân vận] 1 việc sắp đến hạn"
     assert f"http://127.0.0.1:8000/work-reports/report/{report.pk}/" in mail.outbox[0].body
     assert deadlines.due_for(officer).soon == []
+
+
+# Found by a review: the first sending decides lateness; an issued report prints as issued;
+# an edit and an issue at once keep the issue.
+
+
+def test_report_sent_in_time_returned_and_sent_again_late_is_not_sent_late(
+    reporting, wards, officer, staff, monkeypatch
+):
+    report = report_of(reporting, wards[0])
+    for day, step in ((3, "send"), (4, "return"), (9, "send")):
+        moment = datetime.datetime(2026, 11, day, 9, tzinfo=datetime.UTC)
+        monkeypatch.setattr(services.timezone, "now", lambda moment=moment: moment)
+        if step == "send":
+            send(report, officer)
+        else:
+            services.report_return(report=report, user=staff, comment="Bổ sung.")
+
+    counts = selectors.state_counts(reporting, today=datetime.date(2026, 11, 10))
+
+    # Sent in time once; the two other wards never sent: late.
+    assert (counts["submitted"], counts["sent_late"], counts["late"]) == (1, 0, 2)
+
+
+def test_consolidated_issued_prints_the_wards_as_they_stood_when_issued(
+    client, reporting, wards, officer, staff
+):
+    send(report_of(reporting, wards[0]), officer)
+    services.consolidated_issue(
+        consolidated=reporting.consolidated, user=staff, day=datetime.date(2026, 11, 10)
+    )
+    send(report_of(reporting, wards[1]), staff)
+    client.force_login(staff)
+
+    text = pdf_text(client.get(reverse("reports:consolidated_report_pdf", args=[reporting.pk])))
+
+    assert "2 phường chưa gửi báo cáo: Long Biên, Phúc Lợi." in text
+    assert "Trong số 3 phường được yêu cầu báo cáo trước ngày 05/11/2026, 1 phường đã gửi" in text
+
+
+def test_consolidated_edit_issued_meanwhile_keeps_the_issue(
+    client, reporting, wards, officer, staff, monkeypatch
+):
+    send(report_of(reporting, wards[0]), officer)
+    gather = views.selectors.gathered_narratives
+
+    def issued_meanwhile(period):
+        services.consolidated_issue(consolidated=period.consolidated, user=staff)
+        return gather(period)
+
+    monkeypatch.setattr(views.selectors, "gathered_narratives", issued_meanwhile)
+    client.force_login(staff)
+    data = {"results": "Sửa", "shortcomings": "", "directions": "", "proposals": ""}
+    data |= {"signer": "A", "signer_position": "Trưởng ban", "recipients": ""}
+
+    response = client.post(
+        reverse("workreports:consolidated_edit", args=[reporting.pk]), data, follow=True
+    )
+
+    reporting.consolidated.refresh_from_db()
+    assert reporting.consolidated.document.symbol == "1-BC/BDVTU"
+    assert reporting.consolidated.results == ""
+    assert "Báo cáo này đã ban hành, không thể sửa nữa." in response.content.decode()

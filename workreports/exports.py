@@ -24,7 +24,7 @@ def period_workbook(reporting):
         _("Ward code"),
         _("Ward"),
         _("State"),
-        _("Submitted at"),
+        _("First sent at"),
         _("Late"),
         *(figure.column for figure in FIGURES),
     ]
@@ -38,9 +38,11 @@ def period_workbook(reporting):
     for code, name, state, submitted_at, counted, corrections in rows.iterator(chunk_size=2000):
         sent = state in (WardReport.State.SUBMITTED, WardReport.State.ACCEPTED)
         submitted_day = timezone.localtime(submitted_at).date() if submitted_at else None
+        # As the page says (`selectors.consolidation_rows`): first sent after the deadline,
+        # or never sent and past it.
         late = (
             submitted_day > reporting.deadline
-            if sent
+            if submitted_day
             else timezone.localdate() > reporting.deadline
         )
         values = reported(counted, corrections) if sent else {}

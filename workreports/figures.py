@@ -116,10 +116,13 @@ def count_figures(*, ward, start, end) -> dict[str, int]:
 
 
 def _tasks(ward, start, end):
-    """The ward's tasks not handed over to a successor before the period, and by their latest
+    """The ward's tasks of directives signed by the period's end and not handed over (to a
+    successor ward, or to the next year's directive) by its first day, and by their latest
     report up to its end, how many are completed and how many overdue."""
     assignments = TaskAssignment.objects.filter(
-        Q(handed_over_on__isnull=True) | Q(handed_over_on__gte=start), ward=ward
+        Q(handed_over_on__isnull=True) | Q(handed_over_on__gt=start),
+        Q(task__directive__signed_on__isnull=True) | Q(task__directive__signed_on__lte=end),
+        ward=ward,
     ).with_latest_report(until=end)
     still_open = Q(latest_status__isnull=True) | ~Q(latest_status=ProgressReport.Status.COMPLETED)
     return assignments.aggregate(

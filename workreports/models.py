@@ -107,7 +107,7 @@ class WardReport(Narratives, TimeStampedModel):
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.DRAFT)
     counted = models.JSONField(_("figures counted"), null=True, blank=True, editable=False)
     corrections = models.JSONField(_("corrections"), default=dict, blank=True, editable=False)
-    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True, editable=False)
+    submitted_at = models.DateTimeField(_("first sent at"), null=True, blank=True, editable=False)
 
     ward_path = "ward"
     objects = scoped_manager(wards=[ward_path])
@@ -211,6 +211,9 @@ class ConsolidatedReport(Narratives, TimeStampedModel):
     )
     figures = models.JSONField(_("figures issued"), null=True, blank=True, editable=False)
     reports_summed = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    # What the issued report says of the wards: how many were asked, which had sent nothing.
+    reports_asked = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    unsent = models.JSONField(null=True, blank=True, editable=False)
 
     objects = scoped_manager(parent="period")
 
@@ -220,7 +223,12 @@ class ConsolidatedReport(Narratives, TimeStampedModel):
         constraints = [
             models.CheckConstraint(
                 condition=Q(document__isnull=True)
-                | Q(figures__isnull=False, reports_summed__isnull=False),
+                | Q(
+                    figures__isnull=False,
+                    reports_summed__isnull=False,
+                    reports_asked__isnull=False,
+                    unsent__isnull=False,
+                ),
                 name="consolidated_issued_is_frozen",
                 violation_error_message=_(
                     "An issued report keeps the figures it was issued with."

@@ -47,7 +47,8 @@ def state_counts(period, *, today=None) -> dict[str, int]:
         total=Count("pk"),
         **{state: Count("pk", filter=Q(state=state)) for state in State.values},
         late=Count("pk", filter=_overdue(period, today)),
-        sent_late=Count("pk", filter=Q(state__in=SENT, submitted_at__date__gt=period.deadline)),
+        # First sent after the deadline, whatever became of it since.
+        sent_late=Count("pk", filter=Q(submitted_at__date__gt=period.deadline)),
     )
     return counts
 
@@ -82,9 +83,7 @@ def consolidation_rows(period, *, show=None, today=None):
             late=Case(
                 When(_overdue(period, today), then=Value(True)),
                 When(
-                    Q(state__in=SENT)
-                    & Q(submitted_at__isnull=False)
-                    & Q(sent_day__gt=period.deadline),
+                    Q(submitted_at__isnull=False) & Q(sent_day__gt=period.deadline),
                     then=Value(True),
                 ),
                 default=Value(False),

@@ -13,7 +13,7 @@ from wards.models import Ward, existing_during
 
 from .figures import KEYS, count_figures
 from .models import ConsolidatedReport, Narratives, ReportEvent, ReportingPeriod, WardReport
-from .selectors import sent_sums
+from .selectors import SENT, consolidation_rows, sent_sums
 
 State = WardReport.State
 EDITABLE = (State.DRAFT, State.RETURNED)
@@ -80,7 +80,9 @@ def report_save(*, report, user, narratives, corrections, submit=False) -> WardR
         period = report.period
         report.counted = count_figures(ward=report.ward, start=period.start, end=period.end)
         report.state = State.SUBMITTED
-        report.submitted_at = timezone.now()
+        # Sent again after a return: on time or late is its first sending's (the steps log
+        # every sending).
+        report.submitted_at = report.submitted_at or timezone.now()
         fields += ["counted", "state", "submitted_at"]
         action = ReportEvent.Action.SUBMITTED
     report.save(update_fields=fields)
@@ -115,6 +117,21 @@ def report_accept(*, report, user) -> WardReport:
 
 
 @transaction.atomic
+def consolidated_save(*, consolidated, data, fields) -> ConsolidatedReport:
+    """Keep the draft's `fields` as edited (`data`), unless it was issued meanwhile: an issue
+    and an edit at once keep the issue, number and figures."""
+    consolidated = ConsolidatedReport.objects.select_for_update().get(pk=consolidated.pk)
+    if consolidated.document_id:
+        raise StepRefused(
+            _("This report has been issued and can no longer be changed."), code="issued"
+        )
+    for name in fields:
+        setattr(consolidated, name, data[name])
+    consolidated.save(update_fields=[*fields, "updated_at"])
+    return consolidated
+
+
+@transaction.atomic
 def consolidated_issue(*, consolidated, user, day=None) -> ConsolidatedReport:
     """Issue the unit's report of the period: the next report number of the unit from the
     register, and the figures of the reports sent so far kept as they were summed."""
@@ -130,6 +147,10 @@ def consolidated_issue(*, consolidated, user, day=None) -> ConsolidatedReport:
     if not count:
         raise StepRefused(_("No ward has sent its report yet."), code="empty")
     consolidated.figures, consolidated.reports_summed = figures, count
+    consolidated.reports_asked = period.ward_reports.count()
+    consolidated.unsent = [
+        row.ward.name for row in consolidation_rows(period).exclude(state__in=SENT)
+    ]
     consolidated.document = document_issue(
         district=period.district,
         kind=DocumentKind.REPORT,
@@ -137,5 +158,14 @@ def consolidated_issue(*, consolidated, user, day=None) -> ConsolidatedReport:
         day=day or timezone.localdate(),
         user=user,
     )
-    consolidated.save(update_fields=["figures", "reports_summed", "document", "updated_at"])
+    consolidated.save(
+        update_fields=[
+            "figures",
+            "reports_summed",
+            "reports_asked",
+            "unsent",
+            "document",
+            "updated_at",
+        ]
+    )
     return consolidated

@@ -147,8 +147,14 @@ def consolidated_edit(request, pk):
     initial = {name: text for name, text in gathered.items() if not getattr(consolidated, name)}
     form = ConsolidatedReportForm(request.POST or None, instance=consolidated, initial=initial)
     if form.is_valid():
-        form.save()
-        messages.success(request, _("The draft is saved."))
+        try:
+            services.consolidated_save(
+                consolidated=consolidated, data=form.cleaned_data, fields=form.Meta.fields
+            )
+        except services.StepRefused as refused:
+            messages.error(request, refused.message)
+        else:
+            messages.success(request, _("The draft is saved."))
         return redirect(reporting)
     return render(
         request,

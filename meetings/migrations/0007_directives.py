@@ -51,6 +51,13 @@ class Migration(migrations.Migration):
             name='directive',
             field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.CASCADE, related_name='tasks', to='meetings.directive', verbose_name='directive'),
         ),
+        # Nullable while the tasks move to their directives (0008), so that 0009 can be
+        # undone: its reversal adds the seminar back before 0008's fills it.
+        migrations.AlterField(
+            model_name='directivetask',
+            name='seminar',
+            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.CASCADE, related_name='tasks', to='meetings.seminar', verbose_name='seminar'),
+        ),
         migrations.AddField(
             model_name='historicaldirectivetask',
             name='directive',
