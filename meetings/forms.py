@@ -214,10 +214,11 @@ class DirectiveTaskRowForm(forms.ModelForm):
 
     class Meta:
         model = DirectiveTask
-        fields = ["number", "category", "text", "rhythm"]
+        fields = ["number", "category", "text", "rhythm", "bodies"]
         widgets = {
             "number": forms.NumberInput(attrs={"inputmode": "numeric", "min": 1}),
             "text": forms.Textarea(attrs={"rows": 3}),
+            "bodies": forms.CheckboxSelectMultiple,
         }
 
     def __init__(self, *args, directive, **kwargs):

@@ -333,8 +333,25 @@ class Directive(TimeStampedModel):
         return reverse("meetings:directive_detail", args=[self.pk])
 
 
+class Body(models.Model):
+    """A body of the political system a task may be given to beside the wards: the
+    Fatherland Front and the associations (vocabulary, the same for every unit)."""
+
+    code = models.SlugField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = _("body")
+        verbose_name_plural = _("bodies")
+
+    def __str__(self):
+        return self.name
+
+
 class DirectiveTask(TimeStampedModel):
-    """A numbered task of a directive, assigned to wards."""
+    """A numbered task of a directive, assigned to wards (and given to bodies)."""
 
     class Rhythm(models.TextChoices):
         ONCE = "once", _("Once, by the due date")
@@ -358,6 +375,13 @@ class DirectiveTask(TimeStampedModel):
     text = models.TextField(_("text"))
     rhythm = models.CharField(
         _("reported"), max_length=10, choices=Rhythm.choices, default=Rhythm.ONCE
+    )
+    bodies = models.ManyToManyField(
+        Body,
+        blank=True,
+        related_name="tasks",
+        verbose_name=_("also given to"),
+        help_text=_("The Fatherland Front and the associations that carry the task out too."),
     )
 
     objects = scoped_manager(parent="directive")

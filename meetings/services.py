@@ -271,6 +271,7 @@ def directive_carry_over(*, directive, year) -> Directive:
                 text=old.text,
                 rhythm=old.rhythm,
             )
+            tasks[old.pk].bodies.set(old.bodies.all())
     bulk_create_with_history(
         [
             TaskAssignment(

@@ -355,7 +355,7 @@ def directive_detail(request, pk):
             return redirect(directive)
     elif request.method == "POST":
         raise PermissionDenied("giving the tasks of a directive")
-    tasks = list(directive_tasks(directive.tasks.all()))
+    tasks = list(directive_tasks(directive.tasks.prefetch_related("bodies")))
     today = timezone.localdate()
     return render(
         request,

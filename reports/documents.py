@@ -86,7 +86,7 @@ def progress_report(directive, *, wards, period):
         )
     else:
         head = directive_document(directive, number=number, day=today, title=title)
-    tasks = list(directive_tasks(directive.tasks.all()))
+    tasks = list(directive_tasks(directive.tasks.prefetch_related("bodies")))
     chart, progress = dashboards.progress_chart(
         directive=directive, tasks=tasks, wards=wards, period=period
     )

@@ -46,6 +46,8 @@ GRANTS = {
     "meetings.contribution":    (ALL,                  ALL,            VIEW,         VIEW),
     "meetings.directivepoint":  (ALL,                  ALL,            VIEW,         VIEW),
     "meetings.directive":       (ALL,                  ALL,            VIEW,         VIEW),
+    # The Front and the associations: vocabulary a migration writes, nobody's to edit.
+    "meetings.body":            (NONE,                 NONE,           NONE,         NONE),
     "meetings.directivetask":   (ALL,                  ALL,            VIEW,         VIEW),
     "meetings.taskassignment":  (ALL,                  ALL,            VIEW,         VIEW),
     "meetings.progressreport":  (ALL_FILES,            ALL_FILES,      ALL_IMPORT,   VIEW),

@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 
 from meetings import services, views
-from meetings.models import Directive, TaskAssignment
+from meetings.models import Body, Directive, TaskAssignment
 from tests.factories import (
     DirectiveFactory,
     DirectiveTaskFactory,
@@ -259,3 +259,40 @@ def test_directive_carry_over_counts_the_task_once_in_the_next_years_reports(uni
 
     assert (december["tasks_assigned"], december["tasks_overdue"]) == (1, 1)
     assert (january["tasks_assigned"], january["tasks_overdue"]) == (1, 0)
+
+
+def test_directive_task_given_to_the_front_and_an_association_prints_them(client, unit, staff):
+    plan = DirectiveFactory(district=unit, title="Kế hoạch phối hợp")
+    client.force_login(staff)
+    front, women = Body.objects.filter(code__in=["front", "women"]).order_by("order")
+    client.post(
+        reverse("meetings:directive_tasks", args=[plan.pk]),
+        {
+            "tasks-TOTAL_FORMS": "1",
+            "tasks-INITIAL_FORMS": "0",
+            "tasks-0-number": "1",
+            "tasks-0-category": "coordination",
+            "tasks-0-text": "Phối hợp vận động nhân dân.",
+            "tasks-0-rhythm": "once",
+            "tasks-0-bodies": [front.pk, women.pk],
+        },
+    )
+    task = plan.tasks.get()
+    TaskAssignmentFactory(task=task, ward=unit.wards.get(name="Thượng Thanh"))
+
+    page = client.get(reverse("meetings:directive_detail", args=[plan.pk])).content.decode()
+    pdf = client.get(reverse("reports:directive_progress_pdf", args=[plan.pk]))
+    text = " ".join(
+        " ".join(page.extract_text().split())
+        for page in pypdf.PdfReader(io.BytesIO(pdf.content)).pages
+    )
+
+    assert list(task.bodies.values_list("name", flat=True)) == [
+        "Ủy ban Mặt trận Tổ quốc",
+        "Hội Liên hiệp Phụ nữ",
+    ]
+    assert "cùng Ủy ban Mặt trận Tổ quốc, Hội Liên hiệp Phụ nữ" in page
+    assert (
+        "Phối hợp vận động nhân dân. (Đồng thời giao: Ủy ban Mặt trận Tổ quốc, "
+        "Hội Liên hiệp Phụ nữ)" in text
+    )

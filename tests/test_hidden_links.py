@@ -107,6 +107,8 @@ PAGES = {
 MANY_TO_MANY = {
     ("meetings.seminarsession", "wards"): "clusters (site), seminar (admin), cluster (admin)",
     ("teams.training", "attendees"): "training (admin)",
+    # The Front and the associations are the same for every unit: none is out of scope.
+    ("meetings.directivetask", "bodies"): "not scoped: no body is hidden from anyone",
     # An account linked outside an administrator's scope (another unit's ward, a group that
     # is no role) is read-only to them (below, and test_admin_writes.py).
     ("wards.user", "groups"): "read-only when linked outside the scope",
