@@ -1,5 +1,6 @@
 """Writes of the meetings app."""
 
+import contextlib
 import datetime
 
 from django.db import IntegrityError, transaction
@@ -63,48 +64,47 @@ def seminar_save(*, form, district):
     return seminar
 
 
-def seminar_rows_save(*, formset, seminar):
-    """Save the rows of one of a seminar's parts (clusters, attendees, contributions, points,
-    tasks) all or nothing, then give every task to every ward of the clusters."""
+@contextlib.contextmanager
+def rows_saved(formset):
+    """Delete the rows ticked for deletion, then let the caller save the changed ones (the
+    forms yielded), all in one transaction: a row the database refuses (a number taken
+    twice, a task others depend on) refuses them all, with a message."""
     try:
         with transaction.atomic():
             for form in formset.deleted_forms:
                 if form.instance.pk:
                     form.instance.delete()
-            changed = [
+            yield [
                 form
                 for form in formset.forms
                 if form not in formset.deleted_forms and form.has_changed()
             ]
-            rows = [form.save(commit=False) for form in changed]
-            number_contributions(rows)
-            due_dates = {}
-            for form, row in zip(changed, rows, strict=True):
-                row.save()
-                form.save_m2m()
-                if isinstance(row, DirectiveTask):
-                    due_dates[row.pk] = form.cleaned_data.get("due_on")
-            tasks_assign(seminar=seminar, due_dates=due_dates)
     except ProtectedError as error:
         raise RowsRefused(refused_deletion(error)) from error
     except IntegrityError as error:
         raise RowsRefused(_("Two rows have the same number; give each its own.")) from error
+
+
+def seminar_rows_save(*, formset, seminar):
+    """Save the rows of one of a seminar's parts (clusters, attendees, contributions, points,
+    tasks) all or nothing, then give every task to every ward of the clusters."""
+    with rows_saved(formset) as changed:
+        rows = [form.save(commit=False) for form in changed]
+        number_contributions(rows)
+        due_dates = {}
+        for form, row in zip(changed, rows, strict=True):
+            row.save()
+            form.save_m2m()
+            if isinstance(row, DirectiveTask):
+                due_dates[row.pk] = form.cleaned_data.get("due_on")
+        tasks_assign(seminar=seminar, due_dates=due_dates)
 
 
 def directive_tasks_save(*, formset):
     """Save the rows of a directive's tasks all or nothing."""
-    try:
-        with transaction.atomic():
-            for form in formset.deleted_forms:
-                if form.instance.pk:
-                    form.instance.delete()
-            for form in formset.forms:
-                if form not in formset.deleted_forms and form.has_changed():
-                    form.save()
-    except ProtectedError as error:
-        raise RowsRefused(refused_deletion(error)) from error
-    except IntegrityError as error:
-        raise RowsRefused(_("Two rows have the same number; give each its own.")) from error
+    with rows_saved(formset) as changed:
+        for form in changed:
+            form.save()
 
 
 def refused_deletion(error):
