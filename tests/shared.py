@@ -1,7 +1,10 @@
-"""What several test modules share: records made once for a module, and admin addresses."""
+"""What several test modules share: records made once for a module, admin addresses, and the
+text of a PDF."""
 
 import contextlib
+import io
 
+import pypdf
 from django.db import transaction
 from django.test import override_settings
 from django.urls import reverse
@@ -25,3 +28,12 @@ def module_records(django_db_blocker, make):
 def admin_url(label, view, *args):
     """The address of an admin view of the model `label` ("teams.member")."""
     return reverse(f"admin:{label.replace('.', '_')}_{view}", args=args)
+
+
+def pdf_pages(response):
+    """The text of each page of a PDF response, its line breaks and runs of spaces made
+    single spaces."""
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    reader = pypdf.PdfReader(io.BytesIO(response.content))
+    return [" ".join(page.extract_text().split()) for page in reader.pages]

@@ -3,9 +3,7 @@ a managing unit, their tasks given to every ward of the unit in one click or to 
 due date and a rhythm; their progress on the ward home, the overview's matrix and in PDF."""
 
 import datetime
-import io
 
-import pypdf
 import pytest
 from django.urls import reverse
 
@@ -20,6 +18,7 @@ from tests.factories import (
     TaskAssignmentFactory,
     WardFactory,
 )
+from tests.shared import pdf_pages
 from wards.roles import Role
 from workreports.figures import count_figures
 
@@ -152,10 +151,7 @@ def test_directive_progress_on_the_ward_home_the_matrix_and_the_pdf(client, unit
     client.force_login(staff)
     overview = client.get(reverse("reports:overview"), {"directive": plan.pk, "period": "2026"})
     pdf = client.get(reverse("reports:directive_progress_pdf", args=[plan.pk]), {"period": "2026"})
-    text = " ".join(
-        " ".join(page.extract_text().split())
-        for page in pypdf.PdfReader(io.BytesIO(pdf.content)).pages
-    )
+    text = " ".join(pdf_pages(pdf))
 
     assert "Đăng ký mô hình." in home
     assert overview.context["directive"] == plan
@@ -282,10 +278,7 @@ def test_directive_task_given_to_the_front_and_an_association_prints_them(client
 
     page = client.get(reverse("meetings:directive_detail", args=[plan.pk])).content.decode()
     pdf = client.get(reverse("reports:directive_progress_pdf", args=[plan.pk]))
-    text = " ".join(
-        " ".join(page.extract_text().split())
-        for page in pypdf.PdfReader(io.BytesIO(pdf.content)).pages
-    )
+    text = " ".join(pdf_pages(pdf))
 
     assert list(task.bodies.values_list("name", flat=True)) == [
         "Ủy ban Mặt trận Tổ quốc",

@@ -27,6 +27,7 @@ from tests.factories import (
     TaskAssignmentFactory,
     WardFactory,
 )
+from tests.shared import pdf_pages as pdf_text
 from wards.demo import load_demo_units
 from wards.models import SecurityEvent, Ward
 from wards.roles import Role
@@ -54,14 +55,6 @@ def staff_client(client, staff):
 def squashed(text):
     """`text` without spaces: PDF text breaks lines after hyphens and slashes."""
     return "".join(text.split())
-
-
-def pdf_text(response):
-    """The PDF's text, with its line breaks and runs of spaces made single spaces."""
-    assert response.status_code == 200
-    assert response["Content-Type"] == "application/pdf"
-    reader = pypdf.PdfReader(io.BytesIO(response.content))
-    return [" ".join(page.extract_text().split()) for page in reader.pages]
 
 
 def fonts_of(response):

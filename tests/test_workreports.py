@@ -5,7 +5,6 @@ report summed from the wards' and issued with a number from the register."""
 import datetime
 import io
 
-import pypdf
 import pytest
 from django.core import mail
 from django.db import connection
@@ -25,6 +24,7 @@ from tests.factories import (
     TeamFactory,
     WardFactory,
 )
+from tests.shared import pdf_pages
 from wards.roles import Role
 from workreports import selectors, services, views
 from workreports.models import ReportEvent, WardReport
@@ -280,9 +280,7 @@ def test_consolidated_issue_with_no_report_sent_is_refused(reporting, staff):
 
 
 def pdf_text(response):
-    assert response["Content-Type"] == "application/pdf"
-    reader = pypdf.PdfReader(io.BytesIO(response.content))
-    return " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+    return " ".join(pdf_pages(response))
 
 
 def test_consolidated_pdf_draft_prints_a_blank_number_then_the_issued_one(
