@@ -1,13 +1,16 @@
-"""Back up a PostgreSQL database with pg_dump, restore it into a fresh database with
-pg_restore, and compare the row count of every table: the backup procedure of
+"""Back up a PostgreSQL database with pg_dump and the evidence files with tar, restore both
+(the database into a fresh one with pg_restore, the files into a fresh folder), compare the
+row count of every table, and check that every evidence file the restored database names
+is in the restored folder with the SHA-256 it was uploaded with: the backup procedure of
 docs/deploy.md, tested.
 
-    .venv/bin/python bench/restore_check.py postgres://postgres@127.0.0.1:5432/danvan
+    .venv/bin/python bench/restore_check.py postgres://postgres@127.0.0.1:5432/danvan media/
 
-Exits with 1 when a count differs. The restored copy (`<name>_restore_check`) is dropped at
-the end.
+Exits with 1 when a count differs or a file is missing or altered. The restored copies
+(`<name>_restore_check` and a temporary folder) are removed at the end.
 """
 
+import hashlib
 import subprocess
 import sys
 import tempfile
@@ -32,10 +35,24 @@ def counts(url):
         }
 
 
+def evidence_problems(url, media):
+    """The evidence files the database at `url` names that `media` lacks or holds altered."""
+    with psycopg.connect(url) as connection:
+        rows = connection.execute("SELECT file, sha256 FROM awards_evidence").fetchall()
+    problems = []
+    for name, digest in rows:
+        path = media / name
+        if not path.is_file():
+            problems.append(f"{name}: missing")
+        elif hashlib.sha256(path.read_bytes()).hexdigest() != digest:
+            problems.append(f"{name}: altered")
+    return len(rows), problems
+
+
 def main():
-    if len(sys.argv) != 2:
+    if len(sys.argv) != 3:
         sys.exit(__doc__)
-    source = sys.argv[1]
+    source, media = sys.argv[1], Path(sys.argv[2])
     parts = urlsplit(source)
     copy_name = parts.path.lstrip("/") + "_restore_check"
     copy = parts._replace(path=f"/{copy_name}").geturl()
@@ -52,8 +69,14 @@ def main():
             ["pg_restore", "--no-owner", "--exit-on-error", f"--dbname={copy}", str(dump)],
             check=True,
         )
+        archive = Path(folder) / "evidence.tar.gz"
+        subprocess.run(["tar", "-czf", archive, "-C", media, "evidence"], check=True)
+        restored_media = Path(folder) / "media"
+        restored_media.mkdir()
+        subprocess.run(["tar", "-xzf", archive, "-C", restored_media], check=True)
         restored = time.perf_counter()
-        size = dump.stat().st_size
+        size, files_size = dump.stat().st_size, archive.stat().st_size
+        files, file_problems = evidence_problems(copy, restored_media)
     before, after = counts(source), counts(copy)
     with psycopg.connect(admin, autocommit=True) as connection:
         connection.execute(f'DROP DATABASE "{copy_name}"')
@@ -62,13 +85,20 @@ def main():
     }
     print(
         f"pg_dump {dumped - started:.1f} s ({size / 2**20:.1f} MB), "
-        f"pg_restore {restored - dumped:.1f} s; {len(before)} tables, "
-        f"{sum(before.values()):,} rows"
+        f"evidence files {files_size / 2**20:.1f} MB, "
+        f"restore {restored - dumped:.1f} s; {len(before)} tables, "
+        f"{sum(before.values()):,} rows, {files} evidence files"
     )
     if different:
         print("Counts differ:", different)
+    if file_problems:
+        print("Evidence files:", "; ".join(file_problems))
+    if different or file_problems:
         sys.exit(1)
-    print("Every table has the same number of rows after the restore.")
+    print(
+        "Every table has the same number of rows after the restore, and every evidence "
+        "file is back unaltered."
+    )
 
 
 if __name__ == "__main__":

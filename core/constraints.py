@@ -22,6 +22,7 @@ LOOKUPS = {
     "gt": _compare(lambda value, other: value > other),
     "lt": _compare(lambda value, other: value < other),
     "range": _compare(lambda value, other: other[0] <= value <= other[1]),
+    "in": _compare(lambda value, other: value in other),
 }
 
 

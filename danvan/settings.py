@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "registry",
     "workreports",
     "reminders",
+    "awards",
     "reports",
     "demo",
 ]
@@ -175,6 +176,12 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Dân vận <danvan@l
 REMINDER_DAYS_BEFORE = env.int("REMINDER_DAYS_BEFORE", default=3)
 # The hour (local time) the background worker sends them each day.
 REMINDER_HOUR = env.int("REMINDER_HOUR", default=7)
+# Evidence files of “Dân vận khéo” models: the largest accepted, in MB. They are kept under
+# MEDIA_ROOT (never served: read back through the page that checks who may see them).
+EVIDENCE_MAX_MB = env.int("EVIDENCE_MAX_MB", default=10)
+# Days a citizen's feedback may wait for its next step (to be forwarded, or answered by the
+# body it was forwarded to) before the ward home and the dashboards show it as overdue.
+FEEDBACK_ANSWER_DAYS = env.int("FEEDBACK_ANSWER_DAYS", default=15)
 # The site's address as users reach it, for the links of e-mails.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 MEDIA_URL = "media/"  # never served: uploads are read by the application only

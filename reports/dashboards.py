@@ -6,6 +6,7 @@ matrix of a seminar's tasks. The progress chart also goes into the PDF reports."
 import dataclasses
 from typing import NamedTuple
 
+from django.conf import settings
 from django.core.paginator import Page
 from django.urls import reverse
 from django.utils.formats import date_format, number_format
@@ -267,6 +268,20 @@ def key_figures(sums, *, period, ward=None, ward_count=None, anchor=""):
             sums.median_days,
             _("days"),
             href=link("feedback", status="resolved", **in_period),
+        ),
+        *(
+            [
+                Figure(
+                    "feedback_overdue",
+                    _("Feedback overdue"),
+                    sums.overdue_feedback,
+                    href=link("feedback", overdue="yes"),
+                    note=_("waiting more than %(days)s days for its next step, today")
+                    % {"days": settings.FEEDBACK_ANSWER_DAYS},
+                )
+            ]
+            if sums.overdue_feedback is not None
+            else []
         ),
     ]
 

@@ -30,6 +30,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce, ExtractYear, TruncMonth
+from django.utils import timezone
 
 from core.periods import first_of_month
 from meetings.selectors import ward_assignments
@@ -168,6 +169,8 @@ class DashboardSums:
     median_days: float | None  # to resolve feedback; None when none is resolved
     activities_by_month: dict  # {(first day of the month, field): (activities, households)}
     members_by_organisation: dict  # {organisation: current members}
+    # Feedback waiting too long for its next step today; None for a period that has ended.
+    overdue_feedback: int | None = None
 
 
 def dashboard_sums(*, wards, period) -> DashboardSums:
@@ -180,6 +183,11 @@ def dashboard_sums(*, wards, period) -> DashboardSums:
         median_days=resolution_days_median(wards=wards, period=period),
         activities_by_month=_activities_by_month(wards, period, units),
         members_by_organisation=_members_by_organisation(wards, units),
+        overdue_feedback=_in_wards(
+            CitizenFeedback.objects.filter(CitizenFeedback.overdue()), wards
+        ).count()
+        if period.end >= timezone.localdate()
+        else None,
     )
 
 
@@ -445,6 +453,7 @@ def ward_home(*, ward, user):
             "-received_on"
         )[:8],
         "open_feedback_count": open_feedback.count(),
+        "overdue_feedback_count": open_feedback.filter(CitizenFeedback.overdue()).count(),
         "assignments": ward_assignments(ward=ward, user=user),
     }
 

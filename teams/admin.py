@@ -121,12 +121,23 @@ class CitizenFeedbackAdmin(ScopedImportExportAdmin):
 @admin.register(ExemplaryModel)
 class ExemplaryModelAdmin(ScopedImportExportAdmin):
     resource_classes = [ExemplaryModelResource]
-    list_display = ["name", "ward", "team", "field", "year", "recognition_level", "reward"]
+    list_display = ["name", "ward", "team", "field", "year", "status", "recognition_level"]
     list_filter = [
         "year",
+        "status",
         "recognition_level",
         "field",
         *ward_filters("ward"),
+    ]
+    # The cycle's steps are taken on the model's page, which checks who may take them
+    # (`awards.services`): here they are read only.
+    readonly_fields = [
+        "status",
+        "proposed_level",
+        "recognition_level",
+        "decision_number",
+        "decision_date",
+        "reward",
     ]
     list_select_related = ["ward", f"team__{Team.ward_path}"]
     search_fields = ["name", "reward"]

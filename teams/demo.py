@@ -21,11 +21,13 @@ from .models import (
     Activity,
     CitizenFeedback,
     ExemplaryModel,
+    FeedbackStep,
     Member,
     PrestigiousPerson,
     Team,
     Training,
 )
+from .services import implied_steps
 
 # (organisation, role, is a party member) of the usual team, in the order people are listed.
 TEAM_SEATS = [
@@ -85,6 +87,8 @@ FEEDBACK_SUMMARIES = {
     WorkField.OTHER: "Đề nghị sửa chữa đèn chiếu sáng ngõ",
 }
 
+# The symbol of the body whose decision recognises a model, by level.
+DECIDERS = {"ward": "ĐU", "district": "QU", "city": "TU"}
 EXEMPLARY_TOPICS = {
     WorkField.DEMOCRACY_SITE_CLEARANCE: "giải phóng mặt bằng",
     WorkField.URBAN_ORDER: "giữ gìn trật tự đô thị",
@@ -98,6 +102,7 @@ EXEMPLARY_TOPICS = {
     WorkField.TEAM_OPERATIONS: "sinh hoạt tổ dân vận",
 }
 
+FEEDBACK_REPLY = "Đã thông báo kết quả trả lời của cơ quan chức năng tại cuộc họp tổ dân phố."
 FORWARDED_TO = ["UBND phường", "Công an phường", "Đội quản lý trật tự xây dựng đô thị"]
 
 PRESTIGIOUS_STANDINGS = [
@@ -205,6 +210,7 @@ def load_demo_work(groups, *, first, last, person_offset):
         feedback,
         ["team_id", "received_on", "summary"],
     )
+    load_demo_follow_ups(team_ids)
 
 
 def monthly_activities(team, group, first, last):
@@ -250,6 +256,18 @@ def monthly_feedback(team, group, first, last):
     resolved_on = None
     if status == CitizenFeedback.Status.RESOLVED:
         resolved_on = received + datetime.timedelta(days=rng.randrange(3, 40))
+    forwarded_to = "" if status == CitizenFeedback.Status.NEW else rng.choice(FORWARDED_TO)
+    # Forwarded within days; answered before it was resolved, or, for some still open, already.
+    forwarded_on = answered_on = None
+    if forwarded_to:
+        forwarded_on = min(received + datetime.timedelta(days=rng.randrange(0, 4)), last)
+    if resolved_on:
+        forwarded_on = min(forwarded_on, resolved_on)
+        answered_on = forwarded_on + datetime.timedelta(
+            days=rng.randrange(0, (resolved_on - forwarded_on).days + 1)
+        )
+    elif forwarded_on and rng.random() < 0.4:
+        answered_on = min(forwarded_on + datetime.timedelta(days=rng.randrange(3, 20)), last)
     return [
         CitizenFeedback(
             team=team,
@@ -257,14 +275,38 @@ def monthly_feedback(team, group, first, last):
             field=field,
             summary=FEEDBACK_SUMMARIES[field],
             status=status,
-            forwarded_to="" if status == CitizenFeedback.Status.NEW else rng.choice(FORWARDED_TO),
+            forwarded_to=forwarded_to,
+            forwarded_on=forwarded_on,
+            answered_on=answered_on,
             resolved_on=resolved_on,
         )
     ]
 
 
+def load_demo_follow_ups(team_ids):
+    """The follow-up log of the teams' feedback that has none yet: the steps its dates say
+    were taken, and for what was answered, the reply given to the residents."""
+    logged = FeedbackStep.objects.filter(feedback__team__in=team_ids).values("feedback")
+    untracked = CitizenFeedback.objects.filter(team__in=team_ids).exclude(pk__in=logged)
+    steps = []
+    for feedback in untracked.exclude(status=CitizenFeedback.Status.NEW):
+        steps += implied_steps(None, feedback, user=None)
+        if feedback.answered_on:
+            steps.append(
+                FeedbackStep(
+                    feedback=feedback,
+                    kind=FeedbackStep.Kind.REPLIED,
+                    date=feedback.resolved_on or feedback.answered_on,
+                    party="Tổ trưởng tổ dân phố",
+                    note=FEEDBACK_REPLY,
+                )
+            )
+    FeedbackStep.objects.bulk_create(sorted(steps, key=lambda step: step.date))
+
+
 def load_demo_exemplary_models(groups, *, years):
-    """One “Dân vận khéo” model a year for the first group of each ward, in `years`."""
+    """One “Dân vận khéo” model a year for the first group of each ward, in `years`, each
+    recognised at the end of its year by a decision of the level that recognised it."""
     teams = teams_of(groups)
     first_group_of_ward = {}
     for group in groups:
@@ -281,7 +323,10 @@ def load_demo_exemplary_models(groups, *, years):
                     name=f"“Dân vận khéo” trong {EXEMPLARY_TOPICS[field]} ở {group.name}",
                     field=field,
                     year=year,
+                    status=ExemplaryModel.Status.RECOGNISED,
                     recognition_level=levels[(index + year) % len(levels)],
+                    decision_number=f"{100 + index}-QĐ/{DECIDERS[levels[(index + year) % 3]]}",
+                    decision_date=datetime.date(year, 12, 20),
                     reward="Giấy khen" if (index + year) % 2 else "",
                 )
             )

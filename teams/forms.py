@@ -11,7 +11,7 @@ from core.work_fields import WorkField
 from wards.forms import ScopedModelForm
 from wards.models import ResidentialGroup
 
-from .models import Activity, CitizenFeedback, Member, Team
+from .models import Activity, CitizenFeedback, FeedbackStep, Member, Team
 
 OLDEST_BIRTH_YEAR = 1900  # as the database allows, so that imported members stay editable
 YOUNGEST_MEMBER_AGE = 16
@@ -96,6 +96,8 @@ class ActivityForm(WardRecordForm):
 
 class FeedbackForm(WardRecordForm):
     received_on = date_field(_("received on"))
+    forwarded_on = date_field(_("forwarded on"), required=False)
+    answered_on = date_field(_("answer received on"), required=False)
     resolved_on = date_field(_("resolved on"), required=False)
 
     class Meta:
@@ -107,9 +109,52 @@ class FeedbackForm(WardRecordForm):
             "summary",
             "status",
             "forwarded_to",
+            "forwarded_on",
+            "answered_on",
             "resolved_on",
         ]
         widgets = {"summary": forms.Textarea(attrs={"rows": 3})}
+
+
+class FeedbackStepForm(forms.ModelForm):
+    """A step of a feedback's follow-up (`services.feedback_step_add`), in the order the
+    steps come: an answer after a forwarding, one resolution, no day before the feedback's."""
+
+    date = date_field(_("date"))
+
+    class Meta:
+        model = FeedbackStep
+        fields = ["kind", "date", "party", "note"]
+        widgets = {"note": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, feedback, **kwargs):
+        self.feedback = feedback
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        data = super().clean()
+        kind, date = data.get("kind"), data.get("date")
+        feedback, Kind = self.feedback, FeedbackStep.Kind
+        if date and date < feedback.received_on:
+            self.add_error(
+                "date",
+                _("The feedback was received on %(day)s: a step cannot come before.")
+                % {"day": feedback.received_on.strftime("%d/%m/%Y")},
+            )
+        if kind == Kind.FORWARDED and not data.get("party"):
+            self.add_error("party", _("Say to whom the feedback was forwarded."))
+        if kind == Kind.ANSWERED:
+            if feedback.forwarded_on is None and not feedback.forwarded_to:
+                self.add_error("kind", _("Record the forwarding first: nothing awaits an answer."))
+            elif date and feedback.forwarded_on and date < feedback.forwarded_on:
+                self.add_error(
+                    "date",
+                    _("It was forwarded on %(day)s: the answer cannot come before.")
+                    % {"day": feedback.forwarded_on.strftime("%d/%m/%Y")},
+                )
+        if kind == Kind.RESOLVED and feedback.status == CitizenFeedback.Status.RESOLVED:
+            self.add_error("kind", _("This feedback is already resolved."))
+        return data
 
 
 # Filters of the lists (GET forms: every field optional).
@@ -199,6 +244,11 @@ class FeedbackFilterForm(PeriodMixin, ListFilterForm):
     )
     status = forms.ChoiceField(
         label=_("Status"), choices=[("", "—"), *CitizenFeedback.Status.choices], required=False
+    )
+    overdue = forms.ChoiceField(
+        label=_("Follow-up"),
+        choices=[("", "—"), ("yes", _("Overdue: waiting too long for its next step"))],
+        required=False,
     )
 
 

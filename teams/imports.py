@@ -1,16 +1,19 @@
 """Bulk imports of the teams' records (see `core.imports`): a row names its team by the
 ward and residential group codes, among the teams the importing user sees."""
 
+from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.imports import Importer, Relation, code_variants, register
 from core.resources import managed
+from core.writers import BATCH
 from wards.imports import WARD
 from wards.models import ResidentialGroup, current_last
 from wards.resources import GROUP_CODE, WARD_CODE
 
-from .models import Member, Team
+from .models import ExemplaryModel, FeedbackStep, Member, Team
+from .recognition import recognition_refusal
 from .resources import (
     ActivityResource,
     ExemplaryModelResource,
@@ -18,6 +21,7 @@ from .resources import (
     MemberResource,
     TeamResource,
 )
+from .services import implied_steps
 
 
 def teams_by_codes(user, keys):
@@ -158,8 +162,25 @@ class FeedbackImporter(Importer):
         "Nội dung": "Đề nghị lắp đèn chiếu sáng ngõ 12.",
         "Trạng thái": "Đã chuyển xử lý",
         "Chuyển đến": "UBND phường",
+        "Ngày chuyển": "15/09/2025",
+        "Ngày nhận trả lời": "",
         "Ngày giải quyết": "",
     }
+
+    def write(self, records, result, attributes):
+        """The rows and, in the feedback's follow-up logs, the steps their forwarding,
+        answer or resolution say were taken (`services.implied_steps`)."""
+        with transaction.atomic():
+            super().write(records, result, attributes)
+            FeedbackStep.objects.bulk_create(
+                [
+                    step
+                    for record in records
+                    if record.action in ("new", "changed")
+                    for step in implied_steps(record.before, record.instance, user=self.user)
+                ],
+                batch_size=BATCH,
+            )
 
 
 @register("exemplary")
@@ -170,7 +191,33 @@ class ExemplaryModelImporter(Importer):
         "Tên mô hình": "Ngõ phố văn minh",
         "Lĩnh vực": "Vệ sinh môi trường",
         "Năm": 2025,
+        "Mô tả": "Vận động các hộ giữ ngõ sạch, đẹp, trồng cây xanh.",
+        "Người tham gia": "Tổ dân vận tổ dân phố số 7",
+        "Trạng thái": "Đã công nhận",
+        "Cấp đề nghị": "",
         "Cấp công nhận": "Cấp phường",
-        "Khen thưởng": "Giấy khen của UBND phường",
+        "Số quyết định": "125-QĐ/ĐU",
+        "Ngày quyết định": "15/12/2025",
+        "Khen thưởng": "Giấy khen của Đảng ủy phường",
     }
     relations = (WARD,)
+
+    def check_rows(self, records, result):
+        """A row that recognises a model names the decision, at a level the importing user
+        has the right to (`recognition.recognition_refusal`)."""
+        level_header = self.header_of("recognition_level")
+        for record in records:
+            model = record.instance
+            if model.status != ExemplaryModel.Status.RECOGNISED:
+                continue
+            refusal = recognition_refusal(self.user, model.recognition_level or "ward")
+            if refusal:
+                self.fail(result, record, level_header, model.recognition_level, refusal)
+            elif not model.decision_number or model.decision_date is None:
+                self.fail(
+                    result,
+                    record,
+                    self.header_of("decision_number"),
+                    model.decision_number,
+                    _("A recognised model needs the number and date of its decision."),
+                )

@@ -1,7 +1,11 @@
+import datetime
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -232,14 +236,32 @@ class CitizenFeedback(RecordOfATeam, SearchableModel, TimeStampedModel):
         blank=True,
         help_text=_("The body that handles it, e.g. the ward People's Committee."),
     )
+    forwarded_on = models.DateField(_("forwarded on"), null=True, blank=True)
+    answered_on = models.DateField(
+        _("answer received on"),
+        null=True,
+        blank=True,
+        help_text=_("The day the body it was forwarded to answered."),
+    )
     resolved_on = models.DateField(_("resolved on"), null=True, blank=True)
+    awaiting_since = models.DateField(
+        _("awaiting since"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "The day since which the item waits for its next step: received and not yet "
+            "forwarded, or forwarded and not yet answered. Empty once answered or resolved."
+        ),
+    )
 
     search_source = ("summary", "forwarded_to")
+    derived_fields = ("search_text", "awaiting_since")
 
     date_field = "received_on"
     ward_path = f"team__{Team.ward_path}"  # to the record's ward: spelled here only
     objects = scoped_manager(wards=[ward_path])
-    history = HistoricalRecords(excluded_fields=["search_text"])
+    history = HistoricalRecords(excluded_fields=list(derived_fields))
 
     class Meta:
         permissions = [
@@ -270,6 +292,20 @@ class CitizenFeedback(RecordOfATeam, SearchableModel, TimeStampedModel):
                 name="feedback_forwarded_has_recipient",
                 violation_error_message=_("Say to whom the feedback was forwarded."),
             ),
+            models.CheckConstraint(
+                condition=Q(forwarded_on__isnull=True) | Q(forwarded_on__gte=F("received_on")),
+                name="feedback_forwarded_after_received",
+                violation_error_message=_(
+                    "The forwarding date cannot be before the date it was received."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(answered_on__isnull=True) | Q(answered_on__gte=F("received_on")),
+                name="feedback_answered_after_received",
+                violation_error_message=_(
+                    "The answer cannot come before the date it was received."
+                ),
+            ),
         ]
         indexes = [
             # Open feedback of a team (ward home) and counts by status (dashboards).
@@ -281,19 +317,120 @@ class CitizenFeedback(RecordOfATeam, SearchableModel, TimeStampedModel):
                 condition=Q(status="resolved"),
                 name="feedback_resolution_idx",
             ),
+            # Feedback waiting too long for its next step (ward home, dashboards).
+            models.Index(
+                fields=["awaiting_since"],
+                condition=Q(awaiting_since__isnull=False),
+                name="feedback_awaiting_idx",
+            ),
         ]
 
     def __str__(self):
         return self.summary[:80]
 
+    def fill_derived_fields(self):
+        super().fill_derived_fields()
+        if self.status == self.Status.RESOLVED or self.answered_on:
+            self.awaiting_since = None
+        elif self.status == self.Status.FORWARDED:
+            self.awaiting_since = self.forwarded_on or self.received_on
+        else:
+            self.awaiting_since = self.received_on
 
-class ExemplaryModel(TimeStampedModel):
-    """A “Dân vận khéo” model registered by a ward, and its recognition."""
+    @staticmethod
+    def overdue_before(today=None):
+        """The first day a feedback may have begun waiting for its next step (to be
+        forwarded, or answered) and not be overdue: `FEEDBACK_ANSWER_DAYS` before today."""
+        limit = datetime.timedelta(days=settings.FEEDBACK_ANSWER_DAYS)
+        return (today or timezone.localdate()) - limit
+
+    @classmethod
+    def overdue(cls, today=None):
+        """The feedback that has waited too long for its next step, as a filter."""
+        return Q(awaiting_since__lt=cls.overdue_before(today))
+
+    @property
+    def is_overdue(self):
+        return self.awaiting_since is not None and self.awaiting_since < self.overdue_before()
+
+    def days_waiting(self, today=None):
+        """Days since the item began waiting for its next step; None when nothing waits."""
+        if self.awaiting_since is None:
+            return None
+        return ((today or timezone.localdate()) - self.awaiting_since).days
+
+
+class FeedbackStep(models.Model):
+    """A step of a feedback item's follow-up, after it was received: forwarded to a body,
+    that body's answer, the reply given to the residents, its resolution. Steps are added,
+    never changed: the log is the record of what was done and when."""
+
+    class Kind(models.TextChoices):
+        FORWARDED = "forwarded", _("Forwarded")
+        ANSWERED = "answered", _("Answer received")
+        REPLIED = "replied", _("Replied to the residents")
+        RESOLVED = "resolved", _("Resolved")
+
+    feedback = models.ForeignKey(
+        CitizenFeedback, models.CASCADE, related_name="steps", verbose_name=_("citizen feedback")
+    )
+    kind = models.CharField(_("step"), max_length=10, choices=Kind.choices)
+    date = models.DateField(_("date"))
+    party = models.CharField(
+        _("to or from whom"),
+        max_length=200,
+        blank=True,
+        help_text=_("The body it was forwarded to, or that answered; who replied to residents."),
+    )
+    note = models.TextField(_("content"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    ward_path = f"feedback__{CitizenFeedback.ward_path}"  # to the record's ward
+    objects = scoped_manager(wards=[ward_path])
+
+    class Meta:
+        ordering = ["date", "pk"]
+        verbose_name = _("follow-up step")
+        verbose_name_plural = _("follow-up steps")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind="forwarded") | ~Q(party=""),
+                name="feedback_step_forwarded_has_recipient",
+                violation_error_message=_("Say to whom the feedback was forwarded."),
+            ),
+        ]
+        indexes = [models.Index(fields=["feedback", "date"], name="feedback_step_date_idx")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.date:%d/%m/%Y}"
+
+
+class ExemplaryModel(SearchableModel, TimeStampedModel):
+    """A “Dân vận khéo” model through its year's cycle: registered by a ward, proposed for
+    recognition at a level, evaluated by the level above the ward against the criteria
+    (`awards.Evaluation`), recognised by a decision of the level with that right, or not;
+    with its evidence (`awards.Evidence`). The steps are taken through `awards.services`,
+    which checks who may take them."""
 
     class Level(models.TextChoices):
         WARD = "ward", _("Ward level")
         DISTRICT = "district", _("District level")
         CITY = "city", _("City level")
+
+    class Status(models.TextChoices):
+        REGISTERED = "registered", _("Registered")
+        PROPOSED = "proposed", _("Proposed for recognition")
+        EVALUATED = "evaluated", _("Evaluated")
+        RECOGNISED = "recognised", _("Recognised")
+        NOT_RECOGNISED = "not_recognised", _("Not recognised")
 
     ward = models.ForeignKey(
         Ward, models.PROTECT, related_name="exemplary_models", verbose_name=_("ward")
@@ -310,14 +447,34 @@ class ExemplaryModel(TimeStampedModel):
     name = models.CharField(_("name"), max_length=200)
     field = models.CharField(_("field"), max_length=30, choices=WorkField.choices)
     year = models.PositiveSmallIntegerField(_("year"))
-    recognition_level = models.CharField(
-        _("recognised at"), max_length=10, choices=Level.choices, default=Level.WARD
+    description = models.TextField(
+        _("description"), blank=True, help_text=_("What the model does, and what it achieved.")
     )
+    people_involved = models.TextField(
+        _("people involved"),
+        blank=True,
+        help_text=_("Who carries it: names and roles, one per line."),
+    )
+    status = models.CharField(
+        _("status"), max_length=15, choices=Status.choices, default=Status.REGISTERED
+    )
+    proposed_level = models.CharField(
+        _("proposed for"), max_length=10, choices=Level.choices, blank=True
+    )
+    recognition_level = models.CharField(
+        _("recognised at"), max_length=10, choices=Level.choices, blank=True
+    )
+    decision_number = models.CharField(
+        _("decision number"), max_length=50, blank=True, help_text=_("E.g. “125-QĐ/ĐU”.")
+    )
+    decision_date = models.DateField(_("decision date"), null=True, blank=True)
     reward = models.CharField(_("reward"), max_length=200, blank=True)
+
+    search_source = ("name", "description", "people_involved")
 
     ward_path = "ward"  # to the record's ward: spelled here only
     objects = scoped_manager(wards=[ward_path])
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_text"])
 
     class Meta:
         permissions = [
@@ -338,9 +495,23 @@ class ExemplaryModel(TimeStampedModel):
                 name="exemplary_model_year_plausible",
                 violation_error_message=_("The year must be between 1990 and 2100."),
             ),
+            models.CheckConstraint(
+                condition=(Q(status="recognised") & ~Q(recognition_level=""))
+                | (~Q(status="recognised") & Q(recognition_level="")),
+                name="exemplary_model_recognised_has_level",
+                violation_error_message=_(
+                    "A recognised model needs the level that recognised it; another has none."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["proposed", "evaluated"]) | ~Q(proposed_level=""),
+                name="exemplary_model_proposed_has_level",
+                violation_error_message=_("Say at which level the model is proposed."),
+            ),
         ]
         indexes = [
             models.Index(fields=["year", "recognition_level"], name="exemplary_year_level_idx"),
+            models.Index(fields=["ward", "year"], name="exemplary_ward_year_idx"),
         ]
 
     def __str__(self):

@@ -137,6 +137,8 @@ class FeedbackResource(NaturalKeyResource):
     summary = text_field("summary", "Nội dung")
     status = choice_field("status", "Trạng thái", CitizenFeedback.Status)
     forwarded_to = text_field("forwarded_to", "Chuyển đến")
+    forwarded_on = date_field("forwarded_on", "Ngày chuyển")
+    answered_on = date_field("answered_on", "Ngày nhận trả lời")
     resolved_on = date_field("resolved_on", "Ngày giải quyết")
 
     class Meta(NaturalKeyResource.Meta):
@@ -149,6 +151,8 @@ class FeedbackResource(NaturalKeyResource):
             "summary",
             "status",
             "forwarded_to",
+            "forwarded_on",
+            "answered_on",
             "resolved_on",
         ]
         import_id_fields = ["team", "received_on", "summary"]
@@ -164,12 +168,31 @@ class ExemplaryModelResource(NaturalKeyResource):
     name = text_field("name", "Tên mô hình")
     field = choice_field("field", "Lĩnh vực", WorkField)
     year = count_field("year", "Năm", blank=None)
+    description = text_field("description", "Mô tả")
+    people_involved = text_field("people_involved", "Người tham gia")
+    status = choice_field("status", "Trạng thái", ExemplaryModel.Status)
+    proposed_level = choice_field("proposed_level", "Cấp đề nghị", ExemplaryModel.Level)
     recognition_level = choice_field("recognition_level", "Cấp công nhận", ExemplaryModel.Level)
+    decision_number = text_field("decision_number", "Số quyết định")
+    decision_date = date_field("decision_date", "Ngày quyết định")
     reward = text_field("reward", "Khen thưởng")
 
     class Meta(NaturalKeyResource.Meta):
         model = ExemplaryModel
-        fields = ["ward", "name", "field", "year", "recognition_level", "reward"]
+        fields = [
+            "ward",
+            "name",
+            "field",
+            "year",
+            "description",
+            "people_involved",
+            "status",
+            "proposed_level",
+            "recognition_level",
+            "decision_number",
+            "decision_date",
+            "reward",
+        ]
         import_id_fields = ["ward", "name", "year"]
 
     def get_queryset(self):

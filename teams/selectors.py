@@ -63,6 +63,8 @@ def feedback_rows(*, ward, user, filters, ordering):
     for name in ("field", "status"):
         if filters.get(name):
             rows = rows.filter(**{name: filters[name]})
+    if filters.get("overdue"):
+        rows = rows.filter(CitizenFeedback.overdue())
     return _period(rows, filters, "received_on").order_by(*ordering)
 
 

@@ -6,6 +6,7 @@ app_name = "teams"
 
 urlpatterns = [
     path("teams/<int:pk>/", views.team_detail, name="team_detail"),
+    path("feedback/<int:pk>/", views.feedback_detail, name="feedback_detail"),
     path("groups/<int:pk>/reorganise-team/", views.team_reorganise, name="team_reorganise"),
 ]
 for kind, plural in [("member", "members"), ("activity", "activities"), ("feedback", "feedback")]:

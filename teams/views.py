@@ -45,7 +45,7 @@ KINDS = {
         "rows": selectors.feedback_rows,
         "resource": FeedbackResource,
         "form": forms.FeedbackForm,
-        "saved": lambda feedback, ward: reverse("teams:feedback_list", args=[ward.code]),
+        "saved": lambda feedback, ward: reverse("teams:feedback_detail", args=[feedback.pk]),
     },
 }
 
@@ -95,7 +95,7 @@ def record_form(request, *, kind, ward, instance=None):
     data = request.POST if request.method == "POST" else None
     form = form_class(data, instance=instance, initial=initial, ward=ward, user=request.user)
     if form.is_bound and form.is_valid():
-        record = services.record_save(form=form)
+        record = services.record_save(form=form, user=request.user)
         messages.success(request, _("Saved: %(record)s.") % {"record": record})
         return redirect(spec["saved"](record, ward))
     if instance is None:
@@ -160,6 +160,38 @@ def record_delete(request, kind, pk):
             "ward": ward,
             "record": record,
             "cancel_url": reverse(f"teams:{kind}_edit", args=[record.pk]),
+        },
+    )
+
+
+@login_required
+def feedback_detail(request, pk):
+    """A feedback item and its follow-up log; who manages its ward adds the next step."""
+    feedback, ward = visible_record(request, "feedback", pk)
+    may_add = manages(request, feedback) and request.user.has_perm(
+        permission("feedback", "change")
+    )
+    if request.method == "POST":
+        require_permission(request, permission("feedback", "change"))
+        require_managed(request, feedback)
+    data = request.POST if request.method == "POST" else None
+    form = forms.FeedbackStepForm(data, feedback=feedback, initial={"date": timezone.localdate()})
+    if form.is_bound and form.is_valid():
+        step = services.feedback_step_add(
+            feedback=feedback, user=request.user, **form.cleaned_data
+        )
+        messages.success(request, _("Step recorded: %(step)s.") % {"step": step})
+        return redirect("teams:feedback_detail", feedback.pk)
+    return render(
+        request,
+        "teams/feedback_detail.html",
+        {
+            "ward": ward,
+            "feedback": feedback,
+            "steps": feedback.steps.select_related("recorded_by"),
+            "days_waiting": feedback.days_waiting(),
+            "form": form if may_add else None,
+            "can_change": may_add,
         },
     )
 

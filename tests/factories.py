@@ -148,7 +148,6 @@ class ExemplaryModelFactory(DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Ngõ phố văn minh số {n}")
     field = WorkField.ENVIRONMENT
     year = 2025
-    recognition_level = ExemplaryModel.Level.WARD
 
 
 class TrainingFactory(DjangoModelFactory):

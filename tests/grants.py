@@ -40,6 +40,12 @@ GRANTS = {
     "teams.exemplarymodel":     (ALL_FILES,            ALL_FILES,      ALL,          VIEW),
     "teams.training":           (ALL,                  ALL,            ALL,          VIEW),
     "teams.prestigiousperson":  (ALL,                  ALL,            ALL,          VIEW),
+    # A feedback's follow-up log: added to on the feedback's page, never edited.
+    "teams.feedbackstep":       (NONE,                 NONE,           NONE,         NONE),
+    # A model's evaluations and evidence: added on its page (awards.services decides who),
+    # read there; never edited.
+    "awards.evaluation":        (NONE,                 NONE,           NONE,         NONE),
+    "awards.evidence":          (NONE,                 NONE,           NONE,         NONE),
     "meetings.seminar":         (ALL,                  ALL,            VIEW,         VIEW),
     "meetings.seminarsession":  (ALL,                  ALL,            VIEW,         VIEW),
     "meetings.attendee":        (ALL,                  ALL,            VIEW,         VIEW),

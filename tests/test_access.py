@@ -21,12 +21,14 @@ in a savepoint of it, so no test sees another's writes.
 
 import dataclasses
 import io
+import pathlib
 from collections.abc import Callable
 
 import openpyxl
 import pytest
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.apps import apps
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
@@ -39,6 +41,7 @@ from django.urls import URLResolver, get_resolver, reverse
 from django.views import static
 from tablib import Dataset
 
+from awards.models import Evidence
 from core.models import ImportJob
 from core.periods import Period
 from meetings.models import (
@@ -440,6 +443,24 @@ def view_on_site_url(records):
     return reverse("admin:view_on_site", args=[content_type.pk, member.pk])
 
 
+def evidence_url(records):
+    """The model's evidence file, written where the test's MEDIA_ROOT keeps it."""
+    model = records["teams.exemplarymodel"]
+    evidence = model.evidence.first() or Evidence.objects.create(
+        exemplary_model=model,
+        file=f"evidence/{model.year}/{model.pk}.pdf",
+        name="bien-ban.pdf",
+        kind=Evidence.Kind.PDF,
+        content_type="application/pdf",
+        size=9,
+        sha256="0" * 64,
+    )
+    path = pathlib.Path(settings.MEDIA_ROOT) / evidence.file.name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"%PDF-1.4\n")
+    return reverse("awards:evidence_file", args=[evidence.pk])
+
+
 SEMINAR_PARTS = ("sessions", "attendees", "contributions", "points", "tasks")
 
 PAGE_ROUTES = {
@@ -469,6 +490,25 @@ PAGE_ROUTES = {
     "teams:team_detail": Route(
         "site_view", model="teams.team", url=record_page_url("teams:team_detail", "teams.team")
     ),
+    "teams:feedback_detail": Route(
+        "site_view",
+        model="teams.citizenfeedback",
+        url=record_page_url("teams:feedback_detail", "teams.citizenfeedback"),
+    ),
+    # “Dân vận khéo”: the year's list, a ward's registration, a model's page and its files.
+    "awards:model_list": Route("page", url=page("awards:model_list")),
+    "awards:model_add": Route(
+        "site_add", model="teams.exemplarymodel", url=ward_page_url("awards:model_add")
+    ),
+    **{
+        f"awards:model_{name}": Route(
+            f"site_{name.replace('detail', 'view')}",
+            model="teams.exemplarymodel",
+            url=record_page_url(f"awards:model_{name}", "teams.exemplarymodel"),
+        )
+        for name in ("detail", "edit")
+    },
+    "awards:evidence_file": Route("site_view", model="teams.exemplarymodel", url=evidence_url),
     # Kiện toàn tổ dân vận: a team made for a group, from the teams of those it came from.
     "teams:team_reorganise": Route(
         "site_add",
@@ -913,7 +953,8 @@ def signed_in(client, user):
 
 
 def assert_hides(response, *markers):
-    body = response.content.decode(errors="replace")
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    body = content.decode(errors="replace")
     shown = [marker for marker in markers if marker in body]
     assert not shown, f"{response.request['PATH_INFO']} ({response.status_code}) shows {shown}"
 

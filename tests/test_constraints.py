@@ -293,7 +293,15 @@ def test_full_clean_refuses_an_exemplary_model_of_another_wards_team():
 
 
 def check_constraints():
-    for app_label in ("wards", "teams", "meetings", "registry", "workreports", "reports"):
+    for app_label in (
+        "wards",
+        "teams",
+        "meetings",
+        "registry",
+        "workreports",
+        "reports",
+        "awards",
+    ):
         for model in apps.get_app_config(app_label).get_models():
             for constraint in model._meta.constraints:
                 if isinstance(constraint, CheckConstraint):
@@ -326,7 +334,7 @@ def edge_values(field, constants):
     if field.is_relation:
         values = [1]
     elif field.choices:
-        values = [value for value, _label in field.choices]
+        values = [value for value, _label in field.choices] + ([""] if field.blank else [])
     elif isinstance(field, DateField):
         values = [SEPT_5 - datetime.timedelta(days=1), SEPT_5, SEPT_5 + datetime.timedelta(days=1)]
     elif isinstance(field, CharField | TextField):
@@ -342,7 +350,7 @@ CHECKS = list(check_constraints())
 
 
 def test_every_check_constraint_is_judged_here():
-    assert len(CHECKS) == 24
+    assert len(CHECKS) == 30
 
 
 @pytest.mark.parametrize(

@@ -30,6 +30,7 @@ from django.test import Client
 from django.urls import Resolver404, URLResolver, get_resolver, resolve, reverse
 from django.utils import timezone
 
+from awards.models import Evidence
 from core.models import ImportJob
 from core.periods import Period
 from tests.factories import (
@@ -130,7 +131,18 @@ def make_world():
     # Of this month, so that the ward's home lists them with their links.
     ActivityFactory(team=team, date=timezone.localdate())
     CitizenFeedbackFactory(team=team, received_on=timezone.localdate())
-    ExemplaryModelFactory(ward=ward, team=team)
+    # Of this year, so that the year's list links its page; with a file (whose bytes this
+    # world does not write: its link answers 404).
+    exemplary_model = ExemplaryModelFactory(ward=ward, team=team, year=timezone.localdate().year)
+    Evidence.objects.create(
+        exemplary_model=exemplary_model,
+        file="evidence/bien-ban.pdf",
+        name="bien-ban.pdf",
+        kind=Evidence.Kind.PDF,
+        content_type="application/pdf",
+        size=9,
+        sha256="0" * 64,
+    )
     TrainingFactory(district=ward.district, ward=ward, organiser_level="ward", attendees=[member])
     PrestigiousPersonFactory(residential_group=group)
     seminar = SeminarFactory(district=ward.district)

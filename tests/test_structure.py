@@ -24,6 +24,7 @@ MAY_IMPORT = {
     "workreports": {"core", "wards", "teams", "meetings", "registry"},
     "reminders": {"core", "wards", "meetings", "workreports"},
     "reports": {"core", "wards", "teams", "meetings", "registry", "workreports", "reminders"},
+    "awards": {"core", "wards", "teams", "reports"},
     "demo": {
         "core",
         "wards",
@@ -33,6 +34,7 @@ MAY_IMPORT = {
         "workreports",
         "reminders",
         "reports",
+        "awards",
     },
     "danvan": {"core", "wards", "reports"},
 }

@@ -454,7 +454,7 @@ def page_queries(client, url):
 @pytest.mark.parametrize(
     ("name", "expected"),
     [
-        ("reports:ward_home", 15),
+        ("reports:ward_home", 16),
         ("teams:member_list", 11),
         ("teams:activity_list", 11),
         ("teams:feedback_list", 11),

@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from awards.demo import load_demo_award_cycle
 from meetings.demo import load_demo_plan, load_demo_seminar
 from meetings.selectors import seminar_facts
 from reports import tallies
@@ -24,7 +25,7 @@ from wards.demo import (
     load_demo_units,
     load_demo_users,
 )
-from wards.models import ResidentialGroup, User
+from wards.models import ResidentialGroup, User, Ward
 from workreports.demo import load_demo_work_reports
 
 # The demo's work begins a year before the reform; the old wards' last day is its eve.
@@ -61,10 +62,16 @@ class Command(BaseCommand):
             reorganise_demo_teams(after)
             load_demo_plan(city, year=today.year)
             load_demo_work(after, first=REFORM_DAY, last=today, person_offset=7000)
-            load_demo_exemplary_models(after, years=range(REFORM_DAY.year, today.year + 1))
+            load_demo_exemplary_models(after, years=range(REFORM_DAY.year, today.year))
             if datetime.date(REFORM_DAY.year + 1, 3, 15) <= today:
                 load_demo_trainings(city, year=REFORM_DAY.year + 1, level=Training.Level.CITY)
             users = load_demo_users()
+            load_demo_award_cycle(
+                list(Ward.objects.filter(district=city).order_by("name")),
+                today=today,
+                officer=User.objects.get(username="canbo.bode"),
+                staff=User.objects.get(username="canbo.thanhpho"),
+            )
             tallies.rebuild()  # the demo's records are written in bulk
             load_demo_work_reports(
                 city,
