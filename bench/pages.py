@@ -47,7 +47,8 @@ def main():
     from django.urls import reverse
 
     from meetings.models import Seminar
-    from teams.models import Activity, Team
+    from people.models import Person
+    from teams.models import Activity, CitizenFeedback, Team
     from wards.models import District, Ward
     from wards.roles import Role
 
@@ -56,6 +57,8 @@ def main():
     ward = Ward.objects.filter(district=district).order_by("pk").first()
     team = Team.objects.in_ward(ward).order_by("pk").first()
     seminar = Seminar.objects.filter(district=district).order_by("pk").first()
+    person = Person.objects.in_ward(ward).order_by("pk").first()
+    feedback = CitizenFeedback.objects.in_ward(ward).order_by("pk").first()
     staff = bench_user("bench.staff", Role.DISTRICT_STAFF, district=district)
     officer = bench_user("bench.officer", Role.WARD_OFFICER, wards=[ward])
     root = bench_user("bench.root", Role.ADMINISTRATOR, is_superuser=True)
@@ -106,6 +109,31 @@ def main():
             "feedback list, search",
             "officer",
             reverse("teams:feedback_list", args=[code]) + "?q=den",
+        ),
+        # People, trainings, “Dân vận khéo”, a feedback's follow-up.
+        ("people list", "officer", reverse("people:person_list", args=[code])),
+        ("people list, search", "officer", reverse("people:person_list", args=[code]) + "?q=van"),
+        (
+            "people list, prestigious",
+            "officer",
+            reverse("people:person_list", args=[code]) + "?role=prestigious",
+        ),
+        ("people recorded twice", "officer", reverse("people:duplicates", args=[code])),
+        ("person page", "officer", reverse("people:person_detail", args=[person.pk])),
+        ("feedback page", "officer", reverse("teams:feedback_detail", args=[feedback.pk])),
+        (
+            "feedback list, overdue",
+            "officer",
+            reverse("teams:feedback_list", args=[code]) + "?overdue=yes",
+        ),
+        ("training list", "staff", reverse("teams:training_list")),
+        ("training list, country", "root", reverse("teams:training_list")),
+        ("dân vận khéo, unit", "staff", reverse("awards:model_list")),
+        ("dân vận khéo, country", "root", reverse("awards:model_list")),
+        (
+            "dân vận khéo, unit, PDF",
+            "staff",
+            reverse("awards:model_list") + f"?year={datetime.date.today().year - 1}&format=pdf",
         ),
     ]
     for model, search in ADMIN_LISTS:

@@ -374,16 +374,17 @@ class Importer:
                     if comparable(getattr(instance, self.attname(attribute)))
                     != comparable(plain(record.values[attribute]))
                 ]
-                if changed and len(result.samples) < SAMPLES:
-                    result.samples.append(
-                        (record.row, "changed", self.changes(instance, record, changed))
-                    )
-                if changed:
+                # What the row changes in records of its record's (`related_changes`).
+                related = self.related_changes(record)
+                if (changed or related) and len(result.samples) < SAMPLES:
+                    described = [self.changes(instance, record, changed)] if changed else []
+                    result.samples.append((record.row, "changed", "; ".join(described + related)))
+                if changed or related:
                     record.before = copy.copy(instance)
                 for attribute in changed:
                     setattr(instance, attribute, record.values[attribute])
-                record.action = "changed" if changed else "unchanged"
-                if changed and instance.pk in read_only:
+                record.action = "changed" if changed or related else "unchanged"
+                if record.action == "changed" and instance.pk in read_only:
                     self.fail(
                         result,
                         record,
@@ -399,6 +400,11 @@ class Importer:
         for _key, record in candidates:
             if not record.failed:
                 setattr(result, record.action, getattr(result, record.action) + 1)
+
+    def related_changes(self, record):
+        """What a row found in the file changes beyond its own record, described as
+        `changes` does: nothing here (a member's person, in the members' import)."""
+        return []
 
     def changes(self, instance, record, attributes):
         """What a row changes in its record: “Điện thoại: 0912 → 0987; …”."""
@@ -559,8 +565,11 @@ def shown(value):
 
 
 def plain(value):
-    """A value as its column holds it: a related record as its id."""
-    return value.pk if isinstance(value, Model) else value
+    """A value as its column holds it: a related record as its id; one the import itself
+    adds (not yet saved) as itself, by its identity."""
+    if isinstance(value, Model):
+        return value.pk if value.pk is not None else ("new", id(value))
+    return value
 
 
 # Why nothing was written, when the rows could not be checked or written.

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "workreports",
     "reminders",
     "awards",
+    "people",
     "reports",
     "demo",
 ]

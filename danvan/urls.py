@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("workreports.urls")),
     path("", include("registry.urls")),
     path("", include("awards.urls")),
+    path("", include("people.urls")),
     path("", include("reminders.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

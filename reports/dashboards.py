@@ -230,7 +230,20 @@ def key_figures(sums, *, period, ward=None, ward_count=None, anchor=""):
         Figure("groups", _("Residential groups"), figures.groups, href=home),
         Figure("teams", _("Mobilization teams"), figures.teams, href=home),
         Figure("team_share", _("Groups with a team"), figures.team_share, "%", href=home),
-        Figure("members", _("Current members"), figures.members, href=link("member")),
+        Figure(
+            "people",
+            _("People in the teams"),
+            figures.people,
+            href=link("member"),
+            note=_("each person once"),
+        ),
+        Figure(
+            "members",
+            _("Seats in the teams"),
+            figures.members,
+            href=link("member"),
+            note=_("a person in two teams counts twice"),
+        ),
         Figure(
             "party_share",
             _("Party members"),

@@ -110,3 +110,31 @@ class DistrictMembers(MemberCounts):
 
     def __str__(self):
         return f"{self.district_id} {self.organisation}"
+
+
+class WardPeople(models.Model):
+    """The people among a ward's current members, each once however many teams they sit
+    in (the members' tallies count the seats)."""
+
+    ward = models.OneToOneField(Ward, on_delete=models.CASCADE, related_name="+")
+    people = models.PositiveIntegerField(default=0)
+    ward_path = "ward"
+
+    class Meta:
+        verbose_name = _("tally of a ward's people")
+
+    def __str__(self):
+        return f"{self.ward_id} {self.people}"
+
+
+class DistrictPeople(models.Model):
+    """The people among a managing unit's current members, each once."""
+
+    district = models.OneToOneField(District, on_delete=models.CASCADE, related_name="+")
+    people = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("tally of a managing unit's people")
+
+    def __str__(self):
+        return f"{self.district_id} {self.people}"

@@ -43,7 +43,14 @@ from wards.models import (
     existing_during,
 )
 
-from .models import DistrictMembers, DistrictMonth, WardMembers, WardMonth
+from .models import (
+    DistrictMembers,
+    DistrictMonth,
+    DistrictPeople,
+    WardMembers,
+    WardMonth,
+    WardPeople,
+)
 
 
 def wards_in_scope(*, user, period=None):
@@ -83,7 +90,8 @@ class Figures:
 
     groups: int = 0
     teams: int = 0
-    members: int = 0
+    members: int = 0  # seats in teams: a person in two teams counts twice
+    people: int = 0  # the people in those seats, each once
     party_members: int = 0
     activities: int = 0
     households: int = 0
@@ -204,6 +212,7 @@ def _totals(wards, period, units) -> Figures:
         _member_tallies(wards, units).aggregate(
             members=Sum("members"), party_members=Sum("party_members")
         ),
+        _people_tallies(wards, units).aggregate(people=Sum("people")),
     ]
     if months:
         tallies = _unit_tallies(units, months)
@@ -337,6 +346,14 @@ def _member_tallies(wards, units):
     if units is None:
         return _in_wards(WardMembers.objects.all(), wards)
     return DistrictMembers.objects.filter(units)
+
+
+def _people_tallies(wards, units):
+    """The people tallies of `wards`: their units' when they are whole units (a person who
+    sits in teams of two units is counted in each)."""
+    if units is None:
+        return _in_wards(WardPeople.objects.all(), wards)
+    return DistrictPeople.objects.filter(units)
 
 
 def whole_districts(wards):

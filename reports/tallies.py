@@ -32,7 +32,14 @@ from core.writers import copy_rows
 from teams.models import Activity, CitizenFeedback, Member, Team
 from wards.models import District, ResidentialGroup, Ward
 
-from .models import DistrictMembers, DistrictMonth, WardMembers, WardMonth
+from .models import (
+    DistrictMembers,
+    DistrictMonth,
+    DistrictPeople,
+    WardMembers,
+    WardMonth,
+    WardPeople,
+)
 
 # The records the tallies count, and those that move them between wards and units: the path
 # from each to its ward ("" for a ward), and the date that puts it in a month (None: it
@@ -49,7 +56,7 @@ TRACKED = {
 # when they move to another ward or unit.
 COUNTED = (Activity, CitizenFeedback, Member)
 TO_WARD = f"team__{Team.ward_path}"  # every counted record's, through its team
-TALLIES = (WardMonth, WardMembers, DistrictMonth, DistrictMembers)
+TALLIES = (WardMonth, WardMembers, WardPeople, DistrictMonth, DistrictMembers, DistrictPeople)
 BATCH = 10_000
 REBUILD_DISTRICTS = 50
 
@@ -81,7 +88,9 @@ def refresh_members(*, wards, districts):
     with transaction.atomic():
         _lock(districts)
         WardMembers.objects.filter(ward__in=wards).delete()
+        WardPeople.objects.filter(ward__in=wards).delete()
         DistrictMembers.objects.filter(district__in=districts).delete()
+        DistrictPeople.objects.filter(district__in=districts).delete()
         _count_members(
             ward_rows=Q(**{f"{TO_WARD}__in": wards}),
             districts=districts,
@@ -206,6 +215,26 @@ def _count_members(*, ward_rows, districts):
     _insert(
         DistrictMembers,
         (DistrictMembers(district_id=row.pop("district"), **row) for row in of_wards),
+    )
+    # People, each once: a person in two teams is one person and two seats.
+    current = Member.objects.filter(left_on__isnull=True).order_by()
+    _insert(
+        WardPeople,
+        (
+            WardPeople(ward_id=row["ward"], people=row["people"])
+            for row in current.filter(ward_rows)
+            .values(ward=F(TO_WARD))
+            .annotate(people=Count("person", distinct=True))
+        ),
+    )
+    _insert(
+        DistrictPeople,
+        (
+            DistrictPeople(district_id=row["district"], people=row["people"])
+            for row in current.filter(**{f"{TO_WARD}__district__in": districts})
+            .values(district=F(f"{TO_WARD}__district"))
+            .annotate(people=Count("person", distinct=True))
+        ),
     )
 
 

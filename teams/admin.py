@@ -27,19 +27,19 @@ WARD_FILTERS = ward_filters(f"team__{Team.ward_path}")
 
 
 class MemberInline(ScopedInline, admin.TabularInline):
+    """A team's seats, their persons read only: a seat is added with its person on the
+    member's own form (the site's, or this admin's), which finds the person recorded."""
+
     model = Member
-    fields = [
-        "full_name",
-        "gender",
-        "birth_year",
-        "phone",
-        "is_party_member",
-        "organisation",
-        "role",
-        "joined_on",
-        "left_on",
-    ]
+    fields = ["person", "is_party_member", "organisation", "role", "joined_on", "left_on"]
+    readonly_fields = ["person"]
     extra = 0
+
+    def has_add_permission(self, request, obj):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("person")
 
 
 @admin.register(Team)
@@ -76,24 +76,21 @@ class MemberAdmin(ScopedImportExportAdmin):
         "team",
         "role",
         "organisation",
-        "gender",
-        "birth_year",
         "is_party_member",
         "left_on",
     ]
-    list_filter = ["role", "organisation", "gender", "is_party_member", *WARD_FILTERS]
-    list_select_related = [Member.ward_path]
-    search_fields = ["full_name", "phone"]  # its folded search column (search_source)
-    ordering = ["sort_name"]  # by given name, the Vietnamese way (indexed)
+    list_filter = ["role", "organisation", "is_party_member", *WARD_FILTERS]
+    list_select_related = [Member.ward_path, "person"]
+    search_fields = ["person__full_name"]
+    search_text_field = "person__search_text"  # the person's folded name
+    ordering = ["person__sort_name"]  # by given name, the Vietnamese way
     # Lists of up to millions of rows are sorted only in an order an index gives.
     sortable_by = ["name"]
-    autocomplete_fields = ["team"]
+    autocomplete_fields = ["team", "person"]
 
-    @admin.display(
-        description=Member._meta.get_field("full_name").verbose_name, ordering="sort_name"
-    )
+    @admin.display(description=_("full name"), ordering="person__sort_name")
     def name(self, member):
-        return member.full_name
+        return member.person.full_name
 
 
 @admin.register(Activity)
@@ -173,8 +170,11 @@ class TrainingAdmin(ScopedAdmin):
 
 @admin.register(PrestigiousPerson)
 class PrestigiousPersonAdmin(ScopedAdmin):
-    list_display = ["full_name", "standing", "residential_group", "phone"]
+    list_display = ["person", "standing", "residential_group", "since", "until"]
     list_filter = [*ward_filters(PrestigiousPerson.ward_path)]
-    list_select_related = [PrestigiousPerson.ward_path]
-    search_fields = ["full_name", "standing"]
-    autocomplete_fields = ["residential_group"]
+    list_select_related = [PrestigiousPerson.ward_path, "person"]
+    search_fields = ["person__full_name"]
+    search_text_field = "person__search_text"
+    autocomplete_fields = ["person", "residential_group"]
+    # Linked to what they helped with on the activity's and the feedback's own forms.
+    exclude = ["activities", "feedback"]

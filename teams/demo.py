@@ -15,6 +15,7 @@ from django.db.models import Q
 from core.demo import create_missing, fictitious_name, fictitious_phone
 from core.periods import next_month
 from core.work_fields import WorkField
+from people.models import Person, Position
 
 from . import reorganisations
 from .models import (
@@ -133,32 +134,69 @@ def load_demo_teams(groups):
         ["residential_group_id"],
     )
     teams = teams_of(groups)
-    members = []
+    people, seats = [], []
     for index, group in enumerate(groups):
         rng = random.Random(f"team-{group.ward.code}-{group.code}")
         for seat, (organisation, role, party) in enumerate(TEAM_SEATS):
             number = index * len(TEAM_SEATS) + seat
             female = organisation == Member.Organisation.WOMEN or rng.random() < 0.3
-            members.append(
-                Member(
-                    team=teams[group.pk],
+            people.append(
+                Person(
+                    residential_group=group,
                     full_name=fictitious_name(number, female=female),
-                    gender=Member.Gender.FEMALE if female else Member.Gender.MALE,
+                    gender=Person.Gender.FEMALE if female else Person.Gender.MALE,
                     birth_year=rng.randrange(1990, 2000)
                     if organisation == Member.Organisation.YOUTH
                     else rng.randrange(1945, 1975),
                     phone=fictitious_phone(number),
-                    is_party_member=party,
-                    organisation=organisation,
-                    role=role,
-                    joined_on=datetime.date(2010 + rng.randrange(10), 1 + rng.randrange(12), 1),
                 )
             )
+            joined_on = datetime.date(2010 + rng.randrange(10), 1 + rng.randrange(12), 1)
+            seats.append((group, people[-1].full_name, organisation, role, party, joined_on))
+    found = people_by_name(groups, people)
     create_missing(
         Member.objects.filter(team__in=[team.pk for team in teams.values()]),
-        members,
-        ["team_id", "full_name"],
+        [
+            Member(
+                team=teams[group.pk],
+                person=found[group.pk, name],
+                is_party_member=party,
+                organisation=organisation,
+                role=role,
+                joined_on=joined_on,
+            )
+            for group, name, organisation, role, party, joined_on in seats
+        ],
+        ["team_id", "person_id"],
     )
+    # The women's branch head of each group sits in its team for the branch: two roles.
+    create_missing(
+        Position.objects.filter(person__residential_group__in=groups),
+        [
+            Position(
+                person=found[group.pk, name],
+                kind=Position.Kind.BRANCH_HEAD,
+                organisation=f"Chi hội Phụ nữ {group.name}",
+                started_on=joined_on,
+            )
+            for group, name, organisation, _role, _party, joined_on in seats
+            if organisation == Member.Organisation.WOMEN
+        ],
+        ["person_id", "kind"],
+    )
+
+
+def people_by_name(groups, people):
+    """{(group id, full name): person} of `groups`, `people` (unsaved) created if missing."""
+    create_missing(
+        Person.objects.filter(residential_group__in=groups),
+        people,
+        ["residential_group_id", "full_name"],
+    )
+    return {
+        (person.residential_group_id, person.full_name): person
+        for person in Person.objects.filter(residential_group__in=groups)
+    }
 
 
 def reorganise_demo_teams(groups):
@@ -180,27 +218,36 @@ def load_demo_work(groups, *, first, last, person_offset):
     """Two prestigious people in each of `groups`, and their teams' activities and feedback
     of every month from `first` to `last` (none after `last`)."""
     teams = teams_of(groups)
-    people, activities, feedback = [], [], []
+    people, standings, activities, feedback = [], [], [], []
     for index, group in enumerate(groups):
         team = teams[group.pk]
         for seat in range(2):
             number = person_offset + index * 2 + seat
             people.append(
-                PrestigiousPerson(
+                Person(
                     residential_group=group,
                     full_name=fictitious_name(number, female=seat == 1),
-                    standing=PRESTIGIOUS_STANDINGS[(index + seat) % len(PRESTIGIOUS_STANDINGS)],
+                    gender=Person.Gender.FEMALE if seat == 1 else Person.Gender.MALE,
+                    birth_year=1940 + (number % 25),
                     phone=fictitious_phone(number),
                 )
             )
+            standing = PRESTIGIOUS_STANDINGS[(index + seat) % len(PRESTIGIOUS_STANDINGS)]
+            standings.append((group, people[-1].full_name, standing))
         for month in months_between(first, last):
             activities += monthly_activities(team, group, month, last)
             feedback += monthly_feedback(team, group, month, last)
     team_ids = [team.pk for team in teams.values()]
+    found = people_by_name(groups, people)
     create_missing(
         PrestigiousPerson.objects.filter(residential_group__in=groups),
-        people,
-        ["residential_group_id", "full_name"],
+        [
+            PrestigiousPerson(
+                person=found[group.pk, name], residential_group=group, standing=standing
+            )
+            for group, name, standing in standings
+        ],
+        ["residential_group_id", "person_id"],
     )
     create_missing(
         Activity.objects.filter(team__in=team_ids), activities, ["team_id", "date", "title"]
@@ -211,6 +258,56 @@ def load_demo_work(groups, *, first, last, person_offset):
         ["team_id", "received_on", "summary"],
     )
     load_demo_follow_ups(team_ids)
+    link_demo_prestigious_people(groups)
+
+
+def load_demo_duplicate(groups):
+    """The leader of the first group's team recorded a second time, as a prestigious person
+    of the next group, with the same name, year of birth and phone: a pair for the page of
+    people recorded twice to find, and to merge."""
+    leader = (
+        Member.objects.filter(team__residential_group=groups[0], role=Member.Role.LEADER)
+        .select_related("person")
+        .first()
+    )
+    if leader is None or len(groups) < 2:
+        return
+    person = leader.person
+    twin, created = Person.objects.get_or_create(
+        full_name=person.full_name,
+        birth_year=person.birth_year,
+        residential_group=groups[1],
+        defaults={"gender": person.gender, "phone": person.phone},
+    )
+    if created:
+        PrestigiousPerson.objects.create(
+            person=twin, residential_group=groups[1], standing="Tổ trưởng tổ dân phố nhiều năm"
+        )
+
+
+def link_demo_prestigious_people(groups):
+    """The first prestigious person of each group helped with its team's first activity and
+    first feedback of each year."""
+    for role in PrestigiousPerson.objects.filter(residential_group__in=groups).order_by("pk"):
+        if (
+            role.activities.exists()
+            or PrestigiousPerson.objects.filter(
+                residential_group=role.residential_group, pk__lt=role.pk
+            ).exists()
+        ):
+            continue
+        team = Team.objects.filter(residential_group=role.residential_group).first()
+        if team is None:
+            continue
+        role.activities.set(first_of_each_year(team.activities, "date"))
+        role.feedback.set(first_of_each_year(team.feedback, "received_on"))
+
+
+def first_of_each_year(records, date_field):
+    firsts = {}
+    for record in records.order_by(date_field):
+        firsts.setdefault(getattr(record, date_field).year, record)
+    return list(firsts.values())
 
 
 def monthly_activities(team, group, first, last):
@@ -343,13 +440,41 @@ def load_demo_trainings(district, *, year, level):
     training, created = Training.objects.get_or_create(
         district=district,
         title=f"Tập huấn nghiệp vụ công tác dân vận cho tổ trưởng, tổ phó năm {year}",
-        defaults={"date": date, "organiser_level": level},
+        defaults={
+            "date": date,
+            "organiser_level": level,
+            "organiser": district.office or "Ban Dân vận",
+            "place": "Hội trường Trung tâm Chính trị",
+            "hours": 8,
+            "content": "Quy chế dân chủ ở cơ sở; kỹ năng vận động nhân dân; "
+            "phong trào thi đua “Dân vận khéo”.",
+        },
     )
     if created:
         training.attendees.set(
-            Member.objects.filter(
-                Q(role=Member.Role.LEADER) | Q(role=Member.Role.DEPUTY),
-                left_on__isnull=True,
-                **{f"{Member.ward_path}__district": district},
+            Person.objects.filter(
+                pk__in=Member.objects.filter(
+                    Q(role=Member.Role.LEADER) | Q(role=Member.Role.DEPUTY),
+                    left_on__isnull=True,
+                    **{f"{Member.ward_path}__district": district},
+                ).values("person")
             )
         )
+
+
+def load_demo_planned_training(ward, *, today):
+    """A training `ward` plans for next month, with no attendee yet."""
+    Training.objects.get_or_create(
+        district=ward.district,
+        ward=ward,
+        title="Tập huấn kỹ năng tiếp nhận, theo dõi ý kiến, kiến nghị của nhân dân",
+        defaults={
+            "status": Training.Status.PLANNED,
+            "date": today + datetime.timedelta(days=30),
+            "organiser_level": Training.Level.WARD,
+            "organiser": f"Đảng ủy phường {ward.name}",
+            "place": f"Hội trường UBND phường {ward.name}",
+            "hours": 4,
+            "content": "Ghi nhận ý kiến, chuyển xử lý, theo dõi trả lời và báo cáo lại nhân dân.",
+        },
+    )

@@ -8,10 +8,12 @@ from django.utils.translation import gettext_lazy as _
 from core.pages import DayFirstDateInput, date_field
 from core.text import validate_search
 from core.work_fields import WorkField
+from people.identity import Identity, describe_person, find
+from people.models import Person, id_number_validator, phone_validator
 from wards.forms import ScopedModelForm
 from wards.models import ResidentialGroup
 
-from .models import Activity, CitizenFeedback, FeedbackStep, Member, Team
+from .models import Activity, CitizenFeedback, FeedbackStep, Member, PrestigiousPerson, Team
 
 OLDEST_BIRTH_YEAR = 1900  # as the database allows, so that imported members stay editable
 YOUNGEST_MEMBER_AGE = 16
@@ -37,27 +39,49 @@ class WardRecordForm(ScopedModelForm):
 
 
 class MemberForm(WardRecordForm):
+    """A member and who they are. The person's details are typed here; the person already
+    recorded is found by them (`people.identity`) and linked, not recorded twice. One who
+    only shares a name and a year of birth with the person typed is offered to choose, or
+    to confirm as another person. Editing a member edits their person, in all their roles."""
+
+    full_name = forms.CharField(label=_("Full name"), max_length=100)
+    gender = forms.ChoiceField(label=_("Gender"), choices=[("", "—"), *Person.Gender.choices])
+    birth_year = forms.IntegerField(
+        label=_("Year of birth"),
+        required=False,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    phone = forms.CharField(
+        label=_("Phone"),
+        max_length=20,
+        required=False,
+        validators=[phone_validator],
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+    id_number = forms.CharField(
+        label=_("Identity number"),
+        max_length=12,
+        required=False,
+        validators=[id_number_validator],
+        help_text=Person._meta.get_field("id_number").help_text,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
     joined_on = date_field(_("joined on"), required=False)
     left_on = date_field(_("left on"), required=False)
 
+    PERSON_FIELDS = ("full_name", "gender", "birth_year", "phone", "id_number")
+
     class Meta:
         model = Member
-        fields = [
-            "team",
-            "full_name",
-            "gender",
-            "birth_year",
-            "phone",
-            "is_party_member",
-            "organisation",
-            "role",
-            "joined_on",
-            "left_on",
-        ]
-        widgets = {
-            "birth_year": forms.NumberInput(attrs={"inputmode": "numeric"}),
-            "phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
-        }
+        fields = ["team", "is_party_member", "organisation", "role", "joined_on", "left_on"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            for name in self.PERSON_FIELDS:
+                self.initial[name] = getattr(self.instance.person, name)
+        self.order_fields([*self.PERSON_FIELDS, "team"])
+        self.chosen_person = None
 
     def clean_birth_year(self):
         year = self.cleaned_data["birth_year"]
@@ -70,8 +94,114 @@ class MemberForm(WardRecordForm):
             )
         return year
 
+    def clean(self):
+        data = super().clean()
+        team = data.get("team")
+        if team is None or any(name in self.errors for name in self.PERSON_FIELDS):
+            return data
+        person = self.instance.person if self.instance.pk else None
+        if person is None:
+            identity = Identity(
+                data["full_name"],
+                data.get("birth_year"),
+                data.get("phone", ""),
+                team.residential_group_id,
+                data.get("id_number", ""),
+            )
+            found, likely = find(identity, people=Person.objects.visible_to(self.user))
+            if len(found) == 1:
+                person = found[0]
+            elif found or likely:  # several recorded twice are offered too
+                person = self.choose_among(found or likely)
+        if person is None:
+            person = Person(residential_group=team.residential_group)
+        taken = Person.objects.filter(id_number=data.get("id_number") or None)
+        if person.pk:
+            taken = taken.exclude(pk=person.pk)
+        if data.get("id_number") and taken.exists():
+            self.add_error("id_number", _("Another person has this identity number."))
+        for name in self.PERSON_FIELDS:
+            value = data.get(name)
+            if value not in (None, "") or self.instance.pk:
+                setattr(person, name, value if value is not None else None)
+        self.chosen_person = person
+        return data
 
-class ActivityForm(WardRecordForm):
+    def choose_among(self, likely):
+        """The person chosen among those `likely` to be the one typed, or None for a new
+        one once confirmed; the choice is offered (an error) until it is made."""
+        self.fields["person"] = forms.ModelChoiceField(
+            label=_("Already recorded"),
+            queryset=Person.objects.filter(pk__in=[p.pk for p in likely]).select_related(
+                "residential_group"
+            ),
+            required=False,
+            widget=forms.RadioSelect,
+        )
+        self.fields["person"].label_from_instance = describe_person
+        self.fields["new_person"] = forms.BooleanField(
+            label=_("This is another person, not yet recorded"), required=False
+        )
+        self.order_fields([*self.PERSON_FIELDS, "person", "new_person", "team"])
+        chosen = self.fields["person"].clean(self.data.get(self.add_prefix("person")) or None)
+        if chosen is not None:
+            return chosen
+        if self.fields["new_person"].clean(self.data.get(self.add_prefix("new_person"))):
+            return None
+        self.add_error(
+            "person",
+            _(
+                "Someone with this name and year of birth is already recorded: choose them, "
+                "or confirm that this is another person."
+            ),
+        )
+        return None
+
+    def save(self, commit=True):
+        person = self.chosen_person
+        person.save()
+        self.instance.person = person
+        return super().save(commit)
+
+
+class HelpedByForm(WardRecordForm):
+    """A record some of the ward's prestigious people helped with: they are ticked here."""
+
+    helped_by = forms.ModelMultipleChoiceField(
+        label=_("Prestigious people who helped"),
+        queryset=PrestigiousPerson.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def narrow_choices(self):
+        super().narrow_choices()
+        field = self.fields["helped_by"]
+        field.queryset = (
+            PrestigiousPerson.objects.visible_to(self.user)
+            .in_ward(self.ward)
+            .filter(Q(until__isnull=True) | Q(pk__in=self.helpers()))
+            .select_related("person", "residential_group")
+            .order_by("residential_group__code", "person__sort_name")
+        )
+        field.label_from_instance = lambda role: (
+            f"{role.person.full_name} · {role.residential_group.name}"
+        )
+        if self.instance.pk:
+            self.initial["helped_by"] = self.helpers()
+
+    def helpers(self):
+        if self.instance.pk is None:
+            return []
+        return list(self.instance.prestigious_people.values_list("pk", flat=True))
+
+    def save(self, commit=True):
+        record = super().save(commit)
+        record.prestigious_people.set(self.cleaned_data["helped_by"])
+        return record
+
+
+class ActivityForm(HelpedByForm):
     date = date_field(_("date"))
 
     class Meta:
@@ -94,7 +224,7 @@ class ActivityForm(WardRecordForm):
         }
 
 
-class FeedbackForm(WardRecordForm):
+class FeedbackForm(HelpedByForm):
     received_on = date_field(_("received on"))
     forwarded_on = date_field(_("forwarded on"), required=False)
     answered_on = date_field(_("answer received on"), required=False)
@@ -194,10 +324,13 @@ class PeriodMixin(forms.Form):
 
 class MemberFilterForm(ListFilterForm):
     SORTS = {
-        "name": (_("Name (A–Z)"), ["sort_name"]),
-        "-name": (_("Name (Z–A)"), ["-sort_name"]),
-        "birth_year": (_("Oldest first"), ["birth_year", "sort_name"]),
-        "group": (_("Residential group"), ["team__residential_group__code", "sort_name"]),
+        "name": (_("Name (A–Z)"), ["person__sort_name", "pk"]),
+        "-name": (_("Name (Z–A)"), ["-person__sort_name", "-pk"]),
+        "birth_year": (_("Oldest first"), ["person__birth_year", "person__sort_name", "pk"]),
+        "group": (
+            _("Residential group"),
+            ["team__residential_group__code", "person__sort_name", "pk"],
+        ),
     }
     CURRENT, FORMER, ALL = "current", "former", "all"
 
@@ -264,7 +397,7 @@ class TeamReorganisationForm(forms.Form):
         groups = {team.pk: team.residential_group for team in plan.teams}
         self.members = {str(seat.member.pk): seat.member for seat in plan.seats}
         self.fields["leader"].choices = [
-            (key, f"{member.full_name} · {groups[member.team_id].name}")
+            (key, f"{member.person.full_name} · {groups[member.team_id].name}")
             for key, member in self.members.items()
         ]
         if plan.leader is None:

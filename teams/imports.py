@@ -1,13 +1,19 @@
 """Bulk imports of the teams' records (see `core.imports`): a row names its team by the
 ward and residential group codes, among the teams the importing user sees."""
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from simple_history.utils import bulk_update_with_history
 
 from core.imports import Importer, Relation, code_variants, register
 from core.resources import managed
-from core.writers import BATCH
+from core.tables import FileRefused
+from core.writers import BATCH, insert_with_history
+from people.identity import Identity, candidates, describe_person, match
+from people.models import Person
 from wards.imports import WARD
 from wards.models import ResidentialGroup, current_last
 from wards.resources import GROUP_CODE, WARD_CODE
@@ -84,6 +90,12 @@ class TeamImporter(Importer):
 
 @register("member")
 class MemberImporter(Importer):
+    """Members with their persons: a row's person is the one already recorded that the
+    row describes (`people.identity`: the same identity number, or the same name and year of
+    birth with the same phone or group), or a new one; a row that only shares a name and a
+    year of birth with someone recorded is refused with their names, not made a second
+    record of them. A member is found by team and person."""
+
     resource_class = MemberResource
     relations = (TEAM,)
     example = {
@@ -93,12 +105,197 @@ class MemberImporter(Importer):
         "Giới tính": "Nữ",
         "Năm sinh": 1968,
         "Điện thoại": "0912 345 678",
+        "Số định danh": "",
         "Đảng viên": "Có",
         "Đại diện tổ chức": "Chi hội Phụ nữ",
         "Vai trò": "Tổ viên",
         "Ngày vào": "01/03/2020",
         "Ngày ra": "",
     }
+
+    # The person's columns: those that must be in the file, and those that may be left out.
+    PERSON_REQUIRED = ("full_name", "gender")
+    PERSON_OPTIONAL = ("birth_year", "phone", "id_number")
+
+    def __init__(self, *, user=None):
+        super().__init__(user=user)
+        self.key = ("team", "person")
+        self.person_fields = {
+            name: self.resource.fields[name]
+            for name in self.PERSON_REQUIRED + self.PERSON_OPTIONAL
+        }
+
+    def key_header(self):
+        names = ("team", "full_name", "birth_year")
+        return " + ".join([WARD_CODE, *(self.resource.fields[name].column_name for name in names)])
+
+    def model_field(self, attribute):
+        if attribute.startswith("person__"):
+            return Person._meta.get_field(attribute.removeprefix("person__"))
+        return super().model_field(attribute)
+
+    def columns_of(self, headers):
+        missing = [
+            self.person_fields[name].column_name
+            for name in self.PERSON_REQUIRED
+            if self.person_fields[name].column_name not in headers
+        ]
+        if missing:
+            raise FileRefused(
+                _(
+                    "The file lacks the column(s) %(missing)s. Start from the template: its "
+                    "first row names the columns %(expected)s."
+                )
+                % {
+                    "missing": ", ".join(f"“{header}”" for header in missing),
+                    "expected": ", ".join(f"“{header}”" for header in self.headers),
+                }
+            )
+        return super().columns_of(headers)
+
+    def resolve(self, records, result):
+        super().resolve(records, result)
+        rows = [
+            (record, self.person_of(record, result)) for record in records if not record.failed
+        ]
+        rows = [(record, person) for record, person in rows if person is not None]
+        known = candidates(
+            Person.objects.visible_to(self.user) if self.user else Person.objects.all(),
+            [Identity.of(person) for _record, person in rows],
+        )
+        numbers = {person.id_number for _record, person in rows if person.id_number}
+        elsewhere = set(
+            Person.objects.filter(id_number__in=numbers)
+            .exclude(pk__in=[person.pk for person in known])
+            .values_list("id_number", flat=True)
+        )
+        new = []  # the people this file adds, each once
+        self.typed = {record.row: person for record, person in rows}
+        self.person_updates = {}
+        for record, row_person in rows:
+            identity = Identity.of(row_person)
+            if identity.id_number in elsewhere:
+                self.fail(
+                    result,
+                    record,
+                    self.person_fields["id_number"].column_name,
+                    identity.id_number,
+                    _("This identity number is a person of a ward you do not see."),
+                )
+                continue
+            found, likely = match(identity, known)
+            if not found:
+                found, _likely = match(identity, new)
+            if len(found) > 1:
+                self.fail(
+                    result,
+                    record,
+                    self.person_fields["full_name"].column_name,
+                    identity.full_name,
+                    _("Several people recorded match this row: %(people)s. Merge them first.")
+                    % {"people": ", ".join(describe_person(p) for p in found)},
+                )
+                continue
+            person = found[0] if found else None
+            if person is None and likely:
+                self.fail(
+                    result,
+                    record,
+                    self.person_fields["full_name"].column_name,
+                    identity.full_name,
+                    _(
+                        "Maybe the same person as %(people)s, already recorded with the same "
+                        "name and year of birth: give the identity number, the same phone or "
+                        "group, or merge the records first."
+                    )
+                    % {"people": ", ".join(describe_person(p) for p in likely)},
+                )
+                continue
+            if person is None:
+                person = row_person
+                new.append(person)
+            record.values["person"] = person
+
+    # The person's details an import updates on a person it found (name and year of birth
+    # found them).
+    UPDATED = ("gender", "phone", "id_number")
+
+    def related_changes(self, record):
+        """The person's details the row changes, kept for `write`."""
+        found, typed = record.values["person"], self.typed[record.row]
+        if found.pk is None:
+            return []
+        changed = [
+            name
+            for name in self.UPDATED
+            if self.person_fields[name].column_name in record.cells
+            and getattr(typed, name) != getattr(found, name)
+        ]
+        if changed:
+            self.person_updates[found.pk] = (
+                found,
+                {name: getattr(typed, name) for name in changed},
+            )
+        return [
+            f"{self.person_fields[name].column_name}: {getattr(found, name) or '–'} → "
+            f"{getattr(typed, name) or '–'}"
+            for name in changed
+        ]
+
+    def person_of(self, record, result):
+        """The person the row describes, as an unsaved `Person`; None, with the row's errors,
+        when a cell is wrong."""
+        values = {}
+        for name, field in self.person_fields.items():
+            column = field.column_name
+            if column not in record.cells:
+                continue
+            try:
+                values[name] = field.widget.clean(record.cells[column], row=record.cells)
+            except ValueError as error:
+                self.fail(result, record, column, record.cells[column], str(error))
+        if record.failed:
+            return None
+        team = record.values["team"]
+        person = Person(residential_group=team.residential_group, **values)
+        try:
+            person.clean_fields(exclude=["residential_group"])
+        except ValidationError as errors:
+            for name, messages in errors.message_dict.items():
+                column = self.person_fields[name].column_name
+                self.fail(result, record, column, record.cells.get(column), " ".join(messages))
+            return None
+        person.fill_derived_fields()
+        return person
+
+    def write(self, records, result, attributes):
+        """The new people first, then the members."""
+        new_people = list(
+            {
+                id(record.values["person"]): record.values["person"]
+                for record in records
+                if record.action == "new" and record.values["person"].pk is None
+            }.values()
+        )
+        updated, now = [], timezone.now()
+        for person, values in self.person_updates.values():
+            for name, value in values.items():
+                setattr(person, name, value)
+            person.updated_at = now  # bulk updates skip auto_now
+            updated.append(person)
+        with transaction.atomic():
+            insert_with_history(Person, new_people, user=self.user)
+            bulk_update_with_history(
+                updated,
+                Person,
+                [*self.UPDATED, "updated_at"],
+                batch_size=BATCH,
+                default_user=self.user,
+            )
+            for record in records:
+                if record.action == "new":
+                    record.instance.person = record.values["person"]  # now with its id
+            super().write(records, result, attributes)
 
     def check_rows(self, records, result):
         """At most one current leader per team, counting the team's other members too."""

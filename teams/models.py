@@ -2,7 +2,7 @@ import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -10,15 +10,10 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.models import FixedParentModel, SearchableModel, TimeStampedModel
-from core.text import sort_key
 from core.work_fields import WorkField
+from people.models import Person
 from wards.models import District, ResidentialGroup, Ward
 from wards.scope import scoped_manager
-
-phone_validator = RegexValidator(
-    r"^\+?[0-9][0-9 .]{7,18}$",
-    _("Enter a phone number of digits, e.g. 0912 345 678."),
-)
 
 
 class Team(FixedParentModel, TimeStampedModel):
@@ -77,10 +72,10 @@ class RecordOfATeam(models.Model):
             raise ValidationError(errors)
 
 
-class Member(RecordOfATeam, SearchableModel, TimeStampedModel):
-    class Gender(models.TextChoices):
-        MALE = "male", _("Male")
-        FEMALE = "female", _("Female")
+class Member(RecordOfATeam, TimeStampedModel):
+    """A person's seat in a team, for a time (`joined_on`–`left_on`): the organisation they
+    represent there and their role. Who they are is the person's (`people.Person`): one
+    person may sit in two teams, and is counted once as a person, twice as seats."""
 
     class Organisation(models.TextChoices):
         PARTY_CELL = "party_cell", _("Party cell")
@@ -98,18 +93,14 @@ class Member(RecordOfATeam, SearchableModel, TimeStampedModel):
         DEPUTY = "deputy", _("Deputy leader")
         MEMBER = "member", _("Member")
 
+    person_role = "member"  # the role filter of the people's list
+
     team = models.ForeignKey(
         Team, models.PROTECT, related_name="members", verbose_name=_("mobilization team")
     )
-    full_name = models.CharField(_("full name"), max_length=100)
-    gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices)
-    birth_year = models.PositiveSmallIntegerField(
-        _("year of birth"),
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(1900), MaxValueValidator(2100)],
+    person = models.ForeignKey(
+        Person, models.PROTECT, related_name="memberships", verbose_name=_("person")
     )
-    phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[phone_validator])
     is_party_member = models.BooleanField(_("party member"), default=False)
     organisation = models.CharField(
         _("organisation represented"), max_length=20, choices=Organisation.choices
@@ -119,24 +110,18 @@ class Member(RecordOfATeam, SearchableModel, TimeStampedModel):
     left_on = models.DateField(
         _("left on"), null=True, blank=True, help_text=_("Empty while still in the team.")
     )
-    sort_name = models.CharField(
-        _("sort key of the name"), max_length=300, blank=True, editable=False
-    )
-
-    search_source = ("full_name", "phone")
-    derived_fields = ("search_text", "sort_name")
 
     date_field = "joined_on"
     ward_path = f"team__{Team.ward_path}"  # to the record's ward: spelled here only
     objects = scoped_manager(wards=[ward_path])
-    history = HistoricalRecords(excluded_fields=["search_text", "sort_name"])
+    history = HistoricalRecords()
 
     class Meta:
         permissions = [
             ("import_member", _("Can import from a file")),
             ("export_member", _("Can export to a file")),
         ]
-        ordering = ["team", "full_name"]
+        ordering = ["team", "person__sort_name"]
         verbose_name = _("team member")
         verbose_name_plural = _("team members")
         constraints = [
@@ -146,6 +131,12 @@ class Member(RecordOfATeam, SearchableModel, TimeStampedModel):
                 name="member_one_current_leader_per_team",
                 violation_error_message=_("This team already has a current leader."),
             ),
+            models.UniqueConstraint(
+                fields=["team", "person"],
+                condition=Q(left_on__isnull=True),
+                name="member_one_current_seat_per_person",
+                violation_error_message=_("This person is already a current member of the team."),
+            ),
             models.CheckConstraint(
                 condition=Q(left_on__isnull=True)
                 | Q(joined_on__isnull=True)
@@ -153,26 +144,14 @@ class Member(RecordOfATeam, SearchableModel, TimeStampedModel):
                 name="member_left_after_joined",
                 violation_error_message=_("The leaving date cannot be before the joining date."),
             ),
-            models.CheckConstraint(
-                condition=Q(birth_year__isnull=True) | Q(birth_year__range=(1900, 2100)),
-                name="member_birth_year_plausible",
-                violation_error_message=_("The year of birth must be between 1900 and 2100."),
-            ),
         ]
         indexes = [
             # Current members of a team by role, as the team page lists them.
             models.Index(fields=["team", "left_on", "role"], name="member_team_current_idx"),
-            # Member lists in the Vietnamese order of names.
-            models.Index(fields=["sort_name"], name="member_sort_name_idx"),
-            # The accent-free search has a trigram index on PostgreSQL (migration 0002).
         ]
 
     def __str__(self):
-        return self.full_name
-
-    def fill_derived_fields(self):
-        super().fill_derived_fields()
-        self.sort_name = sort_key(self.full_name)
+        return str(self.person)
 
 
 class Activity(RecordOfATeam, SearchableModel, TimeStampedModel):
@@ -524,7 +503,10 @@ class ExemplaryModel(SearchableModel, TimeStampedModel):
 
 
 class Training(TimeStampedModel):
-    """A training course for mobilization cadres (conclusion task 2)."""
+    """A training course for mobilization cadres (conclusion task 2); its attendees are
+    people, members of a team or not."""
+
+    person_role = "trainee"  # the role filter of the people's list
 
     class Level(models.TextChoices):
         CITY = "city", _("City")
@@ -543,13 +525,39 @@ class Training(TimeStampedModel):
         verbose_name=_("ward"),
         help_text=_("The organising ward, for a ward-level training."),
     )
-    date = models.DateField(_("date"))
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        HELD = "held", _("Held")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.HELD
+    )
+    date = models.DateField(_("date"), help_text=_("Planned, or held."))
     title = models.CharField(_("title"), max_length=200)
     organiser_level = models.CharField(
         _("organised at"), max_length=10, choices=Level.choices, default=Level.DISTRICT
     )
+    organiser = models.CharField(
+        _("organiser"), max_length=200, blank=True, help_text=_("E.g. “Ban Dân vận Thành ủy”.")
+    )
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    hours = models.DecimalField(
+        _("hours"),
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    content = models.TextField(_("content"), blank=True)
     attendees = models.ManyToManyField(
-        Member, blank=True, related_name="trainings", verbose_name=_("attendees")
+        Person,
+        blank=True,
+        related_name="trainings",
+        verbose_name=_("attendees"),
+        help_text=_("Those who attended: recorded once it is held."),
     )
 
     ward_path = "ward"  # to the record's ward: spelled here only
@@ -566,8 +574,16 @@ class Training(TimeStampedModel):
                 name="training_ward_level_has_ward",
                 violation_error_message=_("A ward-level training needs its ward."),
             ),
+            models.CheckConstraint(
+                condition=Q(hours__isnull=True) | Q(hours__gte=0),
+                name="training_hours_not_negative",
+                violation_error_message=_("The hours cannot be negative."),
+            ),
         ]
-        indexes = [models.Index(fields=["district", "-date"], name="training_district_date_idx")]
+        indexes = [
+            models.Index(fields=["district", "-date"], name="training_district_date_idx"),
+            models.Index(fields=["ward", "-date"], name="training_ward_date_idx"),
+        ]
 
     def __str__(self):
         return self.title
@@ -578,30 +594,55 @@ class Training(TimeStampedModel):
 
 
 class PrestigiousPerson(TimeStampedModel):
-    """A respected resident the team works through (conclusion task 3)."""
+    """A person residents listen to, whom the team works through (conclusion task 3), in a
+    residential group, for a time; linked to the activities and feedback they helped with."""
 
+    person_role = "prestigious"  # the role filter of the people's list
+
+    person = models.ForeignKey(
+        Person, models.PROTECT, related_name="prestigious_roles", verbose_name=_("person")
+    )
     residential_group = models.ForeignKey(
         ResidentialGroup,
         models.PROTECT,
         related_name="prestigious_people",
         verbose_name=_("residential group"),
     )
-    full_name = models.CharField(_("full name"), max_length=100)
     standing = models.CharField(
         _("standing"),
         max_length=200,
         help_text=_("Why residents listen to them, e.g. retired teacher, head of a clan."),
     )
-    phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[phone_validator])
+    since = models.DateField(_("since"), null=True, blank=True)
+    until = models.DateField(_("until"), null=True, blank=True)
+    activities = models.ManyToManyField(
+        Activity,
+        blank=True,
+        related_name="prestigious_people",
+        verbose_name=_("activities they helped with"),
+    )
+    feedback = models.ManyToManyField(
+        CitizenFeedback,
+        blank=True,
+        related_name="prestigious_people",
+        verbose_name=_("feedback they helped with"),
+    )
 
     ward_path = f"residential_group__{ResidentialGroup.ward_path}"  # to the record's ward
     objects = scoped_manager(wards=[ward_path])
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["full_name"]
+        ordering = ["person__sort_name"]
         verbose_name = _("prestigious person")
         verbose_name_plural = _("prestigious people")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(until__isnull=True) | Q(since__isnull=True) | Q(until__gte=F("since")),
+                name="prestigious_until_after_since",
+                violation_error_message=_("The end cannot be before the start."),
+            ),
+        ]
 
     def __str__(self):
-        return self.full_name
+        return str(self.person)

@@ -121,7 +121,9 @@ def preview(group, *, user, leader=None):
             )
         )
     members = list(
-        Member.objects.filter(team__in=teams, left_on__isnull=True).order_by("team", "pk")
+        Member.objects.filter(team__in=teams, left_on__isnull=True)
+        .select_related("person")
+        .order_by("team", "pk")
     )
     members.sort(key=lambda member: [team.pk for team in teams].index(member.team_id))
     if leader is not None and leader not in members:
@@ -131,8 +133,11 @@ def preview(group, *, user, leader=None):
     if leader is None:
         leader = next((m for m in members if m.role == Member.Role.LEADER), None)
     deputy = next((m for m in members if m.role == Member.Role.DEPUTY and m != leader), None)
-    seats = []
+    seats, seated = [], {leader.person_id} if leader else set()
     for member in members:
+        if member != leader and member.person_id in seated:
+            continue  # a person in two of the old teams takes one seat in the new one
+        seated.add(member.person_id)
         if member == leader:
             role = Member.Role.LEADER
         elif member == deputy:
@@ -169,10 +174,7 @@ def _apply(plan):
         [
             Member(
                 team=team,
-                full_name=seat.member.full_name,
-                gender=seat.member.gender,
-                birth_year=seat.member.birth_year,
-                phone=seat.member.phone,
+                person_id=seat.member.person_id,  # the same person, in the new team
                 is_party_member=seat.member.is_party_member,
                 organisation=seat.member.organisation,
                 role=seat.role,

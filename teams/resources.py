@@ -6,11 +6,13 @@ nothing.
 """
 
 from django.utils.translation import gettext as _
-from import_export import fields
+from import_export import fields, widgets
 
 from core.resources import (
+    ChoiceLabelWidget,
     CodeForeignKeyWidget,
     NaturalKeyResource,
+    WholeNumberWidget,
     choice_field,
     count_field,
     date_field,
@@ -19,6 +21,8 @@ from core.resources import (
     yes_no_field,
 )
 from core.work_fields import WorkField
+from people.models import Person
+from people.protection import may_export_personal
 from wards.models import Ward
 from wards.resources import GROUP_CODE, WARD_CODE, GroupWidget, row_ward_code, ward_code_field
 
@@ -65,18 +69,35 @@ class TeamResource(NaturalKeyResource):
         return super().get_queryset().select_related(Team.ward_path)
 
 
+def person_field(attribute, column, widget=None):
+    """A column of the member's person: written out, and read by the import's matching of
+    people (`imports.MemberImporter`), not set on the member."""
+    return fields.Field(
+        attribute=f"person__{attribute}",
+        column_name=column,
+        widget=widget or widgets.CharWidget(),
+        readonly=True,
+    )
+
+
 class MemberResource(NaturalKeyResource):
+    """A team's members with their persons' details. The phone and the identity number are
+    personal data: written out only for a user with `personal` (`people.protection`)."""
+
     ward_code = ward_code_field(f"{Member.ward_path}__code")
     team = team_field()
-    full_name = text_field("full_name", "Họ và tên")
-    gender = choice_field("gender", "Giới tính", Member.Gender)
-    birth_year = count_field("birth_year", "Năm sinh", blank=None)
-    phone = text_field("phone", "Điện thoại")
+    full_name = person_field("full_name", "Họ và tên")
+    gender = person_field("gender", "Giới tính", ChoiceLabelWidget(Person.Gender))
+    birth_year = person_field("birth_year", "Năm sinh", WholeNumberWidget(blank=None))
+    phone = person_field("phone", "Điện thoại")
+    id_number = person_field("id_number", "Số định danh")
     is_party_member = yes_no_field("is_party_member", "Đảng viên")
     organisation = choice_field("organisation", "Đại diện tổ chức", Member.Organisation)
     role = choice_field("role", "Vai trò", Member.Role)
     joined_on = date_field("joined_on", "Ngày vào")
     left_on = date_field("left_on", "Ngày ra")
+
+    PERSONAL = ("phone", "id_number")
 
     class Meta(NaturalKeyResource.Meta):
         model = Member
@@ -87,6 +108,7 @@ class MemberResource(NaturalKeyResource):
             "gender",
             "birth_year",
             "phone",
+            "id_number",
             "is_party_member",
             "organisation",
             "role",
@@ -95,8 +117,25 @@ class MemberResource(NaturalKeyResource):
         ]
         import_id_fields = ["team", "full_name", "birth_year"]
 
+    def __init__(self, user=None, *, personal=None, **kwargs):
+        # By default, as the user's role allows (a command run without a user: everything).
+        if personal is None:
+            personal = user is None or may_export_personal(user)
+        self.personal = personal
+        super().__init__(user=user, **kwargs)
+
+    def get_export_fields(self, selected_fields=None):
+        exported = super().get_export_fields(selected_fields)
+        if self.personal:
+            return exported
+        return [
+            field
+            for field in exported
+            if field.attribute.removeprefix("person__") not in self.PERSONAL
+        ]
+
     def get_queryset(self):
-        return super().get_queryset().select_related(Member.ward_path)
+        return super().get_queryset().select_related(Member.ward_path, "person")
 
 
 class ActivityResource(NaturalKeyResource):

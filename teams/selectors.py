@@ -2,12 +2,12 @@
 
 from core.text import search_filter
 
-from .models import Activity, CitizenFeedback, Member
+from .models import Activity, CitizenFeedback, Member, PrestigiousPerson
 
 
-def _common(rows, filters):
+def _common(rows, filters, search_field="search_text"):
     if filters.get("q"):
-        rows = rows.filter(search_filter(filters["q"]))
+        rows = rows.filter(search_filter(filters["q"], field=search_field))
     if filters.get("group"):
         rows = rows.filter(team__residential_group=filters["group"])
     return rows
@@ -24,9 +24,10 @@ def _period(rows, filters, date_field):
 def member_rows(*, ward, user, filters, ordering):
     """The ward's members matching `filters` (current ones unless asked otherwise)."""
     rows = _common(
-        # Every row shows and exports its group, and its ward's code.
-        Member.objects.visible_to(user).in_ward(ward).select_related(Member.ward_path),
+        # Every row shows and exports its person, its group, and its ward's code.
+        Member.objects.visible_to(user).in_ward(ward).select_related(Member.ward_path, "person"),
         filters,
+        search_field="person__search_text",
     )
     for name in ("organisation", "role"):
         if filters.get(name):
@@ -73,7 +74,8 @@ def team_page(*, team, user):
     members = (
         Member.objects.visible_to(user)
         .filter(team=team, left_on__isnull=True)
-        .order_by("role", "sort_name")
+        .select_related("person")
+        .order_by("role", "person__sort_name")
     )
     activities = Activity.objects.visible_to(user).filter(team=team).order_by("-date")[:10]
     feedback = (
@@ -82,4 +84,15 @@ def team_page(*, team, user):
         .exclude(status=CitizenFeedback.Status.RESOLVED)
         .order_by("-received_on")[:10]
     )
-    return {"members": members, "activities": activities, "open_feedback": feedback}
+    prestigious = (
+        PrestigiousPerson.objects.visible_to(user)
+        .filter(residential_group=team.residential_group, until__isnull=True)
+        .select_related("person")
+        .order_by("person__sort_name")
+    )
+    return {
+        "members": members,
+        "activities": activities,
+        "open_feedback": feedback,
+        "prestigious": prestigious,
+    }

@@ -1,13 +1,8 @@
 """Writes of the workspace."""
 
 from django.db import transaction
-from django.utils.translation import gettext as _
 
-from .models import CitizenFeedback, FeedbackStep, Member
-
-
-class RecordInUse(Exception):
-    """A record other records still need; the message says what to do instead."""
+from .models import CitizenFeedback, FeedbackStep
 
 
 @transaction.atomic
@@ -89,14 +84,6 @@ def feedback_step_add(*, feedback, kind, date, party="", note="", user):
 
 @transaction.atomic
 def record_delete(*, record):
-    """Delete a workspace record, unless others still need it: a member who attended
-    trainings stays (their attendance is the record of conclusion task 2)."""
-    if isinstance(record, Member) and record.trainings.exists():
-        raise RecordInUse(
-            _(
-                "%(member)s attended trainings, which would lose them: give the date they "
-                "left the team instead."
-            )
-            % {"member": record}
-        )
+    """Delete a workspace record. A member's seat goes; their person stays, with their other
+    roles and the trainings they attended."""
     record.delete()

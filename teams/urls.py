@@ -1,12 +1,16 @@
 from django.urls import path
 
-from . import views
+from . import trainings, views
 
 app_name = "teams"
 
 urlpatterns = [
     path("teams/<int:pk>/", views.team_detail, name="team_detail"),
     path("feedback/<int:pk>/", views.feedback_detail, name="feedback_detail"),
+    path("trainings/", trainings.training_list, name="training_list"),
+    path("trainings/add/", trainings.training_add, name="training_add"),
+    path("trainings/<int:pk>/", trainings.training_detail, name="training_detail"),
+    path("trainings/<int:pk>/edit/", trainings.training_edit, name="training_edit"),
     path("groups/<int:pk>/reorganise-team/", views.team_reorganise, name="team_reorganise"),
 ]
 for kind, plural in [("member", "members"), ("activity", "activities"), ("feedback", "feedback")]:

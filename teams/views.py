@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from core.pages import paginate, query_without, require_permission, xlsx_download
+from people import protection
 from wards.models import ResidentialGroup
 from wards.pages import manages, require_managed, seen_or_404, ward_for
 
@@ -64,12 +65,17 @@ def record_list(request, code, kind):
     filter_form = spec["filter_form"](request.GET, ward=ward, user=request.user)
     filters, ordering = filter_form.filters()
     rows = spec["rows"](ward=ward, user=request.user, filters=filters, ordering=ordering)
+    # A ward the user only reads (a predecessor, one that ended) is offered no writing, and
+    # is shown no personal data.
+    writes = manages(request, ward)
+    personal = kind == "member" and protection.may_see_personal(request, manages=writes)
     if request.GET.get("format") == "xlsx":
         require_permission(request, permission(kind, "export"))
-        dataset = spec["resource"](user=request.user).export(queryset=rows)
+        options = {"personal": personal} if kind == "member" else {}
+        dataset = spec["resource"](user=request.user, **options).export(queryset=rows)
+        if personal:
+            protection.log_personal_data(request, f"{kind}-{ward.code}.xlsx")
         return xlsx_download(request, dataset, f"{kind}-{ward.code}")
-    # A ward the user only reads (a predecessor, one that ended) is offered no writing.
-    writes = manages(request, ward)
     return render(
         request,
         f"teams/{kind}_list.html",
@@ -81,6 +87,7 @@ def record_list(request, code, kind):
             "can_add": writes and request.user.has_perm(permission(kind, "add")),
             "can_change": writes and request.user.has_perm(permission(kind, "change")),
             "can_export": request.user.has_perm(permission(kind, "export")),
+            "personal": personal,
         },
     )
 
@@ -146,11 +153,7 @@ def record_delete(request, kind, pk):
     require_permission(request, permission(kind, "delete"))
     require_managed(request, record)
     if request.method == "POST":
-        try:
-            services.record_delete(record=record)
-        except services.RecordInUse as refusal:
-            messages.error(request, str(refusal))
-            return redirect(reverse(f"teams:{kind}_edit", args=[record.pk]))
+        services.record_delete(record=record)
         messages.success(request, _("Deleted: %(record)s.") % {"record": record})
         return redirect(reverse(f"teams:{kind}_list", args=[ward.code]))
     return render(
@@ -201,6 +204,7 @@ def team_detail(request, pk):
     team = seen_or_404(request, Team.objects.select_related(Team.ward_path), pk=pk)
     context = selectors.team_page(team=team, user=request.user)
     writes = manages(request, team)
+    personal = protection.may_see_personal(request, manages=writes)
     return render(
         request,
         "teams/team_detail.html",
@@ -210,6 +214,7 @@ def team_detail(request, pk):
             "ward": team.residential_group.ward,
             "can_add": writes and request.user.has_perm(permission("activity", "add")),
             "can_change_member": writes and request.user.has_perm(permission("member", "change")),
+            "personal": personal,
         },
     )
 

@@ -22,6 +22,7 @@ from meetings.models import (
     SeminarSession,
     TaskAssignment,
 )
+from people.models import Person
 from teams.models import (
     Activity,
     CitizenFeedback,
@@ -99,15 +100,40 @@ class TeamFactory(DjangoModelFactory):
     founded_on = datetime.date(2015, 3, 1)
 
 
+class PersonFactory(DjangoModelFactory):
+    class Meta:
+        model = Person
+
+    residential_group = factory.SubFactory(ResidentialGroupFactory)
+    full_name = factory.Sequence(lambda n: f"Trần Văn {n}")
+    gender = Person.Gender.MALE
+    birth_year = 1960
+    phone = "0912 345 678"
+
+
 class MemberFactory(DjangoModelFactory):
+    """A member, and their person (living in the team's group) unless `person` is given: the
+    person's details are given as the member's (`full_name=`, `birth_year=`…)."""
+
     class Meta:
         model = Member
 
+    class Params:
+        full_name = factory.Sequence(lambda n: f"Trần Văn {n}")
+        gender = Person.Gender.MALE
+        birth_year = 1960
+        phone = "0912 345 678"
+
     team = factory.SubFactory(TeamFactory)
-    full_name = factory.Sequence(lambda n: f"Trần Văn {n}")
-    gender = Member.Gender.MALE
-    birth_year = 1960
-    phone = "0912 345 678"
+    person = factory.LazyAttribute(
+        lambda member: PersonFactory(
+            residential_group=member.team.residential_group,
+            full_name=member.full_name,
+            gender=member.gender,
+            birth_year=member.birth_year,
+            phone=member.phone,
+        )
+    )
     is_party_member = True
     organisation = Member.Organisation.PARTY_CELL
     role = Member.Role.MEMBER
@@ -170,8 +196,15 @@ class PrestigiousPersonFactory(DjangoModelFactory):
     class Meta:
         model = PrestigiousPerson
 
+    class Params:
+        full_name = factory.Sequence(lambda n: f"Lê Văn {n}")
+
     residential_group = factory.SubFactory(ResidentialGroupFactory)
-    full_name = factory.Sequence(lambda n: f"Lê Văn {n}")
+    person = factory.LazyAttribute(
+        lambda role: PersonFactory(
+            residential_group=role.residential_group, full_name=role.full_name, phone=""
+        )
+    )
     standing = "Giáo viên nghỉ hưu"
 
 

@@ -40,6 +40,10 @@ GRANTS = {
     "teams.exemplarymodel":     (ALL_FILES,            ALL_FILES,      ALL,          VIEW),
     "teams.training":           (ALL,                  ALL,            ALL,          VIEW),
     "teams.prestigiousperson":  (ALL,                  ALL,            ALL,          VIEW),
+    "people.person":            (ALL,                  ALL,            ALL,          VIEW),
+    "people.position":          (ALL,                  ALL,            ALL,          VIEW),
+    # The log of merges: written by a merge (on the person's page), read there.
+    "people.personmerge":       (NONE,                 NONE,           NONE,         NONE),
     # A feedback's follow-up log: added to on the feedback's page, never edited.
     "teams.feedbackstep":       (NONE,                 NONE,           NONE,         NONE),
     # A model's evaluations and evidence: added on its page (awards.services decides who),

@@ -63,7 +63,7 @@ def add_rows_of_every_model(count):
             district=ward.district,
             ward=ward,
             organiser_level=Training.Level.WARD,
-            attendees=[member],
+            attendees=[member.person],
         )
 
         session = SeminarSessionFactory(seminar__district=ward.district, wards=[ward])
@@ -208,7 +208,7 @@ INLINE_ROWS = [
     pytest.param(TeamFactory, lambda team: MemberFactory(team=team), id="teams.Team"),
     pytest.param(
         TrainingFactory,
-        lambda training: training.attendees.add(MemberFactory()),
+        lambda training: training.attendees.add(MemberFactory().person),
         id="teams.Training",
     ),
     pytest.param(

@@ -2,14 +2,14 @@
 officers, consistent role links, Vietnamese import errors, and the security log's scope."""
 
 import pytest
-import tablib
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from core.tables import Table
 from meetings.models import Seminar
+from teams.imports import MemberImporter
 from teams.models import Member, Training
-from teams.resources import MemberResource
 from tests.factories import (
     AttendeeFactory,
     ContributionFactory,
@@ -122,30 +122,26 @@ def test_user_role_change_is_kept_in_history(admin_client):
     assert [row.group_id for row in latest.groups.all()] == [officer_group.pk]
 
 
-def test_member_import_with_a_duplicated_key_gives_a_vietnamese_row_error():
+def test_member_import_matching_a_person_recorded_twice_gives_a_vietnamese_row_error():
     team = TeamFactory()
     MemberFactory.create_batch(2, team=team, full_name="Đỗ Văn G", birth_year=None)
     group = team.residential_group
-    data = tablib.Dataset(
-        [group.ward.code, group.code, "Đỗ Văn G", "male", "", "Không", "other", "member"],
-        headers=[
-            "Mã phường",
-            "Mã tổ dân phố",
-            "Họ và tên",
-            "Giới tính",
-            "Năm sinh",
-            "Đảng viên",
-            "Đại diện tổ chức",
-            "Vai trò",
-        ],
-    )
+    cells = {
+        "Mã phường": group.ward.code,
+        "Mã tổ dân phố": group.code,
+        "Họ và tên": "Đỗ Văn G",
+        "Giới tính": "Nam",
+        "Năm sinh": "",
+        "Đảng viên": "Không",
+        "Đại diện tổ chức": "Khác",
+        "Vai trò": "Tổ viên",
+    }
 
-    result = MemberResource().import_data(data, dry_run=False)
+    result = MemberImporter().run(Table(list(cells), [(2, list(cells.values()))]), commit=True)
 
-    errors = [str(error.error) for _, row in result.row_errors() for error in row]
-    assert result.has_errors()
-    assert "Nhiều bản ghi" in errors[0]
-    assert Member.objects.filter(full_name="Đỗ Văn G").count() == 2
+    [error] = result.errors
+    assert error.message.startswith("Có nhiều người đã có hồ sơ khớp với dòng này: Đỗ Văn G")
+    assert Member.objects.filter(person__full_name="Đỗ Văn G").count() == 2
 
 
 def test_security_log_administrator_sees_their_units_events_only(client):

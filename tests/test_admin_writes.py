@@ -31,6 +31,7 @@ from tests.factories import (
     DistrictFactory,
     ExemplaryModelFactory,
     MemberFactory,
+    PersonFactory,
     PrestigiousPersonFactory,
     ProgressReportFactory,
     ResidentialGroupFactory,
@@ -82,6 +83,7 @@ def make_world():
     group = ResidentialGroupFactory(ward=ward_c)
     team = TeamFactory(residential_group=group)
     member = MemberFactory(team=team)
+    spare_person = PersonFactory(residential_group=group)  # in no team, of no role
     seminar = SeminarFactory(district=d2, title="Tọa đàm của Gia Lâm")
     session = SeminarSessionFactory(seminar=seminar, number=1, wards=[ward_a, ward_c])
     attendee = AttendeeFactory(seminar=seminar, session=session, role="chair")
@@ -102,9 +104,10 @@ def make_world():
         "teams.citizenfeedback": CitizenFeedbackFactory(team=team),
         "teams.exemplarymodel": ExemplaryModelFactory(ward=ward_c, team=team),
         "teams.training": TrainingFactory(
-            district=d2, ward=ward_c, organiser_level="ward", attendees=[member]
+            district=d2, ward=ward_c, organiser_level="ward", attendees=[member.person]
         ),
         "teams.prestigiousperson": PrestigiousPersonFactory(residential_group=group),
+        "people.person": member.person,
         "meetings.seminar": seminar,
         "meetings.seminarsession": session,
         "meetings.attendee": attendee,
@@ -132,12 +135,13 @@ def make_world():
         "wards.residentialgroup": {"ward": ward_c},
         "wards.user": {"district": d2},
         "teams.team": {"residential_group": ResidentialGroupFactory(ward=ward_c)},
-        "teams.member": {"team": team},
+        "teams.member": {"team": team, "person": spare_person},
         "teams.activity": {"team": team},
         "teams.citizenfeedback": {"team": team},
         "teams.exemplarymodel": {"ward": ward_c},
         "teams.training": {"district": d2, "ward": ward_c},
-        "teams.prestigiousperson": {"residential_group": group},
+        "teams.prestigiousperson": {"residential_group": group, "person": spare_person},
+        "people.person": {"residential_group": group},
         "meetings.seminar": {"district": d2},
         "meetings.seminarsession": {"seminar": seminar},
         "meetings.attendee": {"seminar": seminar},
@@ -213,6 +217,7 @@ WARD_RECORDS = [
     "teams.exemplarymodel",
     "teams.training",
     "teams.prestigiousperson",
+    "people.person",
     "meetings.progressreport",
 ]
 EXPECTED = {
@@ -261,7 +266,7 @@ def snapshot():
     """Every row of the project's records, accounts and groups; history tables follow their
     records, the security log is appended to by refusals."""
     models = [Group]
-    for app_label in ("wards", "teams", "meetings"):
+    for app_label in ("wards", "teams", "meetings", "people"):
         models += [
             model
             for model in apps.get_app_config(app_label).get_models(include_auto_created=True)
@@ -341,7 +346,7 @@ ADDITIONS = {
         "password2": "Mat-khau-moi-rat-dai-2025",
     },
     "teams.team": {"founded_on": "01/01/2020"},
-    "teams.member": {"full_name": "Người mới", "gender": "male", "organisation": "other"},
+    "teams.member": {"organisation": "other"},
     "teams.activity": {"date": "01/10/2025", "field": "environment", "title": "Mới"},
     "teams.citizenfeedback": {
         "received_on": "01/10/2025",
@@ -350,7 +355,8 @@ ADDITIONS = {
     },
     "teams.exemplarymodel": {"name": "Mới", "field": "environment", "year": "2025"},
     "teams.training": {"date": "01/10/2025", "title": "Mới", "organiser_level": "ward"},
-    "teams.prestigiousperson": {"full_name": "Người mới", "standing": "Trưởng họ"},
+    "teams.prestigiousperson": {"standing": "Trưởng họ"},
+    "people.person": {"full_name": "Người mới", "gender": "male"},
     "meetings.seminar": {"title": "Mới", "organiser": "Ban Dân vận"},
     "meetings.seminarsession": {"number": "9", "date": "01/10/2025", "venue": "Hội trường"},
     "meetings.attendee": {"full_name": "Người mới"},

@@ -44,6 +44,7 @@ from tests.factories import (
     DistrictFactory,
     ExemplaryModelFactory,
     MemberFactory,
+    PersonFactory,
     PrestigiousPersonFactory,
     ProgressReportFactory,
     ResidentialGroupFactory,
@@ -128,6 +129,12 @@ def make_world():
     )
     team = TeamFactory(residential_group=group)
     member = MemberFactory(team=team)
+    # Recorded twice: the page of duplicates links their merge.
+    PersonFactory(
+        residential_group=group,
+        full_name=member.person.full_name,
+        birth_year=member.person.birth_year,
+    )
     # Of this month, so that the ward's home lists them with their links.
     ActivityFactory(team=team, date=timezone.localdate())
     CitizenFeedbackFactory(team=team, received_on=timezone.localdate())
@@ -143,7 +150,9 @@ def make_world():
         size=9,
         sha256="0" * 64,
     )
-    TrainingFactory(district=ward.district, ward=ward, organiser_level="ward", attendees=[member])
+    TrainingFactory(
+        district=ward.district, ward=ward, organiser_level="ward", attendees=[member.person]
+    )
     PrestigiousPersonFactory(residential_group=group)
     seminar = SeminarFactory(district=ward.district)
     session = SeminarSessionFactory(seminar=seminar, wards=[ward])

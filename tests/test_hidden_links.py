@@ -55,7 +55,7 @@ def links():
         district=d1,
         ward=ward_a,
         organiser_level="ward",
-        attendees=[member_a, member_b, member_c],
+        attendees=[member_a.person, member_b.person, member_c.person],
     )
     return {
         "seminar": seminar,
@@ -115,6 +115,10 @@ MANY_TO_MANY = {
     ("wards.user", "wards"): "read-only when linked outside the scope",
     ("wards.user", "user_permissions"): "shown to superusers only, who see every record",
     ("auth.group", "permissions"): "the superuser's",
+    # What a prestigious person helped with: excluded from the admin's form, ticked on the
+    # activity's and the feedback's own forms (of the ward's prestigious people).
+    ("teams.prestigiousperson", "activities"): "not on the admin's form",
+    ("teams.prestigiousperson", "feedback"): "not on the admin's form",
 }
 
 
@@ -135,7 +139,7 @@ def snapshot():
     """Every row of the project's records and their links, but for the times of the save,
     the history and the security log."""
     tables = {}
-    for app_label in ("auth", "wards", "teams", "meetings"):
+    for app_label in ("auth", "wards", "teams", "meetings", "people"):
         for model in apps.get_app_config(app_label).get_models(include_auto_created=True):
             if model is SecurityEvent or model.__name__.startswith("Historical"):
                 continue
@@ -221,4 +225,4 @@ def test_training_save_unchanged_by_ward_a_officer_keeps_b_and_c_attendees(clien
     client.post(url, posted_form(client.get(url).text, submit="_save"))
 
     members = links["members"]
-    assert set(Training.objects.get().attendees.all()) == set(members.values())
+    assert set(Training.objects.get().attendees.all()) == {m.person for m in members.values()}

@@ -315,7 +315,7 @@ def test_role_written_as_its_vietnamese_label_is_imported():
     result = import_file(MemberResource(), spreadsheet(MemberResource(), rows))
 
     assert not result.errors, row_errors(result)
-    assert Member.objects.get(full_name="Nguyễn Văn An").role == Member.Role.LEADER
+    assert Member.objects.get(person__full_name="Nguyễn Văn An").role == Member.Role.LEADER
 
 
 def test_dates_and_yes_no_are_read_as_vietnamese_write_them():
@@ -323,10 +323,10 @@ def test_dates_and_yes_no_are_read_as_vietnamese_write_them():
 
     import_file(MemberResource(), spreadsheet(MemberResource(), rows))
 
-    leader = Member.objects.get(full_name="Nguyễn Văn An")
+    leader = Member.objects.get(person__full_name="Nguyễn Văn An")
     assert leader.joined_on == datetime.date(2015, 9, 5)
     assert leader.is_party_member is True
-    assert Member.objects.get(full_name="Trần Thị Bình").is_party_member is False
+    assert Member.objects.get(person__full_name="Trần Thị Bình").is_party_member is False
 
 
 def test_unknown_ward_code_fails_the_file_and_writes_nothing():
@@ -359,7 +359,7 @@ def test_unknown_role_is_reported_with_its_value_and_not_stored():
     [invalid] = result.errors
     assert (invalid.row, invalid.column, invalid.value) == (2, "Vai trò", "Trưởng nhóm")
     assert "Trưởng nhóm" in invalid.message
-    assert not Member.objects.filter(full_name="Nguyễn Văn An").exists()
+    assert not Member.objects.filter(person__full_name="Nguyễn Văn An").exists()
 
 
 def test_unknown_yes_no_value_is_reported_and_not_stored():
@@ -371,7 +371,7 @@ def test_unknown_yes_no_value_is_reported_and_not_stored():
     [invalid] = result.errors
     assert (invalid.column, invalid.value) == ("Đảng viên", "Chưa rõ")
     assert "Chưa rõ" in invalid.message
-    assert not Member.objects.filter(full_name="Nguyễn Văn An").exists()
+    assert not Member.objects.filter(person__full_name="Nguyễn Văn An").exists()
 
 
 def test_month_first_date_is_reported_and_not_stored():
@@ -382,7 +382,7 @@ def test_month_first_date_is_reported_and_not_stored():
 
     [invalid] = result.errors
     assert (invalid.row, invalid.column, invalid.value) == (2, "Ngày vào", "09/25/2015")
-    assert not Member.objects.filter(full_name="Nguyễn Văn An").exists()
+    assert not Member.objects.filter(person__full_name="Nguyễn Văn An").exists()
 
 
 def test_month_first_date_in_a_natural_key_fails_the_file_and_writes_nothing():
@@ -480,7 +480,7 @@ def test_admin_import_once_confirmed_creates_the_rows_superuser(admin_client):
     response = admin_client.post(reverse("admin:teams_member_process_import"), {"job": job.pk})
 
     assert response.status_code == 302
-    assert set(Member.objects.values_list("full_name", flat=True)) == {
+    assert set(Member.objects.values_list("person__full_name", flat=True)) == {
         row["full_name"] for row in rows
     }
     job.refresh_from_db()

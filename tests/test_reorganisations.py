@@ -982,19 +982,19 @@ def test_the_teams_of_merged_groups_become_one_with_the_leader_chosen(old):
     board = RoleUserFactory(role=Role.DISTRICT_STAFF, district=city)
 
     plan = team_reorganisation.preview(new, user=board, leader=leaders[1])
-    assert [(seat.member.full_name, seat.role) for seat in plan.seats] == [
+    assert [(seat.member.person.full_name, seat.role) for seat in plan.seats] == [
         ("Lê Văn A", Member.Role.MEMBER),
         ("Trần Thị B", Member.Role.LEADER),
-        (deputy.full_name, Member.Role.DEPUTY),
+        (deputy.person.full_name, Member.Role.DEPUTY),
     ]
     assert not Team.objects.filter(residential_group=new).exists()  # a preview writes nothing
 
     team = team_reorganisation.apply(plan)
 
-    assert sorted(team.members.values_list("full_name", "role", "joined_on")) == [
+    assert sorted(team.members.values_list("person__full_name", "role", "joined_on")) == [
         ("Lê Văn A", "member", REFORM),
         ("Trần Thị B", "leader", REFORM),
-        (deputy.full_name, "deputy", REFORM),
+        (deputy.person.full_name, "deputy", REFORM),
     ]
     for old_member in [*leaders, deputy]:
         old_member.refresh_from_db()
@@ -1042,7 +1042,7 @@ def test_a_team_of_a_ward_the_user_does_not_see_is_not_carried_by_them(old):
         "Một số tổ dân vận cũ thuộc phường mà bạn không được xem: cán bộ của đơn vị quản lý "
         "sẽ lập tổ dân vận của tổ này."
     )
-    assert [seat.member.full_name for seat in plan.seats] == ["Trần Thị B"]
+    assert [seat.member.person.full_name for seat in plan.seats] == ["Trần Thị B"]
 
 
 def test_the_team_of_a_group_split_in_parts_is_not_carried_whole_to_one_part(old):
@@ -1064,7 +1064,7 @@ def test_the_team_of_a_group_split_in_parts_is_not_carried_whole_to_one_part(old
 
     plan = team_reorganisation.preview(group("00133", "03"), user=staff_of(district))
 
-    assert [seat.member.full_name for seat in plan.seats] == ["Lê Văn A"]
+    assert [seat.member.person.full_name for seat in plan.seats] == ["Lê Văn A"]
 
 
 def test_crafted_plans_are_refused_with_their_reasons(old):

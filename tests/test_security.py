@@ -160,23 +160,30 @@ def test_login_anonymous_success_and_failure_are_logged(client):
     assert kinds == ["login_failed", "login"]
 
 
-def test_member_change_through_the_admin_ward_officer_writes_history_with_the_user(client):
+def test_person_change_through_the_admin_ward_officer_writes_history_with_the_user(client):
     member = MemberFactory(full_name="Trần Văn B")
+    person = member.person
     officer = ward_officer(member)
     client.force_login(officer)
-    url = reverse("admin:teams_member_change", args=[member.pk])
+    url = reverse("admin:people_person_change", args=[person.pk])
     form = client.get(url).context["adminform"].form
     data = {name: form[name].value() or "" for name in form.fields}
-    data.update(full_name="Trần Văn Bình", is_party_member="on" if member.is_party_member else "")
+    data.update(
+        {
+            "full_name": "Trần Văn Bình",
+            "positions-TOTAL_FORMS": "0",
+            "positions-INITIAL_FORMS": "0",
+        }
+    )
 
     response = client.post(url, {key: value for key, value in data.items() if value != ""})
 
     assert response.status_code == 302, response.context["adminform"].form.errors
-    latest = member.history.latest()
+    latest = person.history.latest()
     assert latest.full_name == "Trần Văn Bình"
     assert latest.history_type == "~"
     assert latest.history_user == officer
-    assert member.history.earliest().full_name == "Trần Văn B"
+    assert person.history.earliest().full_name == "Trần Văn B"
 
 
 def test_member_import_through_the_admin_superuser_writes_history(admin_client, admin_user):
@@ -196,7 +203,7 @@ def test_member_import_through_the_admin_superuser_writes_history(admin_client, 
         reverse("admin:teams_member_process_import"), {"job": preview.context["job"].pk}
     )
 
-    imported = Member.objects.get(full_name="Lê Thị D")
+    imported = Member.objects.get(person__full_name="Lê Thị D")
     assert imported.history.get().history_type == "+"
     assert imported.history.get().history_user == admin_user
     assert SecurityEvent.objects.filter(kind="import", user=admin_user).exists()

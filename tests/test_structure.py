@@ -18,7 +18,8 @@ ROOT = Path(__file__).resolve().parent.parent
 MAY_IMPORT = {
     "core": set(),
     "wards": {"core"},
-    "teams": {"core", "wards"},
+    "people": {"core", "wards"},
+    "teams": {"core", "wards", "people"},
     "meetings": {"core", "wards", "registry"},
     "registry": {"core", "wards"},
     "workreports": {"core", "wards", "teams", "meetings", "registry"},
@@ -35,6 +36,7 @@ MAY_IMPORT = {
         "reminders",
         "reports",
         "awards",
+        "people",
     },
     "danvan": {"core", "wards", "reports"},
 }

@@ -95,7 +95,7 @@ def page_url(group=None):
 
 
 def member_id(full_name):
-    return Member.objects.get(full_name=full_name, left_on__isnull=True).pk
+    return Member.objects.get(person__full_name=full_name, left_on__isnull=True).pk
 
 
 @pytest.fixture
@@ -125,7 +125,7 @@ DEFAULT_ROWS = [
 
 def preview_rows(response):
     return [
-        (member.full_name, old_group.name, member.get_role_display(), str(role))
+        (member.person.full_name, old_group.name, member.get_role_display(), str(role))
         for member, old_group, role in response.context["rows"]
     ]
 
@@ -188,7 +188,9 @@ def test_apply_officer_makes_one_team_and_closes_the_old_memberships(officer_cli
     assert response.status_code == 302
     assert response.url == reverse("teams:team_detail", args=[team.pk])
     assert team.founded_on == datetime.date(2025, 7, 1)
-    assert sorted(team.members.values_list("full_name", "role", "joined_on", "left_on")) == [
+    assert sorted(
+        team.members.values_list("person__full_name", "role", "joined_on", "left_on")
+    ) == [
         ("Lê Văn An", "member", datetime.date(2025, 7, 1), None),
         ("Phạm Thị Bình", "member", datetime.date(2025, 7, 1), None),
         ("Trần Thị Cúc", "member", datetime.date(2025, 7, 1), None),
@@ -196,7 +198,7 @@ def test_apply_officer_makes_one_team_and_closes_the_old_memberships(officer_cli
     ]
     # The old memberships end the day before the group began; none is overwritten.
     old = Member.objects.filter(team__residential_group__ward__code="00133")
-    assert sorted(old.values_list("full_name", "role", "left_on")) == [
+    assert sorted(old.values_list("person__full_name", "role", "left_on")) == [
         ("Hoàng Văn Cũ", "member", datetime.date(2020, 1, 1)),
         ("Lê Văn An", "leader", datetime.date(2025, 6, 30)),
         ("Phạm Thị Bình", "member", datetime.date(2025, 6, 30)),

@@ -490,6 +490,7 @@ class SecurityEvent(models.Model):
         PERMISSION_DENIED = "permission_denied", _("Permission denied")
         IMPORT = "import", _("Import")
         EXPORT = "export", _("Export")
+        PERSONAL_DATA = "personal_data", _("Personal data seen or exported")
 
     created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     kind = models.CharField(_("event"), max_length=20, choices=Kind.choices)

@@ -31,6 +31,8 @@ TEAM_WORK = [
     "teams.exemplarymodel",
     "teams.training",
     "teams.prestigiousperson",
+    "people.person",
+    "people.position",
 ]
 SEMINARS = [
     "meetings.seminar",

@@ -58,7 +58,12 @@ FIGURES = [
         _("Unresolved after %(days)s days") % {"days": FEEDBACK_ANSWER_DAYS},
         "feedback",
     ),
-    Figure("members", _("Members at the end of the period"), "members"),
+    Figure("people", _("People in the teams at the end of the period, each once"), "members"),
+    Figure(
+        "members",
+        _("Seats in the teams at the end of the period (a person in two, twice)"),
+        "members",
+    ),
     Figure("party_members", _("of whom party members"), "members"),
     Figure("trainings", _("Trainings the ward organised"), "work"),
     Figure("prestigious_people", _("Prestigious people the teams work with"), "work"),
@@ -103,7 +108,9 @@ def count_figures(*, ward, start, end) -> dict[str, int]:
     )
     figures.update(
         members.aggregate(
-            members=Count("pk"), party_members=Count("pk", filter=Q(is_party_member=True))
+            people=Count("person", distinct=True),
+            members=Count("pk"),
+            party_members=Count("pk", filter=Q(is_party_member=True)),
         )
     )
     figures["trainings"] = Training.objects.in_ward(ward).filter(date__range=(start, end)).count()

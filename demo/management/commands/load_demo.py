@@ -11,7 +11,9 @@ from meetings.selectors import seminar_facts
 from reports import tallies
 from reports.selectors import district_totals
 from teams.demo import (
+    load_demo_duplicate,
     load_demo_exemplary_models,
+    load_demo_planned_training,
     load_demo_teams,
     load_demo_trainings,
     load_demo_work,
@@ -62,6 +64,8 @@ class Command(BaseCommand):
             reorganise_demo_teams(after)
             load_demo_plan(city, year=today.year)
             load_demo_work(after, first=REFORM_DAY, last=today, person_offset=7000)
+            load_demo_duplicate(after)
+            load_demo_planned_training(after[0].ward, today=today)
             load_demo_exemplary_models(after, years=range(REFORM_DAY.year, today.year))
             if datetime.date(REFORM_DAY.year + 1, 3, 15) <= today:
                 load_demo_trainings(city, year=REFORM_DAY.year + 1, level=Training.Level.CITY)

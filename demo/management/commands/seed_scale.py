@@ -27,8 +27,18 @@ from meetings.models import (
     SeminarSession,
     TaskAssignment,
 )
+from people.models import Person
 from reports import tallies
-from teams.models import Activity, CitizenFeedback, Member, Team
+from teams.models import (
+    Activity,
+    CitizenFeedback,
+    ExemplaryModel,
+    FeedbackStep,
+    Member,
+    PrestigiousPerson,
+    Team,
+    Training,
+)
 from wards.models import District, ResidentialGroup, Ward
 
 PRESETS = {
@@ -105,6 +115,7 @@ class Command(BaseCommand):
                 ("members", self.members),
                 ("activities", self.activities),
                 ("feedback", self.feedback),
+                ("roles", self.roles),
                 ("seminars", self.seminars),
             ]
             for name, step in steps:
@@ -112,8 +123,9 @@ class Command(BaseCommand):
                 step(counts)
                 self.stdout.write(f"{name}: {time.perf_counter() - step_started:.1f} s")
             if connection.vendor == "postgresql":
-                models = [District, Ward, ResidentialGroup, Team, Seminar, SeminarSession,
-                          DirectiveTask, TaskAssignment]  # fmt: skip
+                models = [District, Ward, ResidentialGroup, Team, Person, CitizenFeedback,
+                          Training, Seminar, SeminarSession, DirectiveTask,
+                          TaskAssignment]  # fmt: skip
                 with connection.cursor() as cursor:
                     for statement in connection.ops.sequence_reset_sql(no_style(), models):
                         cursor.execute(statement)
@@ -210,30 +222,108 @@ class Command(BaseCommand):
         )
 
     def members(self, counts):
+        """A person for each member, living in the team's group, but for every twentieth
+        member: the person of the member before, in a second team (one person, two seats).
+        Every woman of the women's seat also heads her group's women's branch."""
         now = self.stamps()
         names = [f"{f} {m} {g}" for f in FAMILY for m in MIDDLE for g in GIVEN]
-        keys = {name: (" " + fold(name), sort_key(name)) for name in names}
-        teams = self.teams
+        keys = {name: (" " + fold(name), sort_key(name), fold(name)) for name in names}
+        teams, groups = self.teams, self.groups
+        person_id = self.first_id(Person)
+        seats = []  # (team, person id, person's index)
+        people = []  # index of the member whose details the person holds
+        for index in range(counts["members"]):
+            if index % 20 == 19 and people:
+                seats.append((teams[index % len(teams)], person_id + len(people) - 1))
+                continue
+            people.append(index)
+            seats.append((teams[index % len(teams)], person_id + len(people) - 1))
 
-        def rows():
-            for index in range(counts["members"]):
+        def person_rows():
+            for number, index in enumerate(people):
                 name = names[index % len(names)]
-                search, sort = keys[name]
+                search, sort, key = keys[name]
+                yield (
+                    person_id + number, *now, search, name,
+                    "female" if " Thị " in name else "male", 1945 + index % 55,
+                    f"09{index % 100_000_000:08d}", "", groups[index % len(groups)], "", sort,
+                    key,
+                )  # fmt: skip
+
+        self.write(
+            Person,
+            ["id", "created_at", "updated_at", "search_text", "full_name", "gender",
+             "birth_year", "phone", "id_number", "residential_group_id", "address",
+             "sort_name", "name_key"],
+            person_rows(),
+        )  # fmt: skip
+
+        def member_rows():
+            for index, (team, person) in enumerate(seats):
                 leader = index < len(teams)  # the first member of each team leads it
                 yield (
-                    *now, search, teams[index % len(teams)], name,
-                    "female" if " Thị " in name else "male", 1945 + index % 55,
-                    f"09{index % 100_000_000:08d}", index % 3 == 0,
+                    *now, team, person, index % 3 == 0,
                     ORGANISATIONS[index % len(ORGANISATIONS)], "leader" if leader else "member",
-                    datetime.date(2015 + index % 9, 1 + index % 12, 1), None, sort,
+                    datetime.date(2015 + index % 9, 1 + index % 12, 1), None,
                 )  # fmt: skip
 
         self.write(
             Member,
-            ["created_at", "updated_at", "search_text", "team_id", "full_name", "gender",
-             "birth_year", "phone", "is_party_member", "organisation", "role", "joined_on",
-             "left_on", "sort_name"],
-            rows(),
+            ["created_at", "updated_at", "team_id", "person_id", "is_party_member",
+             "organisation", "role", "joined_on", "left_on"],
+            member_rows(),
+        )  # fmt: skip
+        self.people = (person_id, [groups[index % len(groups)] for index in people])
+
+    def roles(self, counts):
+        """In proportion: a prestigious person in every fifth group (one of its people); a
+        training of each managing unit this year, for the leaders; a “Dân vận khéo” model of
+        each ward last year, recognised at the ward's level, and one this year, registered."""
+        now = self.stamps()
+        first_person, homes = self.people  # the group of each person, in the order of ids
+        self.write(
+            PrestigiousPerson,
+            ["created_at", "updated_at", "person_id", "residential_group_id", "standing"],
+            (
+                (*now, first_person + number, homes[number], "Trưởng họ")
+                for number in range(0, len(homes), 5)
+            ),
+        )
+        training_id = self.first_id(Training)
+        trainings = {district: training_id + i for i, district in enumerate(self.districts)}
+        self.write(
+            Training,
+            ["id", "created_at", "updated_at", "district_id", "date", "title",
+             "organiser_level"],
+            (
+                (pk, *now, district, self.today, "Tập huấn tổ trưởng", "district")
+                for district, pk in trainings.items()
+            ),
+        )  # fmt: skip
+        self.write(
+            Training,
+            ["training_id", "person_id"],
+            (
+                (trainings[self.ward_district[self.group_ward[home]]], first_person + number)
+                for number, home in enumerate(homes[: len(self.teams)])
+            ),
+            through=Training.attendees.through,
+        )
+        year = self.today.year
+        self.write(
+            ExemplaryModel,
+            ["created_at", "updated_at", "search_text", "ward_id", "name", "field", "year",
+             "description", "people_involved", "status", "proposed_level", "recognition_level",
+             "decision_number", "decision_date", "reward"],
+            (
+                (*now, " mo hinh dan van kheo", ward, "Mô hình dân vận khéo", FIELDS[0],
+                 model_year, "", "", *(
+                    ("recognised", "", "ward", "1-QĐ/ĐU", datetime.date(model_year, 12, 1), "")
+                    if model_year < year else ("registered", "", "", "", None, "")
+                 ))
+                for ward in self.ward_district
+                for model_year in (year - 1, year)
+            ),
         )  # fmt: skip
 
     def days(self):
@@ -285,18 +375,45 @@ class Command(BaseCommand):
                 state = index % 3
                 status = ("new", "forwarded", "resolved")[state]
                 resolved = received + datetime.timedelta(days=pick(1, 60)) if state == 2 else None
+                forwarded = received + datetime.timedelta(days=pick(0, 5)) if state else None
+                answered = forwarded + datetime.timedelta(days=pick(1, 20)) if state == 2 else None
+                if resolved is not None:
+                    forwarded, answered = min(forwarded, resolved), min(answered, resolved)
+                awaiting = None if state == 2 else (forwarded or received)
                 yield (
-                    *now, folded[summary], teams[index % len(teams)], received,
-                    FIELDS[index % len(FIELDS)], summary, status,
-                    "UBND phường" if state == 1 else "", resolved,
+                    feedback_id + index, *now, folded[summary], teams[index % len(teams)],
+                    received, FIELDS[index % len(FIELDS)], summary, status,
+                    "UBND phường" if state else "", forwarded, answered, resolved, awaiting,
                 )  # fmt: skip
 
+        feedback_id = self.first_id(CitizenFeedback)
         self.write(
             CitizenFeedback,
-            ["created_at", "updated_at", "search_text", "team_id", "received_on", "field",
-             "summary", "status", "forwarded_to", "resolved_on"],
+            ["id", "created_at", "updated_at", "search_text", "team_id", "received_on", "field",
+             "summary", "status", "forwarded_to", "forwarded_on", "answered_on", "resolved_on",
+             "awaiting_since"],
             rows(),
         )  # fmt: skip
+        # The follow-up log of what was forwarded, answered, resolved: the steps the dates say.
+        steps = (
+            CitizenFeedback.objects.filter(pk__gte=feedback_id)
+            .exclude(forwarded_on=None)
+            .values_list("pk", "forwarded_on", "answered_on", "resolved_on")
+        )
+
+        def step_rows():
+            for pk, forwarded, answered, resolved in steps.iterator(chunk_size=CHUNK):
+                yield (pk, "forwarded", forwarded, "UBND phường", "", self.now)
+                if answered:
+                    yield (pk, "answered", answered, "UBND phường", "", self.now)
+                if resolved:
+                    yield (pk, "resolved", resolved, "", "", self.now)
+
+        self.write(
+            FeedbackStep,
+            ["feedback_id", "kind", "date", "party", "note", "created_at"],
+            step_rows(),
+        )
 
     def seminars(self, counts):
         """Seminars of the first districts, two clusters each over the district's wards,

@@ -1,0 +1,385 @@
+"""People, not rows: one person in several roles, counted once as a person and once per seat;
+found twice and merged with every role and the history of both; matched by the member form
+and the import rather than recorded twice; their phone and identity number shown, exported
+and logged for those who manage their ward only."""
+
+import datetime
+import io
+
+import openpyxl
+import pytest
+from django.urls import reverse
+
+from core.tables import Table
+from people.models import Person, PersonMerge, Position
+from teams.imports import MemberImporter
+from teams.models import Member, PrestigiousPerson
+from teams.resources import MemberResource
+from tests.factories import (
+    MemberFactory,
+    PersonFactory,
+    PrestigiousPersonFactory,
+    RoleUserFactory,
+    TeamFactory,
+    TrainingFactory,
+)
+from wards.models import SecurityEvent
+from wards.roles import Role
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def teams():
+    first = TeamFactory()
+    second = TeamFactory(residential_group__ward=first.residential_group.ward)
+    return first, second
+
+
+@pytest.fixture
+def ward(teams):
+    return teams[0].residential_group.ward
+
+
+def sign_in(client, role, ward):
+    if role == Role.WARD_OFFICER:
+        user = RoleUserFactory(role=role, wards=[ward])
+    else:
+        user = RoleUserFactory(role=role, district=ward.district)
+    client.force_login(user)
+    return user
+
+
+# Counting
+
+
+def test_dashboards_count_a_person_in_two_teams_once_as_a_person_twice_as_seats(
+    client, teams, ward
+):
+    first, second = teams
+    lan = MemberFactory(team=first, full_name="Nguyễn Thị Lan").person
+    MemberFactory(team=second, person=lan)
+    MemberFactory(team=second, full_name="Trần Văn Bình")
+    sign_in(client, Role.DISTRICT_STAFF, ward)
+
+    ward_page = client.get(reverse("reports:ward_dashboard", args=[ward.code]))
+    overview = client.get(reverse("reports:overview"))
+
+    for response in (ward_page, overview):
+        figures = {figure.key: figure.value for figure in response.context["figures"]}
+        assert (figures["people"], figures["members"]) == (2, 3)
+
+
+# Merging
+
+
+def test_merge_keeps_every_role_of_both_records_and_the_history_of_both(client, teams, ward):
+    first, second = teams
+    kept = MemberFactory(team=first, full_name="Lê Văn Hùng", birth_year=1958).person
+    removed = MemberFactory(
+        team=second, full_name="Lê Văn Hùng", birth_year=1958, phone="0987 000 111"
+    ).person
+    Position.objects.create(person=removed, kind=Position.Kind.GROUP_HEAD, organisation="Tổ 2")
+    PrestigiousPersonFactory(person=removed, residential_group=second.residential_group)
+    training = TrainingFactory(district=ward.district, attendees=[removed])
+    removed_id = removed.pk
+    user = sign_in(client, Role.WARD_OFFICER, ward)
+    url = reverse("people:merge", args=[kept.pk, removed_id])
+
+    preview = client.get(url)
+    assert preview.context["plan"].moved == 4
+    assert Person.objects.filter(pk=removed_id).exists()  # a preview changes nothing
+
+    response = client.post(url)
+
+    assert response.status_code == 302
+    assert not Person.objects.filter(pk=removed_id).exists()
+    assert sorted(
+        kept.memberships.values_list("team__residential_group__code", flat=True)
+    ) == sorted([first.residential_group.code, second.residential_group.code])
+    assert list(kept.positions.values_list("organisation", flat=True)) == ["Tổ 2"]
+    assert PrestigiousPerson.objects.get().person == kept
+    assert list(training.attendees.all()) == [kept]
+    merge = PersonMerge.objects.get()
+    assert (merge.kept, merge.removed_id, merge.merged_by) == (kept, removed_id, user)
+    assert merge.removed["full_name"] == "Lê Văn Hùng"
+    assert merge.removed["phone"] == "0987 000 111"
+    # The removed record's history is kept under its old id, to its deletion; the moved
+    # membership's history records the move.
+    assert list(
+        Person.history.filter(id=removed_id)
+        .order_by("history_date")
+        .values_list("history_type", flat=True)
+    ) == ["+", "-"]
+    moved = Member.objects.get(team=second)
+    assert [h.person_id for h in moved.history.order_by("history_date")] == [removed_id, kept.pk]
+
+
+def test_merge_of_two_current_seats_in_one_team_is_refused_with_a_message(client, teams, ward):
+    first, _second = teams
+    kept = MemberFactory(team=first, full_name="Đỗ Văn Tư").person
+    removed = MemberFactory(team=first, full_name="Đỗ Văn Tư").person
+    sign_in(client, Role.WARD_OFFICER, ward)
+
+    response = client.post(reverse("people:merge", args=[kept.pk, removed.pk]), follow=True)
+
+    assert "Người này đang là thành viên của tổ." in response.text
+    assert Person.objects.filter(pk=removed.pk).exists()
+
+
+@pytest.mark.parametrize(("role", "status"), [(Role.VIEWER, 403), ("other_officer", 404)])
+def test_merge_by_a_viewer_or_another_wards_officer_is_refused(client, teams, ward, role, status):
+    first, second = teams
+    kept = MemberFactory(team=first).person
+    removed = MemberFactory(team=second).person
+    if role == "other_officer":
+        client.force_login(
+            RoleUserFactory(role=Role.WARD_OFFICER, wards=[TeamFactory().residential_group.ward])
+        )
+    else:
+        sign_in(client, role, ward)
+
+    response = client.post(reverse("people:merge", args=[kept.pk, removed.pk]))
+
+    assert response.status_code == status
+    assert Person.objects.count() == 2
+
+
+def test_duplicates_page_lists_the_same_person_and_the_likely_one(client, teams, ward):
+    first, second = teams
+    PersonFactory(
+        residential_group=first.residential_group,
+        full_name="Phạm Thị Mai",
+        birth_year=1970,
+        phone="0911 111 111",
+    )
+    PersonFactory(
+        residential_group=second.residential_group,
+        full_name="Pham Thi Mai",
+        birth_year=1970,
+        phone="0911111111",
+    )
+    PersonFactory(
+        residential_group=second.residential_group,
+        full_name="Phạm Thị Mai",
+        birth_year=1970,
+        phone="",
+    )
+    PersonFactory(
+        residential_group=first.residential_group, full_name="Phạm Thị Mai", birth_year=1971
+    )
+    sign_in(client, Role.WARD_OFFICER, ward)
+
+    response = client.get(reverse("people:duplicates", args=[ward.code]))
+
+    certain = [(a.phone, b.phone, same) for a, b, same in response.context["pairs"]]
+    assert certain == [
+        ("0911 111 111", "0911111111", True),
+        ("0911 111 111", "", False),
+        ("0911111111", "", True),  # the same group
+    ]
+
+
+# Matching
+
+
+def member_data(team, **changes):
+    return {
+        "full_name": "Hoàng Văn Nam",
+        "gender": "male",
+        "birth_year": "1965",
+        "phone": "0912 000 222",
+        "id_number": "",
+        "team": team.pk,
+        "organisation": "veterans",
+        "role": "member",
+        "joined_on": "",
+        "left_on": "",
+        **changes,
+    }
+
+
+def test_member_add_of_the_same_person_in_another_team_links_the_person(client, teams, ward):
+    first, second = teams
+    person = MemberFactory(
+        team=first, full_name="Hoàng Văn Nam", birth_year=1965, phone="0912 000 222"
+    ).person
+    sign_in(client, Role.WARD_OFFICER, ward)
+
+    response = client.post(reverse("teams:member_add", args=[ward.code]), member_data(second))
+
+    assert response.status_code == 302
+    assert Person.objects.count() == 1
+    assert sorted(person.memberships.values_list("team", flat=True)) == sorted(
+        [first.pk, second.pk]
+    )
+
+
+def test_member_add_of_a_likely_duplicate_asks_then_links_or_records_another(client, teams, ward):
+    first, second = teams
+    person = MemberFactory(
+        team=first, full_name="Hoàng Văn Nam", birth_year=1965, phone="0900 000 000"
+    ).person
+    sign_in(client, Role.WARD_OFFICER, ward)
+    url = reverse("teams:member_add", args=[ward.code])
+
+    asked = client.post(url, member_data(second))
+    assert asked.status_code == 200
+    assert list(asked.context["form"].errors) == ["person"]
+    assert Person.objects.count() == 1
+
+    client.post(url, member_data(second, person=person.pk))
+    assert Person.objects.count() == 1
+    assert person.memberships.count() == 2
+
+    client.post(
+        url,
+        member_data(
+            second, new_person="on", full_name="Hoàng Văn Nam", phone="0933 333 333", role="deputy"
+        ),
+    )
+    assert Person.objects.count() == 2
+
+
+def import_members(user, *rows):
+    headers = list(rows[0])
+    table = Table(headers, [(index + 2, list(row.values())) for index, row in enumerate(rows)])
+    return MemberImporter(user=user).run(table, commit=True)
+
+
+def member_row(team, **cells):
+    group = team.residential_group
+    return {
+        "Mã phường": group.ward.code,
+        "Mã tổ dân phố": group.code,
+        "Họ và tên": "Vũ Thị Hoa",
+        "Giới tính": "Nữ",
+        "Năm sinh": "1972",
+        "Điện thoại": "0913 456 789",
+        "Đại diện tổ chức": "Chi hội Phụ nữ",
+        "Vai trò": "Tổ viên",
+        **cells,
+    }
+
+
+def test_import_links_the_same_person_creates_a_new_one_and_refuses_a_likely_duplicate(
+    teams, ward
+):
+    first, second = teams
+    officer = RoleUserFactory(role=Role.WARD_OFFICER, wards=[ward])
+    import_members(officer, member_row(first))
+    assert Person.objects.count() == 1
+
+    linked = import_members(officer, member_row(second))  # same name, year and phone
+    assert (linked.new, linked.errors) == (1, [])
+    assert Person.objects.count() == 1
+
+    refused = import_members(
+        officer,
+        member_row(
+            second,
+            **{
+                "Điện thoại": "0999 999 999",
+                "Mã tổ dân phố": second.residential_group.code,
+                "Vai trò": "Tổ phó",
+            },
+        ),
+    )
+    # Same name and year, another phone, and the group of a seat but not of the person.
+    assert [(e.row, e.column) for e in refused.errors] == [(2, "Họ và tên")]
+    assert "Có thể trùng với Vũ Thị Hoa (1972," in refused.errors[0].message
+    assert Person.objects.count() == 1
+
+
+# Personal data
+
+
+def test_viewer_sees_and_exports_no_phone_and_no_identity_number(client, teams, ward):
+    member = MemberFactory(team=teams[0], phone="0912 345 678")
+    member.person.id_number = "001070012345"
+    member.person.save()
+    sign_in(client, Role.VIEWER, ward)
+
+    person_page = client.get(reverse("people:person_detail", args=[member.person_id]))
+    listed = client.get(reverse("teams:member_list", args=[ward.code]))
+    team_page = client.get(reverse("teams:team_detail", args=[teams[0].pk]))
+    exported = client.get(reverse("teams:member_list", args=[ward.code]), {"format": "xlsx"})
+
+    for page in (person_page, listed, team_page):
+        assert "0912 345 678" not in page.text and "001070012345" not in page.text
+    assert exported.status_code == 403  # a viewer exports nothing
+    assert not SecurityEvent.objects.filter(kind=SecurityEvent.Kind.PERSONAL_DATA).exists()
+
+
+def test_officer_sees_and_exports_them_and_the_log_says_so(client, teams, ward):
+    member = MemberFactory(team=teams[0], phone="0912 345 678")
+    officer = sign_in(client, Role.WARD_OFFICER, ward)
+
+    person_page = client.get(reverse("people:person_detail", args=[member.person_id]))
+    exported = client.get(reverse("teams:member_list", args=[ward.code]), {"format": "xlsx"})
+
+    assert "0912 345 678" in person_page.text
+    sheet = openpyxl.load_workbook(io.BytesIO(exported.content)).active
+    assert "Điện thoại" in [cell.value for cell in sheet[1]]
+    events = SecurityEvent.objects.filter(kind=SecurityEvent.Kind.PERSONAL_DATA, user=officer)
+    assert sorted(events.values_list("detail", flat=True)) == sorted(
+        [f"people.person {member.person_id}", f"member-{ward.code}.xlsx"]
+    )
+
+
+def test_admin_person_page_of_a_viewer_has_no_phone_field(client, teams, ward):
+    person = MemberFactory(team=teams[0], phone="0912 345 678").person
+    sign_in(client, Role.VIEWER, ward)
+
+    response = client.get(reverse("admin:people_person_change", args=[person.pk]))
+
+    assert response.status_code == 200
+    assert "0912 345 678" not in response.text
+
+
+def test_person_page_lists_every_role(client, teams, ward):
+    first, _second = teams
+    person = MemberFactory(team=first, full_name="Ngô Văn Sáu", role="leader").person
+    Position.objects.create(
+        person=person,
+        kind=Position.Kind.BRANCH_HEAD,
+        organisation="Chi hội Cựu chiến binh tổ 1",
+        started_on=datetime.date(2020, 1, 1),
+    )
+    PrestigiousPersonFactory(
+        person=person, residential_group=first.residential_group, standing="Trưởng họ Ngô"
+    )
+    TrainingFactory(district=ward.district, attendees=[person], title="Tập huấn kỹ năng dân vận")
+    sign_in(client, Role.VIEWER, ward)
+
+    response = client.get(reverse("people:person_detail", args=[person.pk]))
+
+    for text in (
+        "Tổ trưởng",
+        "Chi hội Cựu chiến binh tổ 1",
+        "Trưởng họ Ngô",
+        "Tập huấn kỹ năng dân vận",
+    ):
+        assert text in response.text
+
+
+def test_member_export_without_the_right_leaves_personal_columns_out(teams):
+    MemberFactory(team=teams[0], phone="0912 345 678")
+
+    with_right = MemberResource(personal=True).export()
+    without = MemberResource(personal=False).export()
+
+    assert "Điện thoại" in with_right.headers and "Số định danh" in with_right.headers
+    assert without.headers == [
+        "Mã phường",
+        "Mã tổ dân phố",
+        "Họ và tên",
+        "Giới tính",
+        "Năm sinh",
+        "Đảng viên",
+        "Đại diện tổ chức",
+        "Vai trò",
+        "Ngày vào",
+        "Ngày ra",
+    ]
+    assert "0912 345 678" not in str(without.dict)
