@@ -34,7 +34,7 @@ check-deploy: setup
 ## the pages of the seed seminar's printed report and of the demo's consolidated report
 screenshots: setup
 	mkdir -p docs
-	SCREENSHOT_DIR=docs $(PYTHON) -m pytest -q tests/browser -k "fits_a_phone or district_overview or lineage or work_report or consolidation"
+	SCREENSHOT_DIR=docs $(PYTHON) -m pytest -q tests/browser -k "fits_a_phone or district_overview or lineage or work_report or consolidation or merges_a_person or read_the_cycle"
 	rm -f docs/consolidated-report-*.png && pdftoppm -r 80 -png docs/consolidated-report.pdf docs/consolidated-report
 	rm -f docs/consolidated-report.pdf
 	rm -rf .pdfs && $(PYTHON) bench/pdf_renders.py --runs 1 --out .pdfs

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from core.pages import paginate, query_without, require_permission, xlsx_download
 from core.text import search_filter
-from reports.documents import place_and_date
+from reports.documents import issuing_body, place_and_date
 from reports.views import pdf_response
 from teams.models import ExemplaryModel
 from teams.recognition import LEVELS
@@ -115,7 +115,9 @@ def recognised_list(request, rows, year):
         {
             "document_title": _("List of recognised “Dân vận khéo” models"),
             "committee": district.party_committee if district else "",
-            "issuer": district.office or _("Mass Mobilisation Commission")
+            "issuer": issuing_body(
+                district.office or _("Mass Mobilisation Commission"), district.party_committee
+            )
             if district
             else _("Mass Mobilisation Commission"),
             "number": "",

@@ -89,9 +89,9 @@ def person_detail(request, pk):
             "ward": ward,
             "personal": personal,
             "can_change": writes,
-            "memberships": person.memberships.select_related("team__residential_group").order_by(
-                "-joined_on"
-            ),
+            "memberships": person.memberships.select_related(
+                "team__residential_group__ward"
+            ).order_by("-joined_on"),
             "positions": person.positions.order_by("-started_on"),
             "prestige": person.prestigious_roles.select_related("residential_group"),
             "trainings": person.trainings.order_by("-date"),

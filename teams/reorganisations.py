@@ -14,8 +14,10 @@ from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_update_with_history
 
 from core.signals import writes_batched
+from people.models import Person
 from wards.models import GroupSuccession, ResidentialGroup
 
 from .models import Activity, CitizenFeedback, Member, Team
@@ -170,6 +172,16 @@ def _apply(plan):
         old = seat.member
         old.left_on = max(last_day, old.joined_on) if old.joined_on else last_day
         old.save(update_fields=["left_on", "updated_at"])
+    # The people who lived in the old groups live in the new one now, as their seats do.
+    moved = list(
+        Person.objects.filter(
+            pk__in=[seat.member.person_id for seat in plan.seats],
+            residential_group__in=[old.residential_group_id for old in plan.teams],
+        )
+    )
+    for person in moved:
+        person.residential_group = group
+    bulk_update_with_history(moved, Person, ["residential_group"], default_user=None)
     Member.objects.bulk_create(
         [
             Member(

@@ -9,6 +9,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from people.models import Person
 from teams.models import Member, Team
 from tests.factories import (
     DistrictFactory,
@@ -207,6 +208,12 @@ def test_apply_officer_makes_one_team_and_closes_the_old_memberships(officer_cli
     ]
     team_page = officer_client.get(response.url)
     assert "Đã lập tổ dân vận của Tổ dân phố số 1: chuyển sang 4 thành viên." in team_page.text
+    # The same people, living in the new group now (the new ward's to manage); the one who
+    # had left stays where they were.
+    assert sorted(
+        Person.objects.filter(residential_group=new_group()).values_list("full_name", flat=True)
+    ) == ["Lê Văn An", "Phạm Thị Bình", "Trần Thị Cúc", "Đỗ Văn Dũng"]
+    assert Person.objects.get(full_name="Hoàng Văn Cũ").residential_group.ward.code == "00133"
 
 
 def test_apply_officer_submitting_twice_is_refused_the_second_time_and_writes_nothing(

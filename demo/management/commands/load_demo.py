@@ -64,7 +64,8 @@ class Command(BaseCommand):
             reorganise_demo_teams(after)
             load_demo_plan(city, year=today.year)
             load_demo_work(after, first=REFORM_DAY, last=today, person_offset=7000)
-            load_demo_duplicate(after)
+            # In the first ward's groups, whose officer signs in to the demo.
+            load_demo_duplicate([g for g in after if g.ward_id == after[0].ward_id])
             load_demo_planned_training(after[0].ward, today=today)
             load_demo_exemplary_models(after, years=range(REFORM_DAY.year, today.year))
             if datetime.date(REFORM_DAY.year + 1, 3, 15) <= today:
