@@ -67,6 +67,7 @@ def test_training_add_ward_officer_must_name_their_ward(client):
     client.force_login(officer)
     data = {
         "district": ward.district_id,
+        "status": Training.Status.HELD,
         "date": "15/03/2025",
         "title": "Tập huấn kỹ năng vận động quần chúng",
         "organiser_level": Training.Level.CITY,
