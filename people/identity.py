@@ -43,6 +43,8 @@ def same(identity, person):
         return identity.id_number == person.id_number
     if identity.name_key != person.name_key or identity.birth_year != person.birth_year:
         return False
+    if identity.birth_year is None:
+        return False  # a name alone names no one: at most likely
     same_phone = bool(digits(identity.phone)) and digits(identity.phone) == digits(person.phone)
     return same_phone or identity.group_id == person.residential_group_id
 

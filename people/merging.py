@@ -32,6 +32,15 @@ class Plan:
     def moved(self):
         return sum(len(records) for _name, records in self.roles)
 
+    def filled_rows(self):
+        """(field's name, value as shown) of what the kept record gains."""
+        rows = []
+        for name, value in self.filled.items():
+            field = Person._meta.get_field(name)
+            shown = dict(field.flatchoices).get(value, value) if field.choices else value
+            rows.append((field.verbose_name, shown))
+        return rows
+
 
 def relations():
     """The relations to `Person` of every model: foreign keys and many-to-many fields."""
@@ -77,6 +86,11 @@ def preview(kept, removed):
         for name in FIELDS
         if getattr(removed, name) not in (None, "") and getattr(kept, name) in (None, "")
     }
+    # A date of birth only with the year it is in.
+    if "birth_date" in filled and filled["birth_date"].year != filled.get(
+        "birth_year", kept.birth_year
+    ):
+        del filled["birth_date"]
     return Plan(kept, removed, roles, filled)
 
 
@@ -107,11 +121,11 @@ def apply(plan, *, user):
         if records:
             moved[relation.related_model._meta.label_lower] = [record.pk for record in records]
     snapshot = model_to_dict(removed, fields=[*FIELDS, "residential_group"])
+    removed_id = removed.pk
+    removed.delete()  # first: the kept record may take its identity number
     for name, value in plan.filled.items():
         setattr(kept, name, value)
     kept.save()
-    removed_id = removed.pk
-    removed.delete()
     return PersonMerge.objects.create(
         kept=kept,
         removed_id=removed_id,

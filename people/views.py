@@ -89,12 +89,12 @@ def person_detail(request, pk):
             "ward": ward,
             "personal": personal,
             "can_change": writes,
-            "memberships": person.memberships.select_related(
-                "team__residential_group__ward"
-            ).order_by("-joined_on"),
+            "memberships": person.memberships.visible_to(request.user)
+            .select_related("team__residential_group__ward")
+            .order_by("-joined_on"),
             "positions": person.positions.order_by("-started_on"),
             "prestige": person.prestigious_roles.select_related("residential_group"),
-            "trainings": person.trainings.order_by("-date"),
+            "trainings": person.trainings.visible_to(request.user).order_by("-date"),
             "merges": person.merges.select_related("merged_by"),
         },
     )
@@ -192,6 +192,8 @@ def merge(request, pk, other):
     except merging.MergeRefused as refusal:
         messages.error(request, str(refusal))
         return redirect("people:person_detail", kept.pk)
+    if kept.phone or kept.id_number or removed.phone or removed.id_number:
+        protection.log_personal_data(request, f"people.person {kept.pk} {removed.pk}")
     if request.method == "POST":
         merging.apply(plan, user=request.user)
         messages.success(

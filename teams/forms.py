@@ -81,7 +81,12 @@ class MemberForm(WardRecordForm):
             for name in self.PERSON_FIELDS:
                 self.initial[name] = getattr(self.instance.person, name)
         self.order_fields([*self.PERSON_FIELDS, "team"])
-        self.chosen_person = None
+        self.chosen_person = self.linked = None
+        if self.instance.pk and not self.may_change(self.instance.person):
+            for name in self.PERSON_FIELDS:  # shown, not editable, and without personal data
+                self.fields[name].disabled = True
+            for name in ("phone", "id_number"):
+                del self.fields[name]
 
     def clean_birth_year(self):
         year = self.cleaned_data["birth_year"]
@@ -100,6 +105,10 @@ class MemberForm(WardRecordForm):
         if team is None or any(name in self.errors for name in self.PERSON_FIELDS):
             return data
         person = self.instance.person if self.instance.pk else None
+        if person is not None and not self.may_change(person):
+            # A person of a ward the user does not manage: their seat is edited, not them.
+            self.chosen_person = person
+            return data
         if person is None:
             identity = Identity(
                 data["full_name"],
@@ -108,24 +117,32 @@ class MemberForm(WardRecordForm):
                 team.residential_group_id,
                 data.get("id_number", ""),
             )
-            found, likely = find(identity, people=Person.objects.visible_to(self.user))
+            # Among the people of the team's ward that the user may change.
+            people = Person.objects.managed_by(self.user).filter(
+                residential_group__ward=team.residential_group.ward_id
+            )
+            found, likely = find(identity, people=people)
             if len(found) == 1:
-                person = found[0]
+                person = self.linked = found[0]
             elif found or likely:  # several recorded twice are offered too
-                person = self.choose_among(found or likely)
+                person = self.linked = self.choose_among(found or likely)
         if person is None:
             person = Person(residential_group=team.residential_group)
         taken = Person.objects.filter(id_number=data.get("id_number") or None)
         if person.pk:
             taken = taken.exclude(pk=person.pk)
         if data.get("id_number") and taken.exists():
-            self.add_error("id_number", _("Another person has this identity number."))
+            self.add_error("id_number", _("This identity number is already recorded."))
         for name in self.PERSON_FIELDS:
             value = data.get(name)
-            if value not in (None, "") or self.instance.pk:
+            # Editing a member edits their person; adding one fills what the person lacks.
+            if self.instance.pk or (value not in (None, "") and not getattr(person, name)):
                 setattr(person, name, value if value is not None else None)
         self.chosen_person = person
         return data
+
+    def may_change(self, person):
+        return Person.objects.managed_by(self.user).filter(pk=person.pk).exists()
 
     def choose_among(self, likely):
         """The person chosen among those `likely` to be the one typed, or None for a new
@@ -159,7 +176,8 @@ class MemberForm(WardRecordForm):
 
     def save(self, commit=True):
         person = self.chosen_person
-        person.save()
+        if person.pk is None or self.may_change(person):
+            person.save()
         self.instance.person = person
         return super().save(commit)
 

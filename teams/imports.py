@@ -159,16 +159,24 @@ class MemberImporter(Importer):
             (record, self.person_of(record, result)) for record in records if not record.failed
         ]
         rows = [(record, person) for record, person in rows if person is not None]
-        known = candidates(
-            Person.objects.visible_to(self.user) if self.user else Person.objects.all(),
-            [Identity.of(person) for _record, person in rows],
-        )
+        people = Person.objects.managed_by(self.user) if self.user else Person.objects.all()
+        known = candidates(people, [Identity.of(person) for _record, person in rows])
+        # A name with no year of birth names the person who has that name in the row's
+        # team (its seat: the file imported again), no one else.
+        seated = {
+            (team, name, person)
+            for team, name, person in Member.objects.filter(
+                team__in={record.values["team"].pk for record, _person in rows},
+                person__in=[person.pk for person in known if person.birth_year is None],
+            ).values_list("team", "person__name_key", "person")
+        }
         numbers = {person.id_number for _record, person in rows if person.id_number}
         elsewhere = set(
             Person.objects.filter(id_number__in=numbers)
             .exclude(pk__in=[person.pk for person in known])
             .values_list("id_number", flat=True)
         )
+        by_number = {person.id_number: person for person in known if person.id_number}
         new = []  # the people this file adds, each once
         self.typed = {record.row: person for record, person in rows}
         self.person_updates = {}
@@ -180,10 +188,24 @@ class MemberImporter(Importer):
                     record,
                     self.person_fields["id_number"].column_name,
                     identity.id_number,
-                    _("This identity number is a person of a ward you do not see."),
+                    _(
+                        "This identity number is already recorded, for a person you may not "
+                        "change."
+                    ),
                 )
                 continue
-            found, likely = match(identity, known)
+            # The identity number names its person wherever they live; without it, the people
+            # of the row's ward are looked at.
+            ward = record.values["team"].residential_group.ward_id
+            found, likely = (
+                ([by_number[identity.id_number]], [])
+                if identity.id_number in by_number
+                else match(identity, [p for p in known if p.residential_group.ward_id == ward])
+            )
+            if not found and identity.birth_year is None:
+                team = record.values["team"].pk
+                found = [p for p in likely if (team, identity.name_key, p.pk) in seated]
+                likely = [] if found else likely
             if not found:
                 found, _likely = match(identity, new)
             if len(found) > 1:

@@ -1,9 +1,11 @@
 """Excel/CSV import and export of teams, members and activities, keyed on natural keys.
 
-A team is named by its ward and residential group codes; a member by team, full name and
-year of birth; an activity by team, date and title. Importing the same file twice changes
-nothing.
+A team is named by its ward and residential group codes; a member by team and person (the
+person found by `people.identity`, see `imports.MemberImporter`); an activity by team, date
+and title. Importing the same file twice changes nothing.
 """
+
+import functools
 
 from django.utils.translation import gettext as _
 from import_export import fields, widgets
@@ -25,6 +27,7 @@ from people.models import Person
 from people.protection import may_export_personal
 from wards.models import Ward
 from wards.resources import GROUP_CODE, WARD_CODE, GroupWidget, row_ward_code, ward_code_field
+from wards.scope import managed_wards
 
 from .models import Activity, CitizenFeedback, ExemplaryModel, Member, Team
 
@@ -135,7 +138,24 @@ class MemberResource(NaturalKeyResource):
         ]
 
     def get_queryset(self):
-        return super().get_queryset().select_related(Member.ward_path, "person")
+        return super().get_queryset().select_related(Member.ward_path, "person__residential_group")
+
+    def export_field(self, field, instance, **kwargs):
+        """A personal cell is written for a person the user may change only (one who lives
+        in a ward they manage), blank otherwise."""
+        personal = field.attribute.removeprefix("person__") in self.PERSONAL
+        if personal and not self.manages(instance.person):
+            return ""
+        return super().export_field(field, instance, **kwargs)
+
+    def manages(self, person):
+        if self.user is None or self.user.is_superuser:
+            return True
+        return person.residential_group.ward_id in self.managed_ward_ids
+
+    @functools.cached_property
+    def managed_ward_ids(self):
+        return set(managed_wards(self.user).values_list("pk", flat=True))
 
 
 class ActivityResource(NaturalKeyResource):

@@ -1,6 +1,9 @@
 """Reads of the workspace: one ward's records, always through the user's scope."""
 
+from django.db.models import Exists, OuterRef
+
 from core.text import search_filter
+from people.models import Person
 
 from .models import Activity, CitizenFeedback, Member, PrestigiousPerson
 
@@ -25,7 +28,12 @@ def member_rows(*, ward, user, filters, ordering):
     """The ward's members matching `filters` (current ones unless asked otherwise)."""
     rows = _common(
         # Every row shows and exports its person, its group, and its ward's code.
-        Member.objects.visible_to(user).in_ward(ward).select_related(Member.ward_path, "person"),
+        with_managed_person(
+            Member.objects.visible_to(user)
+            .in_ward(ward)
+            .select_related(Member.ward_path, "person__residential_group"),
+            user,
+        ),
         filters,
         search_field="person__search_text",
     )
@@ -69,6 +77,13 @@ def feedback_rows(*, ward, user, filters, ordering):
     return _period(rows, filters, "received_on").order_by(*ordering)
 
 
+def with_managed_person(members, user):
+    """`members` each with `person_managed`: whether `user` may change their person, and so
+    see the person's personal data (a person lives in a ward, which may not be the team's)."""
+    managed = Person.objects.managed_by(user).filter(pk=OuterRef("person"))
+    return members.annotate(person_managed=Exists(managed))
+
+
 def team_page(*, team, user):
     """A team's current members (leader first), latest activities and open feedback."""
     members = (
@@ -77,6 +92,7 @@ def team_page(*, team, user):
         .select_related("person")
         .order_by("role", "person__sort_name")
     )
+    members = with_managed_person(members, user)
     activities = Activity.objects.visible_to(user).filter(team=team).order_by("-date")[:10]
     feedback = (
         CitizenFeedback.objects.visible_to(user)

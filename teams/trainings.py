@@ -108,7 +108,9 @@ def training_list(request):
         rows = rows.filter(date__year=data["year"])
     rows = rows.annotate(attendee_count=Count("attendees")).order_by("-date", "-pk")
     may_add = request.user.has_perm("teams.add_training") and (
-        request.user.is_superuser or request.user.district_id or request.user.wards.exists()
+        request.user.is_superuser
+        or request.user.district_id
+        or Ward.objects.managed_by(request.user).exists()
     )
     return render(
         request,
@@ -167,15 +169,24 @@ def visible_training(request, pk):
     return seen_or_404(request, Training.objects.select_related("ward", "district"), pk=pk)
 
 
-def candidates(training, user, query):
-    """The people a search offers to add: those of the training's ward (or unit) whom the
-    user may change, not attendees yet."""
-    people = Person.objects.managed_by(user).exclude(trainings=training)
+def invitable(training, user):
+    """The people who may be recorded at `training`: those of its ward (or its unit's wards)
+    whom the user may change."""
+    people = Person.objects.managed_by(user)
     if training.ward_id:
-        people = people.filter(residential_group__ward=training.ward_id)
-    else:
-        people = people.filter(residential_group__ward__district=training.district_id)
+        return people.filter(residential_group__ward=training.ward_id)
+    return people.filter(residential_group__ward__district=training.district_id)
+
+
+def candidates(training, user, query):
+    """The people a search offers to add: the invitable ones found, not attendees yet."""
+    people = invitable(training, user).exclude(trainings=training)
     return people.filter(search_filter(query)).select_related(Person.ward_path)[:FOUND]
+
+
+def ids(values):
+    """The ids posted, each a whole number; anything else (a tampered form) left out."""
+    return [value for value in values if value.isdigit()]
 
 
 @login_required
@@ -192,9 +203,10 @@ def training_detail(request, pk):
         if not held:
             messages.error(request, _("Attendance is recorded once the training is held."))
         else:
-            people = Person.objects.managed_by(request.user)
-            added = people.filter(pk__in=request.POST.getlist("add"))
-            removed = training.attendees.filter(pk__in=request.POST.getlist("remove"))
+            added = invitable(training, request.user).filter(
+                pk__in=ids(request.POST.getlist("add"))
+            )
+            removed = training.attendees.filter(pk__in=ids(request.POST.getlist("remove")))
             training.attendees.add(*added)
             training.attendees.remove(*removed)
             messages.success(

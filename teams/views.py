@@ -12,6 +12,7 @@ from django.utils.translation import ngettext
 
 from core.pages import paginate, query_without, require_permission, xlsx_download
 from people import protection
+from people.identity import describe_person
 from wards.models import ResidentialGroup
 from wards.pages import manages, require_managed, seen_or_404, ward_for
 
@@ -104,6 +105,12 @@ def record_form(request, *, kind, ward, instance=None):
     if form.is_bound and form.is_valid():
         record = services.record_save(form=form, user=request.user)
         messages.success(request, _("Saved: %(record)s.") % {"record": record})
+        if getattr(form, "linked", None):  # a member's person found among those recorded
+            messages.info(
+                request,
+                _("%(person)s was already recorded: the seat is theirs, with their other roles.")
+                % {"person": describe_person(form.linked)},
+            )
         return redirect(spec["saved"](record, ward))
     if instance is None:
         title = _("New %(record)s") % {"record": spec["model"]._meta.verbose_name}

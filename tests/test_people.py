@@ -383,3 +383,101 @@ def test_member_export_without_the_right_leaves_personal_columns_out(teams):
         "Ngày ra",
     ]
     assert "0912 345 678" not in str(without.dict)
+
+
+# What a review found
+
+
+def test_officer_sees_no_phone_of_a_seat_holder_living_in_another_ward_nor_edits_them(
+    client, teams, ward
+):
+    stranger = PersonFactory(full_name="Cao Văn Lạ", phone="0977 000 111")  # another ward
+    member = MemberFactory(team=teams[0], person=stranger)
+    sign_in(client, Role.WARD_OFFICER, ward)
+
+    listed = client.get(reverse("teams:member_list", args=[ward.code]))
+    team_page = client.get(reverse("teams:team_detail", args=[teams[0].pk]))
+    exported = client.get(reverse("teams:member_list", args=[ward.code]), {"format": "xlsx"})
+    edit = reverse("teams:member_edit", args=[member.pk])
+    form = client.get(edit).context["form"]
+    client.post(edit, {**member_data(teams[0], full_name="Tên khác"), "role": "deputy"})
+
+    for page in (listed, team_page):
+        assert "0977 000 111" not in page.text and "Cao Văn Lạ" in page.text
+    sheet = openpyxl.load_workbook(io.BytesIO(exported.content)).active
+    assert "0977 000 111" not in [cell.value for row in sheet.iter_rows() for cell in row]
+    assert "phone" not in form.fields and form.fields["full_name"].disabled
+    stranger.refresh_from_db()
+    member.refresh_from_db()
+    assert (stranger.full_name, stranger.phone, member.role) == (
+        "Cao Văn Lạ",
+        "0977 000 111",
+        "deputy",
+    )
+
+
+def test_merge_gives_the_kept_record_the_identity_number_of_the_removed_one(client, teams, ward):
+    first, second = teams
+    kept = MemberFactory(team=first, full_name="Mai Văn Tâm", birth_year=1960).person
+    removed = PersonFactory(
+        residential_group=second.residential_group,
+        full_name="Mai Văn Tâm",
+        birth_year=1960,
+        id_number="001060012345",
+        birth_date=datetime.date(1961, 2, 3),  # not in the kept record's year: not taken
+    )
+    sign_in(client, Role.WARD_OFFICER, ward)
+
+    response = client.post(reverse("people:merge", args=[kept.pk, removed.pk]))
+
+    assert response.status_code == 302
+    kept.refresh_from_db()
+    assert (kept.id_number, kept.birth_date) == ("001060012345", None)
+
+
+def test_member_add_of_the_same_name_without_a_year_asks_rather_than_links(client, teams, ward):
+    first, second = teams
+    MemberFactory(team=first, full_name="Hồ Văn Tư", birth_year=None, phone="")
+    sign_in(client, Role.WARD_OFFICER, ward)
+
+    asked = client.post(
+        reverse("teams:member_add", args=[ward.code]),
+        member_data(second, full_name="Hồ Văn Tư", birth_year="", phone=""),
+    )
+
+    assert list(asked.context["form"].errors) == ["person"]
+
+
+def test_import_of_rows_without_a_year_twice_changes_nothing(teams, ward):
+    officer = RoleUserFactory(role=Role.WARD_OFFICER, wards=[ward])
+    row = member_row(teams[0], **{"Năm sinh": "", "Điện thoại": ""})
+
+    first = import_members(officer, row, member_row(teams[1], **{"Họ và tên": "Lý Thị Ba"}))
+    again = import_members(officer, row)
+
+    assert (first.new, again.unchanged, again.errors) == (2, 1, [])
+    assert Person.objects.count() == 2
+
+
+def test_attendance_with_tampered_ids_or_another_wards_people_adds_nothing(client, teams, ward):
+    training = TrainingFactory(district=ward.district, ward=ward, organiser_level="ward")
+    elsewhere = MemberFactory(team=TeamFactory(residential_group__ward__district=ward.district))
+    sign_in(client, Role.DISTRICT_STAFF, ward)
+    url = reverse("teams:training_detail", args=[training.pk])
+
+    response = client.post(url, {"add": ["abc", "1 OR 1=1", str(elsewhere.person_id)]})
+
+    assert response.status_code == 302
+    assert not training.attendees.exists()
+
+
+def test_person_page_lists_no_seat_of_a_ward_the_reader_does_not_see(client, teams, ward):
+    person = MemberFactory(team=teams[0], full_name="Kiều Văn Hai").person
+    other_team = TeamFactory(residential_group__name="Tổ dân phố Xa Lạ")
+    MemberFactory(team=other_team, person=person)
+    sign_in(client, Role.WARD_OFFICER, ward)
+
+    response = client.get(reverse("people:person_detail", args=[person.pk]))
+
+    assert "Xa Lạ" not in response.text
+    assert len(response.context["memberships"]) == 1
