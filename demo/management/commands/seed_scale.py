@@ -293,10 +293,11 @@ class Command(BaseCommand):
         trainings = {district: training_id + i for i, district in enumerate(self.districts)}
         self.write(
             Training,
-            ["id", "created_at", "updated_at", "district_id", "date", "title",
-             "organiser_level"],
+            ["id", "created_at", "updated_at", "district_id", "status", "date", "title",
+             "organiser_level", "organiser", "place", "content"],
             (
-                (pk, *now, district, self.today, "Tập huấn tổ trưởng", "district")
+                (pk, *now, district, "held", self.today, "Tập huấn tổ trưởng", "district",
+                 "Ban Dân vận", "Hội trường", "")
                 for district, pk in trainings.items()
             ),
         )  # fmt: skip
@@ -380,6 +381,15 @@ class Command(BaseCommand):
                 if resolved is not None:
                     forwarded, answered = min(forwarded, resolved), min(answered, resolved)
                 awaiting = None if state == 2 else (forwarded or received)
+                # The follow-up log of what was forwarded, answered, resolved: the steps the
+                # dates say, written after the feedback.
+                pk = feedback_id + index
+                if forwarded:
+                    steps.append((pk, "forwarded", forwarded, "UBND phường", "", self.now))
+                if answered:
+                    steps.append((pk, "answered", answered, "UBND phường", "", self.now))
+                if resolved:
+                    steps.append((pk, "resolved", resolved, "", "", self.now))
                 yield (
                     feedback_id + index, *now, folded[summary], teams[index % len(teams)],
                     received, FIELDS[index % len(FIELDS)], summary, status,
@@ -387,6 +397,7 @@ class Command(BaseCommand):
                 )  # fmt: skip
 
         feedback_id = self.first_id(CitizenFeedback)
+        steps = []
         self.write(
             CitizenFeedback,
             ["id", "created_at", "updated_at", "search_text", "team_id", "received_on", "field",
@@ -394,25 +405,8 @@ class Command(BaseCommand):
              "awaiting_since"],
             rows(),
         )  # fmt: skip
-        # The follow-up log of what was forwarded, answered, resolved: the steps the dates say.
-        steps = (
-            CitizenFeedback.objects.filter(pk__gte=feedback_id)
-            .exclude(forwarded_on=None)
-            .values_list("pk", "forwarded_on", "answered_on", "resolved_on")
-        )
-
-        def step_rows():
-            for pk, forwarded, answered, resolved in steps.iterator(chunk_size=CHUNK):
-                yield (pk, "forwarded", forwarded, "UBND phường", "", self.now)
-                if answered:
-                    yield (pk, "answered", answered, "UBND phường", "", self.now)
-                if resolved:
-                    yield (pk, "resolved", resolved, "", "", self.now)
-
         self.write(
-            FeedbackStep,
-            ["feedback_id", "kind", "date", "party", "note", "created_at"],
-            step_rows(),
+            FeedbackStep, ["feedback_id", "kind", "date", "party", "note", "created_at"], steps
         )
 
     def seminars(self, counts):
