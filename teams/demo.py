@@ -134,8 +134,16 @@ def load_demo_teams(groups):
         ["residential_group_id"],
     )
     teams = teams_of(groups)
+    # Teams that have members already keep them (their people may have moved on since).
+    seated = set(
+        Member.objects.filter(team__in=[team.pk for team in teams.values()]).values_list(
+            "team__residential_group", flat=True
+        )
+    )
     people, seats = [], []
     for index, group in enumerate(groups):
+        if group.pk in seated:
+            continue
         rng = random.Random(f"team-{group.ward.code}-{group.code}")
         for seat, (organisation, role, party) in enumerate(TEAM_SEATS):
             number = index * len(TEAM_SEATS) + seat
@@ -218,10 +226,15 @@ def load_demo_work(groups, *, first, last, person_offset):
     """Two prestigious people in each of `groups`, and their teams' activities and feedback
     of every month from `first` to `last` (none after `last`)."""
     teams = teams_of(groups)
+    respected = set(
+        PrestigiousPerson.objects.filter(residential_group__in=groups).values_list(
+            "residential_group", flat=True
+        )
+    )
     people, standings, activities, feedback = [], [], [], []
     for index, group in enumerate(groups):
         team = teams[group.pk]
-        for seat in range(2):
+        for seat in range(0 if group.pk in respected else 2):
             number = person_offset + index * 2 + seat
             people.append(
                 Person(
