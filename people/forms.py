@@ -10,7 +10,7 @@ from core.text import validate_search
 from wards.forms import ScopedModelForm
 from wards.models import ResidentialGroup
 
-from .models import Person
+from .models import Person, Position
 
 OLDEST_BIRTH_YEAR = 1900
 
@@ -90,3 +90,14 @@ class PersonFilterForm(forms.Form):
             ResidentialGroup.objects.visible_to(user).filter(ward=ward).order_by("code")
         )
         self.fields["group"].label_from_instance = lambda group: group.name
+
+
+class PositionForm(forms.ModelForm):
+    """A post the person holds (or held), with its dates."""
+
+    started_on = date_field(_("since"), required=False)
+    ended_on = date_field(_("until"), required=False)
+
+    class Meta:
+        model = Position
+        fields = ["kind", "organisation", "started_on", "ended_on"]

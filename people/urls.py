@@ -11,4 +11,5 @@ urlpatterns = [
     path("people/<int:pk>/", views.person_detail, name="person_detail"),
     path("people/<int:pk>/edit/", views.person_edit, name="person_edit"),
     path("people/<int:pk>/merge/<int:other>/", views.merge, name="merge"),
+    path("people/<int:pk>/posts/add/", views.position_add, name="position_add"),
 ]

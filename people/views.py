@@ -14,7 +14,7 @@ from core.text import search_filter
 from wards.pages import manages, require_managed, seen_or_404, ward_for
 
 from . import merging, protection
-from .forms import PersonFilterForm, PersonForm
+from .forms import PersonFilterForm, PersonForm, PositionForm
 from .identity import Identity, likely, same
 from .models import Person
 
@@ -89,6 +89,8 @@ def person_detail(request, pk):
             "ward": ward,
             "personal": personal,
             "can_change": writes,
+            "can_add_position": writes and request.user.has_perm("people.add_position"),
+            "can_add_prestige": writes and request.user.has_perm("teams.add_prestigiousperson"),
             "memberships": person.memberships.visible_to(request.user)
             .select_related("team__residential_group__ward")
             .order_by("-joined_on"),
@@ -203,3 +205,27 @@ def merge(request, pk, other):
         )
         return redirect("people:person_detail", kept.pk)
     return render(request, "people/merge.html", {"ward": ward, "plan": plan, "personal": True})
+
+
+@login_required
+def position_add(request, pk):
+    """A post the person holds, recorded by those who manage their ward."""
+    person = seen_or_404(request, Person.objects.select_related(Person.ward_path), pk=pk)
+    require_permission(request, "people.add_position")
+    require_managed(request, person)
+    form = PositionForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        form.instance.person = person
+        position = form.save()
+        messages.success(request, _("Saved: %(record)s.") % {"record": position})
+        return redirect("people:person_detail", person.pk)
+    return render(
+        request,
+        "teams/record_form.html",
+        {
+            "ward": person.residential_group.ward,
+            "form": form,
+            "title": _("A post held by %(person)s") % {"person": person},
+            "cancel_url": reverse("people:person_detail", args=[person.pk]),
+        },
+    )

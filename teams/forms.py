@@ -423,3 +423,31 @@ class TeamReorganisationForm(forms.Form):
 
     def clean_leader(self):
         return self.members[self.cleaned_data["leader"]]
+
+
+class PrestigeForm(ScopedModelForm):
+    """A person recorded as prestigious in a residential group of their ward."""
+
+    since = date_field(_("since"), required=False)
+    until = date_field(_("until"), required=False)
+
+    class Meta:
+        model = PrestigiousPerson
+        fields = ["residential_group", "standing", "since", "until"]
+
+    def __init__(self, *args, person, user, **kwargs):
+        self.person, self.user = person, user
+        super().__init__(*args, **kwargs)
+
+    def narrow_choices(self):
+        self.fields["residential_group"].queryset = (
+            ResidentialGroup.objects.managed_by(self.user)
+            .filter(ward=self.person.residential_group.ward_id, valid_until__isnull=True)
+            .order_by("code")
+        )
+        self.fields["residential_group"].label_from_instance = lambda group: group.name
+        self.initial.setdefault("residential_group", self.person.residential_group_id)
+
+    def save(self, commit=True):
+        self.instance.person = self.person
+        return super().save(commit)

@@ -7,6 +7,7 @@ app_name = "teams"
 urlpatterns = [
     path("teams/<int:pk>/", views.team_detail, name="team_detail"),
     path("feedback/<int:pk>/", views.feedback_detail, name="feedback_detail"),
+    path("people/<int:pk>/prestigious/add/", views.prestige_add, name="prestige_add"),
     path("trainings/", trainings.training_list, name="training_list"),
     path("trainings/add/", trainings.training_add, name="training_add"),
     path("trainings/<int:pk>/", trainings.training_detail, name="training_detail"),

@@ -13,6 +13,7 @@ from django.utils.translation import ngettext
 from core.pages import paginate, query_without, require_permission, xlsx_download
 from people import protection
 from people.identity import describe_person
+from people.models import Person
 from wards.models import ResidentialGroup
 from wards.pages import manages, require_managed, seen_or_404, ward_for
 
@@ -280,4 +281,28 @@ def team_reorganise(request, pk):
         request,
         "teams/team_reorganise.html",
         {**context, "plan": plan, "form": form, "rows": rows},
+    )
+
+
+@login_required
+def prestige_add(request, pk):
+    """A person recorded as prestigious in a group of their ward (conclusion task 3)."""
+    person = seen_or_404(request, Person.objects.select_related(Person.ward_path), pk=pk)
+    require_permission(request, "teams.add_prestigiousperson")
+    require_managed(request, person)
+    data = request.POST if request.method == "POST" else None
+    form = forms.PrestigeForm(data, person=person, user=request.user)
+    if form.is_bound and form.is_valid():
+        form.save()
+        messages.success(request, _("Saved: %(record)s.") % {"record": person})
+        return redirect("people:person_detail", person.pk)
+    return render(
+        request,
+        "teams/record_form.html",
+        {
+            "ward": person.residential_group.ward,
+            "form": form,
+            "title": _("%(person)s, a prestigious person") % {"person": person},
+            "cancel_url": reverse("people:person_detail", args=[person.pk]),
+        },
     )

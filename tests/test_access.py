@@ -517,6 +517,16 @@ PAGE_ROUTES = {
         url=record_page_url("people:person_edit", "people.person"),
     ),
     "people:merge": Route("site_edit", model="people.person", url=merge_url),
+    "people:position_add": Route(
+        "site_add",
+        model="people.position",
+        url=record_page_url("people:position_add", "people.person"),
+    ),
+    "teams:prestige_add": Route(
+        "site_add",
+        model="teams.prestigiousperson",
+        url=record_page_url("teams:prestige_add", "people.person"),
+    ),
     # Trainings: the list, a new one, its page (with its attendance) and its form.
     "teams:training_list": Route("page", url=page("teams:training_list")),
     "teams:training_add": Route("create", model="teams.training", url=page("teams:training_add")),

@@ -481,3 +481,41 @@ def test_person_page_lists_no_seat_of_a_ward_the_reader_does_not_see(client, tea
 
     assert "Xa Lạ" not in response.text
     assert len(response.context["memberships"]) == 1
+
+
+def test_officer_records_a_post_and_a_prestigious_standing_from_the_persons_page(
+    client, teams, ward
+):
+    person = MemberFactory(team=teams[0], full_name="Đàm Thị Yến").person
+    sign_in(client, Role.WARD_OFFICER, ward)
+
+    client.post(
+        reverse("people:position_add", args=[person.pk]),
+        {"kind": "branch_head", "organisation": "Chi hội Phụ nữ tổ 1", "started_on": "01/01/2024"},
+    )
+    client.post(
+        reverse("teams:prestige_add", args=[person.pk]),
+        {"residential_group": teams[1].residential_group.pk, "standing": "Giáo viên nghỉ hưu"},
+    )
+
+    assert list(person.positions.values_list("kind", "organisation", "started_on")) == [
+        ("branch_head", "Chi hội Phụ nữ tổ 1", datetime.date(2024, 1, 1))
+    ]
+    assert list(person.prestigious_roles.values_list("residential_group", "standing")) == [
+        (teams[1].residential_group.pk, "Giáo viên nghỉ hưu")
+    ]
+
+
+@pytest.mark.parametrize("name", ["people:position_add", "teams:prestige_add"])
+def test_roles_of_a_person_are_refused_to_a_viewer_and_hidden_from_another_ward(
+    client, teams, ward, name
+):
+    person = MemberFactory(team=teams[0]).person
+    url = reverse(name, args=[person.pk])
+    sign_in(client, Role.VIEWER, ward)
+    assert client.post(url, {"kind": "group_head", "standing": "x"}).status_code == 403
+    client.force_login(
+        RoleUserFactory(role=Role.WARD_OFFICER, wards=[TeamFactory().residential_group.ward])
+    )
+    assert client.get(url).status_code == 404
+    assert not person.positions.exists() and not person.prestigious_roles.exists()
