@@ -15,6 +15,7 @@ from core.work_fields import WorkField
 from teams.models import ExemplaryModel
 
 from . import services
+from .files import checked_upload
 
 # (name, field, how far the cycle went, the level proposed or recognised at)
 CYCLE = [
@@ -63,7 +64,8 @@ def load_demo_award_cycle(wards, *, today, officer, staff):
             "Trần Thị B – chi hội trưởng chi hội Phụ nữ",
         )
         for upload in evidence_files(model):
-            services.evidence_add(model, upload=upload, caption="", user=officer)
+            facts = checked_upload(upload)
+            services.evidence_add(model, upload=upload, facts=facts, caption="", user=officer)
         if reached == "registered":
             continue
         services.propose(model, level=level)

@@ -88,7 +88,8 @@ class EvidenceForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        checked_upload(upload)  # raises the refusal, shown beside the field
+        # The refusal is shown beside the field; the facts go to `services.evidence_add`.
+        self.cleaned_data["facts"] = checked_upload(upload)
         return upload
 
 

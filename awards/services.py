@@ -8,7 +8,6 @@ from django.utils.translation import gettext as _
 from teams.models import ExemplaryModel
 from teams.recognition import recognition_refusal, right_of
 
-from .files import checked_upload
 from .models import CRITERIA, Evaluation, Evidence
 
 Status = ExemplaryModel.Status
@@ -81,10 +80,9 @@ def recognise(model, *, level, decision_number, decision_date, reward, user):
     return model
 
 
-def evidence_add(model, *, upload, caption, user):
-    """Keep an uploaded file as the model's evidence, once `checked_upload` accepts it
-    (a ValidationError otherwise)."""
-    facts = checked_upload(upload)
+def evidence_add(model, *, upload, facts, caption, user):
+    """Keep an uploaded file as the model's evidence: `facts`, what `files.checked_upload`
+    found in it (it refuses what may not be kept)."""
     return Evidence.objects.create(
         exemplary_model=model,
         file=upload,

@@ -14,10 +14,11 @@ from django.utils.translation import gettext as _
 
 from core.pages import paginate, query_without, require_permission, xlsx_download
 from core.text import search_filter
-from reports.documents import issuing_body, place_and_date
+from reports.documents import unit_document
 from reports.views import pdf_response
 from teams.models import ExemplaryModel
 from teams.recognition import LEVELS
+from wards.models import Ward
 from wards.pages import manages, require_managed, seen_or_404, ward_for
 
 from . import forms, services
@@ -54,7 +55,12 @@ def model_list(request):
         rows = rows.filter(ward__code=request.GET["ward"])
     if request.GET.get("format") in ("pdf", "xlsx"):
         return recognised_list(request, rows, year)
-    own = request.user.wards.order_by("name") if not request.user.district_id else []
+    # An officer registers a model of a ward they manage (staff, from the ward's pages).
+    own = (
+        Ward.objects.managed_by(request.user).order_by("name")
+        if not request.user.district_id
+        else []
+    )
     return render(
         request,
         "awards/model_list.html",
@@ -105,31 +111,19 @@ def recognised_list(request, rows, year):
                 ]
             )
         return xlsx_download(request, sheet, name)
-    district = request.user.district
     by_level = {}
     for model in recognised:
         by_level.setdefault(model.get_recognition_level_display(), []).append(model)
+    heading = unit_document(
+        request.user.district,
+        number="",
+        day=timezone.localdate(),
+        title=_("List of recognised “Dân vận khéo” models"),
+    )
     return pdf_response(
         request,
         "awards/pdf/recognised_models.html",
-        {
-            "document_title": _("List of recognised “Dân vận khéo” models"),
-            "committee": district.party_committee if district else "",
-            "issuer": issuing_body(
-                district.office or _("Mass Mobilisation Commission"), district.party_committee
-            )
-            if district
-            else _("Mass Mobilisation Commission"),
-            "number": "",
-            "place_and_date": place_and_date(
-                district.name if district else "", timezone.localdate()
-            ),
-            "signer": None,
-            "signer_position": _("Head of the commission"),
-            "recipients": [],
-            "year": year,
-            "by_level": by_level,
-        },
+        {**heading, "year": year, "by_level": by_level},
         name,
     )
 
@@ -252,7 +246,9 @@ def take(step, model, data, user):
     elif step == "recognise":
         services.recognise(model, user=user, **data)
     else:
-        services.evidence_add(model, upload=data["file"], caption=data["caption"], user=user)
+        services.evidence_add(
+            model, upload=data["file"], facts=data["facts"], caption=data["caption"], user=user
+        )
 
 
 @login_required

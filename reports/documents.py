@@ -55,17 +55,22 @@ def seminar_document(seminar, *, number, title):
 
 
 def directive_document(directive, *, number, day, title):
-    """What a document about a directive that is not a seminar's prints around its body: the
-    managing unit's committee and office, no signer named."""
-    district = directive.district
+    """What a document about a directive that is not a seminar's prints around its body."""
+    return unit_document(directive.district, number=number, day=day, title=title)
+
+
+def unit_document(district, *, number, day, title):
+    """What a managing unit's own document prints around its body: the unit's committee and
+    office, no signer named; a superuser's, of no unit, the office alone."""
+    office = _("Mass Mobilisation Commission")
     return {
         "document_title": title,
-        "committee": district.party_committee,
-        "issuer": issuing_body(
-            district.office or _("Mass Mobilisation Commission"), district.party_committee
-        ),
+        "committee": district.party_committee if district else "",
+        "issuer": issuing_body(district.office or office, district.party_committee)
+        if district
+        else office,
         "number": number,
-        "place_and_date": place_and_date(district.name, day),
+        "place_and_date": place_and_date(district.name if district else "", day),
         "signer": None,
         "signer_position": _("Head of the commission"),
         "recipients": [],

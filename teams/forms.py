@@ -82,7 +82,12 @@ class MemberForm(WardRecordForm):
                 self.initial[name] = getattr(self.instance.person, name)
         self.order_fields([*self.PERSON_FIELDS, "team"])
         self.chosen_person = self.linked = None
-        if self.instance.pk and not self.may_change(self.instance.person):
+        # A new member's person is found among those the user may change (`clean`); an
+        # existing member's may live in a ward they do not manage.
+        self.person_editable = not self.instance.pk or (
+            Person.objects.managed_by(self.user).filter(pk=self.instance.person_id).exists()
+        )
+        if not self.person_editable:
             for name in self.PERSON_FIELDS:  # shown, not editable, and without personal data
                 self.fields[name].disabled = True
             for name in ("phone", "id_number"):
@@ -105,7 +110,7 @@ class MemberForm(WardRecordForm):
         if team is None or any(name in self.errors for name in self.PERSON_FIELDS):
             return data
         person = self.instance.person if self.instance.pk else None
-        if person is not None and not self.may_change(person):
+        if not self.person_editable:
             # A person of a ward the user does not manage: their seat is edited, not them.
             self.chosen_person = person
             return data
@@ -141,9 +146,6 @@ class MemberForm(WardRecordForm):
         self.chosen_person = person
         return data
 
-    def may_change(self, person):
-        return Person.objects.managed_by(self.user).filter(pk=person.pk).exists()
-
     def choose_among(self, likely):
         """The person chosen among those `likely` to be the one typed, or None for a new
         one once confirmed; the choice is offered (an error) until it is made."""
@@ -176,7 +178,7 @@ class MemberForm(WardRecordForm):
 
     def save(self, commit=True):
         person = self.chosen_person
-        if person.pk is None or self.may_change(person):
+        if self.person_editable:
             person.save()
         self.instance.person = person
         return super().save(commit)
@@ -194,11 +196,12 @@ class HelpedByForm(WardRecordForm):
 
     def narrow_choices(self):
         super().narrow_choices()
+        helpers = self.helpers()
         field = self.fields["helped_by"]
         field.queryset = (
             PrestigiousPerson.objects.visible_to(self.user)
             .in_ward(self.ward)
-            .filter(Q(until__isnull=True) | Q(pk__in=self.helpers()))
+            .filter(Q(until__isnull=True) | Q(pk__in=helpers))
             .select_related("person", "residential_group")
             .order_by("residential_group__code", "person__sort_name")
         )
@@ -206,7 +209,7 @@ class HelpedByForm(WardRecordForm):
             f"{role.person.full_name} · {role.residential_group.name}"
         )
         if self.instance.pk:
-            self.initial["helped_by"] = self.helpers()
+            self.initial["helped_by"] = helpers
 
     def helpers(self):
         if self.instance.pk is None:

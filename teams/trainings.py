@@ -93,6 +93,12 @@ class TrainingFilterForm(forms.Form):
     )
 
 
+def may_organise(user):
+    """Whether `user` has a unit, or a ward they manage, to organise trainings for."""
+    unit = user.is_superuser or user.district_id
+    return bool(unit) or Ward.objects.managed_by(user).exists()
+
+
 @login_required
 def training_list(request):
     require_permission(request, "teams.view_training")
@@ -107,11 +113,7 @@ def training_list(request):
     if data.get("year"):
         rows = rows.filter(date__year=data["year"])
     rows = rows.annotate(attendee_count=Count("attendees")).order_by("-date", "-pk")
-    may_add = request.user.has_perm("teams.add_training") and (
-        request.user.is_superuser
-        or request.user.district_id
-        or Ward.objects.managed_by(request.user).exists()
-    )
+    may_add = request.user.has_perm("teams.add_training") and may_organise(request.user)
     return render(
         request,
         "teams/training_list.html",
@@ -128,8 +130,7 @@ def training_list(request):
 @login_required
 def training_add(request):
     require_permission(request, "teams.add_training")
-    unit = request.user.is_superuser or request.user.district_id
-    if not unit and not Ward.objects.managed_by(request.user).exists():
+    if not may_organise(request.user):
         raise PermissionDenied("no ward to organise trainings for")
     return training_form(request)
 
