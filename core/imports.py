@@ -229,11 +229,7 @@ class Importer:
         """The columns that name a related record: {header: what it holds}."""
         return {
             column: _("A code: with the row's other codes, it names the %(record)s.")
-            % {
-                "record": self.model._meta.get_field(
-                    relation.attribute
-                ).related_model._meta.verbose_name
-            }
+            % {"record": self.model_field(relation.attribute).related_model._meta.verbose_name}
             for relation in self.relations
             for column in relation.columns
         }
@@ -342,13 +338,13 @@ class Importer:
         for record in records:
             if record.failed:
                 continue
-            key = tuple(canonical(plain(record.values[attribute])) for attribute in self.key)
+            key = self.key_of(record)
             if key in seen:
                 self.fail(
                     result,
                     record,
                     self.key_header(),
-                    ", ".join(str(record.values[attribute]) for attribute in self.key),
+                    self.key_text(record),
                     _("The same record as row %(row)s.") % {"row": seen[key]},
                 )
                 continue
@@ -359,7 +355,7 @@ class Importer:
         for key, record in candidates:
             instance = existing.get(key)
             if instance is None:
-                instance = self.model(**record.values)
+                instance = self.new_instance(record)
                 record.action = "new"
                 if len(result.samples) < SAMPLES:
                     result.samples.append((record.row, "new", str(instance)))
@@ -389,7 +385,7 @@ class Importer:
                         result,
                         record,
                         self.key_header(),
-                        ", ".join(str(record.values[attribute]) for attribute in self.key),
+                        self.key_text(record),
                         _("This record is one you may read but not change."),
                     )
                     continue
@@ -400,6 +396,18 @@ class Importer:
         for _key, record in candidates:
             if not record.failed:
                 setattr(result, record.action, getattr(result, record.action) + 1)
+
+    def key_of(self, record):
+        """The row's key, as compared with the stored records' (`existing`)."""
+        return tuple(canonical(plain(record.values[attribute])) for attribute in self.key)
+
+    def key_text(self, record):
+        """The row's key as a message shows it."""
+        return ", ".join(str(record.values[attribute]) for attribute in self.key)
+
+    def new_instance(self, record):
+        """The record a row that names no stored one adds."""
+        return self.model(**record.values)
 
     def related_changes(self, record):
         """What a row found in the file changes beyond its own record, described as
@@ -426,6 +434,8 @@ class Importer:
     def existing(self, keys):
         """{key: instance} of the records named by `keys`, among those the user sees (one
         query, narrowed by the first part of the key)."""
+        # A key naming a record this import adds (`plain`) names nothing stored.
+        keys = [key for key in keys if not any(isinstance(part, tuple) for part in key)]
         if not keys:
             return {}
         attnames = [self.attname(attribute) for attribute in self.key]

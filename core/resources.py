@@ -4,6 +4,7 @@ import under the other); choices by their Vietnamese label, “Có/Không”, dd
 numbers as people type them; rows found by natural keys among the records the user sees."""
 
 import datetime
+import decimal
 import functools
 import re
 
@@ -121,6 +122,28 @@ class WholeNumberWidget(widgets.Widget):
 
     def render(self, value, obj=None, **kwargs):
         return "" if value is None else value
+
+
+class DecimalWidget(widgets.Widget):
+    """A number with a decimal part (hours: “1,5” or “1.5”), as typed in Excel; empty is
+    None. Anything else is refused rather than guessed."""
+
+    PATTERN = re.compile(r"^\d+([.,]\d+)?$")
+
+    def clean(self, value, row=None, **kwargs):
+        if value is None or str(value).strip() == "":
+            return None
+        if isinstance(value, int | float) and not isinstance(value, bool) and value >= 0:
+            return decimal.Decimal(str(value))
+        text = str(value).strip()
+        if not self.PATTERN.match(text):
+            raise ValueError(
+                _("“%(value)s” is not a number of zero or more, e.g. 3,5.") % {"value": value}
+            )
+        return decimal.Decimal(text.replace(",", "."))
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else format(value.normalize(), "f").replace(".", ",")
 
 
 class CodeForeignKeyWidget(widgets.ForeignKeyWidget):

@@ -1,10 +1,22 @@
 from django.contrib import admin
 
-from wards.admin_base import ScopedAdmin, ScopedInline, manages
+from wards.admin_base import ScopedImportExportAdmin, ScopedInline, manages
 from wards.admin_filters import ward_filters
 
 from .models import Person, Position
-from .protection import may_export_personal
+from .protection import log_personal_data, may_export_personal
+from .resources import PersonResource, PositionResource
+
+
+class PersonalDataExports:
+    """An admin whose exports carry people's personal data for a user with the right
+    (`resources.PersonalDataResource`): each such export is logged as a sight of it."""
+
+    def get_export_data(self, file_format, request, queryset, **kwargs):
+        data = super().get_export_data(file_format, request, queryset, **kwargs)
+        if may_export_personal(request.user):
+            log_personal_data(request, f"{self.opts.label_lower}: {queryset.count()}")
+        return data
 
 
 class PositionInline(ScopedInline, admin.TabularInline):
@@ -14,7 +26,8 @@ class PositionInline(ScopedInline, admin.TabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(ScopedAdmin):
+class PersonAdmin(PersonalDataExports, ScopedImportExportAdmin):
+    resource_classes = [PersonResource]
     list_display = ["full_name", "birth_year", "gender", "residential_group"]
     list_filter = ["gender", *ward_filters(Person.ward_path)]
     list_select_related = [Person.ward_path]
@@ -32,3 +45,15 @@ class PersonAdmin(ScopedAdmin):
         ):
             excluded += ["phone", "id_number"]
         return excluded
+
+
+@admin.register(Position)
+class PositionAdmin(PersonalDataExports, ScopedImportExportAdmin):
+    resource_classes = [PositionResource]
+    list_display = ["person", "kind", "organisation", "started_on", "ended_on"]
+    list_filter = ["kind", *ward_filters(Position.ward_path)]
+    list_select_related = [f"person__{Person.ward_path}"]
+    search_fields = ["person__full_name"]
+    search_text_field = "person__search_text"
+    ordering = ["person__sort_name", "-started_on"]
+    autocomplete_fields = ["person"]

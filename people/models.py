@@ -79,6 +79,10 @@ class Person(SearchableModel, TimeStampedModel):
     history = HistoricalRecords(excluded_fields=[*derived_fields, "phone", "id_number"])
 
     class Meta:
+        permissions = [
+            ("import_person", _("Can import from a file")),
+            ("export_person", _("Can export to a file")),
+        ]
         ordering = ["sort_name"]
         verbose_name = _("person")
         verbose_name_plural = _("people")
@@ -171,6 +175,10 @@ class Position(TimeStampedModel):
     history = HistoricalRecords()
 
     class Meta:
+        permissions = [
+            ("import_position", _("Can import from a file")),
+            ("export_position", _("Can export to a file")),
+        ]
         ordering = ["-started_on"]
         verbose_name = _("post held")
         verbose_name_plural = _("posts held")

@@ -3,7 +3,8 @@ from django.db.models import Count, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from core.admin_filters import year_filter
-from wards.admin_base import ScopedAdmin, ScopedImportExportAdmin, ScopedInline, row_count
+from people.admin import PersonalDataExports
+from wards.admin_base import ScopedImportExportAdmin, ScopedInline, row_count
 from wards.admin_filters import ward_filters
 
 from .models import (
@@ -20,7 +21,9 @@ from .resources import (
     ExemplaryModelResource,
     FeedbackResource,
     MemberResource,
+    PrestigiousPersonResource,
     TeamResource,
+    TrainingResource,
 )
 
 WARD_FILTERS = ward_filters(f"team__{Team.ward_path}")
@@ -69,7 +72,7 @@ class TeamAdmin(ScopedImportExportAdmin):
 
 
 @admin.register(Member)
-class MemberAdmin(ScopedImportExportAdmin):
+class MemberAdmin(PersonalDataExports, ScopedImportExportAdmin):
     resource_classes = [MemberResource]
     list_display = [
         "name",
@@ -142,11 +145,12 @@ class ExemplaryModelAdmin(ScopedImportExportAdmin):
 
 
 @admin.register(Training)
-class TrainingAdmin(ScopedAdmin):
+class TrainingAdmin(ScopedImportExportAdmin):
+    resource_classes = [TrainingResource]
     ordering = ["-date"]
     list_display = ["date", "title", "organiser_level", "ward", "attendee_count"]
     list_filter = [year_filter("date"), "organiser_level", *ward_filters("ward")]
-    list_select_related = ["ward"]
+    list_select_related = ["ward", "district"]
     search_fields = ["title"]
     autocomplete_fields = ["district", "ward", "attendees"]
 
@@ -169,7 +173,8 @@ class TrainingAdmin(ScopedAdmin):
 
 
 @admin.register(PrestigiousPerson)
-class PrestigiousPersonAdmin(ScopedAdmin):
+class PrestigiousPersonAdmin(PersonalDataExports, ScopedImportExportAdmin):
+    resource_classes = [PrestigiousPersonResource]
     list_display = ["person", "standing", "residential_group", "since", "until"]
     list_filter = [*ward_filters(PrestigiousPerson.ward_path)]
     list_select_related = [PrestigiousPerson.ward_path, "person"]

@@ -1,38 +1,35 @@
 """Bulk imports of the teams' records (see `core.imports`): a row names its team by the
 ward and residential group codes, among the teams the importing user sees."""
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from simple_history.utils import bulk_update_with_history
 
-from core.imports import Importer, Relation, code_variants, register
+from core.imports import AMBIGUOUS, Importer, Relation, canonical, code_variants, register
 from core.resources import managed
-from core.tables import FileRefused
-from core.writers import BATCH, insert_with_history
-from people.identity import Identity, candidates, describe_person, match
-from people.models import Person
-from wards.imports import WARD
-from wards.models import ResidentialGroup, current_last
-from wards.resources import GROUP_CODE, WARD_CODE
+from core.writers import BATCH
+from people.imports import RoleImporter
+from wards.imports import GROUP, WARD
+from wards.models import Ward, current_last
+from wards.resources import DISTRICT_CODE, GROUP_CODE, WARD_CODE
 
-from .models import ExemplaryModel, FeedbackStep, Member, Team
+from .models import ExemplaryModel, FeedbackStep, Member, PrestigiousPerson, Team
 from .recognition import recognition_refusal
 from .resources import (
     ActivityResource,
     ExemplaryModelResource,
     FeedbackResource,
     MemberResource,
+    PrestigiousPersonResource,
     TeamResource,
+    TrainingResource,
 )
 from .services import implied_steps
 
 
 def teams_by_codes(user, keys):
     """{(ward code, group code): team} of the keys, among the teams `user` may change: of
-    the ward's current group with that code (see `groups_by_codes`)."""
+    the ward's current group with that code (see `wards.imports.groups_by_codes`)."""
     teams = managed(
         Team.objects.filter(
             **{f"{Team.ward_path}__code__in": code_variants(ward for ward, _group in keys)},
@@ -43,22 +40,6 @@ def teams_by_codes(user, keys):
         user,
     )
     return {(t.residential_group.ward.code, t.residential_group.code): t for t in teams}
-
-
-def groups_by_codes(user, keys):
-    """{(ward code, group code): group} among the groups `user` may change: a code names the
-    ward's current group, or, when no current group has it, the last that had it (groups
-    are renumbered: an ended group keeps its code)."""
-    groups = managed(
-        ResidentialGroup.objects.filter(
-            ward__code__in=code_variants(ward for ward, _group in keys),
-            code__in=code_variants(group for _ward, group in keys),
-        )
-        .select_related("ward")
-        .order_by(current_last()),
-        user,
-    )
-    return {(g.ward.code, g.code): g for g in groups}
 
 
 TEAM = Relation(
@@ -76,25 +57,12 @@ TEAM = Relation(
 class TeamImporter(Importer):
     resource_class = TeamResource
     example = {WARD_CODE: "00115", GROUP_CODE: "07", "Ngày thành lập": "15/03/2015"}
-    relations = (
-        Relation(
-            "residential_group",
-            (WARD_CODE, GROUP_CODE),
-            groups_by_codes,
-            gettext_lazy(
-                "No residential group you may change has the code “%(1)s” in the ward “%(0)s”."
-            ),
-        ),
-    )
+    relations = (GROUP,)
 
 
 @register("member")
-class MemberImporter(Importer):
-    """Members with their persons: a row's person is the one already recorded that the
-    row describes (`people.identity`: the same identity number, or the same name and year of
-    birth with the same phone or group), or a new one; a row that only shares a name and a
-    year of birth with someone recorded is refused with their names, not made a second
-    record of them. A member is found by team and person."""
+class MemberImporter(RoleImporter):
+    """Members with their persons (`people.imports`), found by team and person."""
 
     resource_class = MemberResource
     relations = (TEAM,)
@@ -112,212 +80,30 @@ class MemberImporter(Importer):
         "Ngày vào": "01/03/2020",
         "Ngày ra": "",
     }
-
-    # The person's columns: those that must be in the file, and those that may be left out.
     PERSON_REQUIRED = ("full_name", "gender")
     PERSON_OPTIONAL = ("birth_year", "phone", "id_number")
 
     def __init__(self, *, user=None):
         super().__init__(user=user)
         self.key = ("team", "person")
-        self.person_fields = {
-            name: self.resource.fields[name]
-            for name in self.PERSON_REQUIRED + self.PERSON_OPTIONAL
-        }
 
     def key_header(self):
         names = ("team", "full_name", "birth_year")
         return " + ".join([WARD_CODE, *(self.resource.fields[name].column_name for name in names)])
 
-    def model_field(self, attribute):
-        if attribute.startswith("person__"):
-            return Person._meta.get_field(attribute.removeprefix("person__"))
-        return super().model_field(attribute)
+    def group_of(self, record):
+        return record.values["team"].residential_group
 
-    def columns_of(self, headers):
-        missing = [
-            self.person_fields[name].column_name
-            for name in self.PERSON_REQUIRED
-            if self.person_fields[name].column_name not in headers
-        ]
-        if missing:
-            raise FileRefused(
-                _(
-                    "The file lacks the column(s) %(missing)s. Start from the template: its "
-                    "first row names the columns %(expected)s."
-                )
-                % {
-                    "missing": ", ".join(f"“{header}”" for header in missing),
-                    "expected": ", ".join(f"“{header}”" for header in self.headers),
-                }
-            )
-        return super().columns_of(headers)
+    def role_of(self, record):
+        return record.values["team"].pk
 
-    def resolve(self, records, result):
-        super().resolve(records, result)
-        rows = [
-            (record, self.person_of(record, result)) for record in records if not record.failed
-        ]
-        rows = [(record, person) for record, person in rows if person is not None]
-        people = Person.objects.managed_by(self.user) if self.user else Person.objects.all()
-        known = candidates(people, [Identity.of(person) for _record, person in rows])
-        # A name with no year of birth names the person who has that name in the row's
-        # team (its seat: the file imported again), no one else.
-        seated = {
-            (team, name, person)
-            for team, name, person in Member.objects.filter(
+    def holders(self, rows, people):
+        return set(
+            Member.objects.filter(
                 team__in={record.values["team"].pk for record, _person in rows},
-                person__in=[person.pk for person in known if person.birth_year is None],
-            ).values_list("team", "person__name_key", "person")
-        }
-        numbers = {person.id_number for _record, person in rows if person.id_number}
-        elsewhere = set(
-            Person.objects.filter(id_number__in=numbers)
-            .exclude(pk__in=[person.pk for person in known])
-            .values_list("id_number", flat=True)
+                person__in=[person.pk for person in people],
+            ).values_list("team", "person")
         )
-        by_number = {person.id_number: person for person in known if person.id_number}
-        new = []  # the people this file adds, each once
-        self.typed = {record.row: person for record, person in rows}
-        self.person_updates = {}
-        for record, row_person in rows:
-            identity = Identity.of(row_person)
-            if identity.id_number in elsewhere:
-                self.fail(
-                    result,
-                    record,
-                    self.person_fields["id_number"].column_name,
-                    identity.id_number,
-                    _(
-                        "This identity number is already recorded, for a person you may not "
-                        "change."
-                    ),
-                )
-                continue
-            # The identity number names its person wherever they live; without it, the people
-            # of the row's ward are looked at.
-            ward = record.values["team"].residential_group.ward_id
-            found, likely = (
-                ([by_number[identity.id_number]], [])
-                if identity.id_number in by_number
-                else match(identity, [p for p in known if p.residential_group.ward_id == ward])
-            )
-            if not found and identity.birth_year is None:
-                team = record.values["team"].pk
-                found = [p for p in likely if (team, identity.name_key, p.pk) in seated]
-                likely = [] if found else likely
-            if not found:
-                found, _likely = match(identity, new)
-            if len(found) > 1:
-                self.fail(
-                    result,
-                    record,
-                    self.person_fields["full_name"].column_name,
-                    identity.full_name,
-                    _("Several people recorded match this row: %(people)s. Merge them first.")
-                    % {"people": ", ".join(describe_person(p) for p in found)},
-                )
-                continue
-            person = found[0] if found else None
-            if person is None and likely:
-                self.fail(
-                    result,
-                    record,
-                    self.person_fields["full_name"].column_name,
-                    identity.full_name,
-                    _(
-                        "Maybe the same person as %(people)s, already recorded with the same "
-                        "name and year of birth: give the identity number, the same phone or "
-                        "group, or merge the records first."
-                    )
-                    % {"people": ", ".join(describe_person(p) for p in likely)},
-                )
-                continue
-            if person is None:
-                person = row_person
-                new.append(person)
-            record.values["person"] = person
-
-    # The person's details an import updates on a person it found (name and year of birth
-    # found them).
-    UPDATED = ("gender", "phone", "id_number")
-
-    def related_changes(self, record):
-        """The person's details the row changes, kept for `write`."""
-        found, typed = record.values["person"], self.typed[record.row]
-        if found.pk is None:
-            return []
-        changed = [
-            name
-            for name in self.UPDATED
-            if self.person_fields[name].column_name in record.cells
-            and getattr(typed, name) != getattr(found, name)
-        ]
-        if changed:
-            self.person_updates[found.pk] = (
-                found,
-                {name: getattr(typed, name) for name in changed},
-            )
-        return [
-            f"{self.person_fields[name].column_name}: {getattr(found, name) or '–'} → "
-            f"{getattr(typed, name) or '–'}"
-            for name in changed
-        ]
-
-    def person_of(self, record, result):
-        """The person the row describes, as an unsaved `Person`; None, with the row's errors,
-        when a cell is wrong."""
-        values = {}
-        for name, field in self.person_fields.items():
-            column = field.column_name
-            if column not in record.cells:
-                continue
-            try:
-                values[name] = field.widget.clean(record.cells[column], row=record.cells)
-            except ValueError as error:
-                self.fail(result, record, column, record.cells[column], str(error))
-        if record.failed:
-            return None
-        team = record.values["team"]
-        person = Person(residential_group=team.residential_group, **values)
-        try:
-            person.clean_fields(exclude=["residential_group"])
-        except ValidationError as errors:
-            for name, messages in errors.message_dict.items():
-                column = self.person_fields[name].column_name
-                self.fail(result, record, column, record.cells.get(column), " ".join(messages))
-            return None
-        person.fill_derived_fields()
-        return person
-
-    def write(self, records, result, attributes):
-        """The new people first, then the members."""
-        new_people = list(
-            {
-                id(record.values["person"]): record.values["person"]
-                for record in records
-                if record.action == "new" and record.values["person"].pk is None
-            }.values()
-        )
-        updated, now = [], timezone.now()
-        for person, values in self.person_updates.values():
-            for name, value in values.items():
-                setattr(person, name, value)
-            person.updated_at = now  # bulk updates skip auto_now
-            updated.append(person)
-        with transaction.atomic():
-            insert_with_history(Person, new_people, user=self.user)
-            bulk_update_with_history(
-                updated,
-                Person,
-                [*self.UPDATED, "updated_at"],
-                batch_size=BATCH,
-                default_user=self.user,
-            )
-            for record in records:
-                if record.action == "new":
-                    record.instance.person = record.values["person"]  # now with its id
-            super().write(records, result, attributes)
 
     def check_rows(self, records, result):
         """At most one current leader per team, counting the team's other members too."""
@@ -440,3 +226,104 @@ class ExemplaryModelImporter(Importer):
                     model.decision_number,
                     _("A recognised model needs the number and date of its decision."),
                 )
+
+
+@register("prestigious")
+class PrestigiousPersonImporter(RoleImporter):
+    """Prestigious people of a residential group, with their persons (`people.imports`),
+    found by group and person."""
+
+    resource_class = PrestigiousPersonResource
+    relations = (GROUP,)
+    example = {
+        WARD_CODE: "00115",
+        GROUP_CODE: "07",
+        "Họ và tên": "Phạm Văn Minh",
+        "Giới tính": "Nam",
+        "Năm sinh": 1950,
+        "Điện thoại": "",
+        "Số định danh": "",
+        "Uy tín": "Nhà giáo nghỉ hưu, trưởng họ Phạm",
+        "Từ ngày": "01/01/2024",
+        "Đến ngày": "",
+    }
+
+    def __init__(self, *, user=None):
+        super().__init__(user=user)
+        self.key = ("residential_group", "person")
+
+    def key_header(self):
+        names = ("residential_group", "full_name", "birth_year")
+        return " + ".join([WARD_CODE, *(self.resource.fields[name].column_name for name in names)])
+
+    def holders(self, rows, people):
+        return set(
+            PrestigiousPerson.objects.filter(
+                residential_group__in={self.role_of(record) for record, _person in rows},
+                person__in=[person.pk for person in people],
+            ).values_list("residential_group", "person")
+        )
+
+
+@register("training")
+class TrainingImporter(Importer):
+    """Trainings: a row with a ward's code is that ward's (among the wards the user
+    manages); a row without one is the importing user's managing unit's own."""
+
+    resource_class = TrainingResource
+    example = {
+        DISTRICT_CODE: "",
+        WARD_CODE: "00115",
+        "Ngày": "20/03/2026",
+        "Tên lớp": "Bồi dưỡng kỹ năng dân vận khéo",
+        "Trạng thái": "Dự kiến tổ chức",
+        "Cấp tổ chức": "Phường",
+        "Đơn vị tổ chức": "Đảng ủy phường",
+        "Địa điểm": "Hội trường UBND phường",
+        "Số giờ": "3,5",
+        "Nội dung": "Kỹ năng tiếp xúc, vận động nhân dân.",
+        "Số người tham dự": "",
+    }
+
+    def __init__(self, *, user=None):
+        super().__init__(user=user)
+        self.key = ("district", "ward", "date", "title")
+
+    def key_header(self):
+        names = ("ward", "date", "title")
+        return " + ".join(self.resource.fields[name].column_name for name in names)
+
+    def resolve(self, records, result):
+        """The ward of each row with a ward's code, and its managing unit; the user's unit
+        for a row without."""
+        codes = {self.key_cell(record.cells.get(WARD_CODE)) for record in records} - {""}
+        wards = Ward.objects.filter(code__in=code_variants(codes)).select_related("district")
+        found = {}
+        for ward in managed(wards, self.user):
+            key = canonical(ward.code)
+            found[key] = AMBIGUOUS if key in found else ward
+        unit = getattr(self.user, "district", None)
+        for record in records:
+            code = self.key_cell(record.cells.get(WARD_CODE))
+            ward = found.get(canonical(code)) if code else None
+            if ward is AMBIGUOUS:
+                self.fail(
+                    result,
+                    record,
+                    WARD_CODE,
+                    code,
+                    _("Several records match these codes; correct them in the admin first."),
+                )
+            elif code and ward is None:
+                self.fail(result, record, WARD_CODE, code, str(WARD.message) % {"0": code})
+            elif ward is None and unit is None:
+                self.fail(
+                    result,
+                    record,
+                    WARD_CODE,
+                    code,
+                    _("Give the ward's code: you organise trainings for your wards."),
+                )
+            else:
+                record.values["ward"] = ward
+                record.values["district"] = ward.district if ward else unit

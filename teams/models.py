@@ -565,6 +565,10 @@ class Training(TimeStampedModel):
     history = HistoricalRecords(m2m_fields=[attendees])
 
     class Meta:
+        permissions = [
+            ("import_training", _("Can import from a file")),
+            ("export_training", _("Can export to a file")),
+        ]
         ordering = ["-date"]
         verbose_name = _("training")
         verbose_name_plural = _("trainings")
@@ -588,9 +592,20 @@ class Training(TimeStampedModel):
     def __str__(self):
         return self.title
 
-    def clean(self):
+    def clean_loaded(self):
+        """{field: message} for the rules on the training and the ward it has loaded: a
+        training held is not in the future; its ward is of its managing unit."""
+        errors = {}
+        if self.status == self.Status.HELD and self.date and self.date > timezone.localdate():
+            errors["date"] = _("A training held cannot be in the future.")
         if self.ward_id and self.district_id and self.ward.district_id != self.district_id:
-            raise ValidationError({"ward": _("This ward belongs to another managing unit.")})
+            errors["ward"] = _("This ward belongs to another managing unit.")
+        return errors
+
+    def clean(self):
+        errors = self.clean_loaded()
+        if errors:
+            raise ValidationError(errors)
 
 
 class PrestigiousPerson(TimeStampedModel):
@@ -633,6 +648,10 @@ class PrestigiousPerson(TimeStampedModel):
     history = HistoricalRecords()
 
     class Meta:
+        permissions = [
+            ("import_prestigiousperson", _("Can import from a file")),
+            ("export_prestigiousperson", _("Can export to a file")),
+        ]
         ordering = ["person__sort_name"]
         verbose_name = _("prestigious person")
         verbose_name_plural = _("prestigious people")

@@ -1,20 +1,19 @@
 """Excel/CSV import and export of teams, members and activities, keyed on natural keys.
 
-A team is named by its ward and residential group codes; a member by team and person (the
-person found by `people.identity`, see `imports.MemberImporter`); an activity by team, date
-and title. Importing the same file twice changes nothing.
+A team is named by its ward and residential group codes; a member by team and person, a
+prestigious person by group and person (the person found by `people.identity`, see
+`people.imports`); an activity by team, date and title; a training by its ward (none for the
+unit's own), date and title. Importing the same file twice changes nothing.
 """
 
-import functools
-
+from django.db.models import Count
 from django.utils.translation import gettext as _
-from import_export import fields, widgets
+from import_export import fields
 
 from core.resources import (
-    ChoiceLabelWidget,
     CodeForeignKeyWidget,
+    DecimalWidget,
     NaturalKeyResource,
-    WholeNumberWidget,
     choice_field,
     count_field,
     date_field,
@@ -23,13 +22,26 @@ from core.resources import (
     yes_no_field,
 )
 from core.work_fields import WorkField
-from people.models import Person
-from people.protection import may_export_personal
-from wards.models import Ward
-from wards.resources import GROUP_CODE, WARD_CODE, GroupWidget, row_ward_code, ward_code_field
-from wards.scope import managed_wards
+from people.resources import RoleResource
+from wards.models import District, Ward
+from wards.resources import (
+    DISTRICT_CODE,
+    GROUP_CODE,
+    WARD_CODE,
+    GroupWidget,
+    row_ward_code,
+    ward_code_field,
+)
 
-from .models import Activity, CitizenFeedback, ExemplaryModel, Member, Team
+from .models import (
+    Activity,
+    CitizenFeedback,
+    ExemplaryModel,
+    Member,
+    PrestigiousPerson,
+    Team,
+    Training,
+)
 
 
 class TeamWidget(CodeForeignKeyWidget):
@@ -72,35 +84,17 @@ class TeamResource(NaturalKeyResource):
         return super().get_queryset().select_related(Team.ward_path)
 
 
-def person_field(attribute, column, widget=None):
-    """A column of the member's person: written out, and read by the import's matching of
-    people (`imports.MemberImporter`), not set on the member."""
-    return fields.Field(
-        attribute=f"person__{attribute}",
-        column_name=column,
-        widget=widget or widgets.CharWidget(),
-        readonly=True,
-    )
-
-
-class MemberResource(NaturalKeyResource):
-    """A team's members with their persons' details. The phone and the identity number are
-    personal data: written out only for a user with `personal` (`people.protection`)."""
+class MemberResource(RoleResource):
+    """A team's members with their persons' details (the phone and the identity number as
+    `people.resources.PersonalDataResource` allows)."""
 
     ward_code = ward_code_field(f"{Member.ward_path}__code")
     team = team_field()
-    full_name = person_field("full_name", "Họ và tên")
-    gender = person_field("gender", "Giới tính", ChoiceLabelWidget(Person.Gender))
-    birth_year = person_field("birth_year", "Năm sinh", WholeNumberWidget(blank=None))
-    phone = person_field("phone", "Điện thoại")
-    id_number = person_field("id_number", "Số định danh")
     is_party_member = yes_no_field("is_party_member", "Đảng viên")
     organisation = choice_field("organisation", "Đại diện tổ chức", Member.Organisation)
     role = choice_field("role", "Vai trò", Member.Role)
     joined_on = date_field("joined_on", "Ngày vào")
     left_on = date_field("left_on", "Ngày ra")
-
-    PERSONAL = ("phone", "id_number")
 
     class Meta(NaturalKeyResource.Meta):
         model = Member
@@ -120,42 +114,8 @@ class MemberResource(NaturalKeyResource):
         ]
         import_id_fields = ["team", "full_name", "birth_year"]
 
-    def __init__(self, user=None, *, personal=None, **kwargs):
-        # By default, as the user's role allows (a command run without a user: everything).
-        if personal is None:
-            personal = user is None or may_export_personal(user)
-        self.personal = personal
-        super().__init__(user=user, **kwargs)
-
-    def get_export_fields(self, selected_fields=None):
-        exported = super().get_export_fields(selected_fields)
-        if self.personal:
-            return exported
-        return [
-            field
-            for field in exported
-            if field.attribute.removeprefix("person__") not in self.PERSONAL
-        ]
-
     def get_queryset(self):
-        return super().get_queryset().select_related(Member.ward_path, "person__residential_group")
-
-    def export_field(self, field, instance, **kwargs):
-        """A personal cell is written for a person the user may change only (one who lives
-        in a ward they manage), blank otherwise."""
-        personal = field.attribute.removeprefix("person__") in self.PERSONAL
-        if personal and not self.manages(instance.person):
-            return ""
-        return super().export_field(field, instance, **kwargs)
-
-    def manages(self, person):
-        if self.user is None or self.user.is_superuser:
-            return True
-        return person.residential_group.ward_id in self.managed_ward_ids
-
-    @functools.cached_property
-    def managed_ward_ids(self):
-        return set(managed_wards(self.user).values_list("pk", flat=True))
+        return super().get_queryset().select_related(Member.ward_path)
 
 
 class ActivityResource(NaturalKeyResource):
@@ -256,3 +216,86 @@ class ExemplaryModelResource(NaturalKeyResource):
 
     def get_queryset(self):
         return super().get_queryset().select_related("ward")
+
+
+class PrestigiousPersonResource(RoleResource):
+    """Prestigious people of a residential group, with their persons' details."""
+
+    ward_code = ward_code_field(f"{PrestigiousPerson.ward_path}__code")
+    residential_group = fields.Field(
+        attribute="residential_group", column_name=GROUP_CODE, widget=GroupWidget()
+    )
+    standing = text_field("standing", "Uy tín")
+    since = date_field("since", "Từ ngày")
+    until = date_field("until", "Đến ngày")
+
+    class Meta(NaturalKeyResource.Meta):
+        model = PrestigiousPerson
+        fields = [
+            "ward_code",
+            "residential_group",
+            "full_name",
+            "gender",
+            "birth_year",
+            "phone",
+            "id_number",
+            "standing",
+            "since",
+            "until",
+        ]
+        import_id_fields = ["residential_group", "full_name", "birth_year"]
+
+    def get_queryset(self):
+        return super().get_queryset().select_related(PrestigiousPerson.ward_path)
+
+
+class TrainingResource(NaturalKeyResource):
+    """Trainings of a managing unit or of one of its wards (the ward's code empty for the
+    unit's own), with the number of their attendees (written out, not read)."""
+
+    district = fields.Field(
+        attribute="district",
+        column_name=DISTRICT_CODE,
+        widget=CodeForeignKeyWidget(District, field="code"),
+        readonly=True,
+    )
+    ward = fields.Field(
+        attribute="ward", column_name=WARD_CODE, widget=CodeForeignKeyWidget(Ward, field="code")
+    )
+    date = date_field("date", "Ngày")
+    title = text_field("title", "Tên lớp")
+    status = choice_field("status", "Trạng thái", Training.Status)
+    organiser_level = choice_field("organiser_level", "Cấp tổ chức", Training.Level)
+    organiser = text_field("organiser", "Đơn vị tổ chức")
+    place = text_field("place", "Địa điểm")
+    hours = fields.Field(attribute="hours", column_name="Số giờ", widget=DecimalWidget())
+    content = text_field("content", "Nội dung")
+    attendee_count = fields.Field(
+        attribute="attendee_count", column_name="Số người tham dự", readonly=True
+    )
+
+    class Meta(NaturalKeyResource.Meta):
+        model = Training
+        fields = [
+            "district",
+            "ward",
+            "date",
+            "title",
+            "status",
+            "organiser_level",
+            "organiser",
+            "place",
+            "hours",
+            "content",
+            "attendee_count",
+        ]
+        import_id_fields = ["ward", "date", "title"]
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("district", "ward")
+
+    def filter_export(self, queryset, **kwargs):
+        """Whatever list is written out, with its attendees counted in the same query."""
+        if "attendee_count" not in queryset.query.annotations:
+            queryset = queryset.annotate(attendee_count=Count("attendees"))
+        return super().filter_export(queryset, **kwargs)

@@ -9,7 +9,6 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -63,12 +62,6 @@ class TrainingForm(ScopedModelForm):
 
     def clean(self):
         data = super().clean()
-        if (
-            data.get("status") == Training.Status.HELD
-            and data.get("date")
-            and data["date"] > timezone.localdate()
-        ):
-            self.add_error("date", _("A training held cannot be in the future."))
         if not data.get("ward") and not self.user.district_id and self.instance.pk is None:
             self.add_error("ward", _("Choose the ward whose unit organises the training."))
         return data

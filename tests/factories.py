@@ -22,7 +22,7 @@ from meetings.models import (
     SeminarSession,
     TaskAssignment,
 )
-from people.models import Person
+from people.models import Person, Position
 from teams.models import (
     Activity,
     CitizenFeedback,
@@ -109,6 +109,16 @@ class PersonFactory(DjangoModelFactory):
     gender = Person.Gender.MALE
     birth_year = 1960
     phone = "0912 345 678"
+
+
+class PositionFactory(DjangoModelFactory):
+    class Meta:
+        model = Position
+
+    person = factory.SubFactory(PersonFactory)
+    kind = Position.Kind.GROUP_HEAD
+    organisation = "Tổ dân phố số 7"
+    started_on = datetime.date(2023, 1, 1)
 
 
 class MemberFactory(DjangoModelFactory):

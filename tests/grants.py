@@ -38,10 +38,10 @@ GRANTS = {
     "teams.activity":           (ALL_FILES,            ALL_FILES,      ALL_FILES,    VIEW),
     "teams.citizenfeedback":    (ALL_FILES,            ALL_FILES,      ALL_FILES,    VIEW),
     "teams.exemplarymodel":     (ALL_FILES,            ALL_FILES,      ALL,          VIEW),
-    "teams.training":           (ALL,                  ALL,            ALL,          VIEW),
-    "teams.prestigiousperson":  (ALL,                  ALL,            ALL,          VIEW),
-    "people.person":            (ALL,                  ALL,            ALL,          VIEW),
-    "people.position":          (ALL,                  ALL,            ALL,          VIEW),
+    "teams.training":           (ALL_FILES,            ALL_FILES,      ALL_FILES,    VIEW),
+    "teams.prestigiousperson":  (ALL_FILES,            ALL_FILES,      ALL_FILES,    VIEW),
+    "people.person":            (ALL_FILES,            ALL_FILES,      ALL_FILES,    VIEW),
+    "people.position":          (ALL_FILES,            ALL_FILES,      ALL_FILES,    VIEW),
     # The log of merges: written by a merge (on the person's page), read there.
     "people.personmerge":       (NONE,                 NONE,           NONE,         NONE),
     # A feedback's follow-up log: added to on the feedback's page, never edited.

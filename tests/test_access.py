@@ -56,6 +56,8 @@ from meetings.models import (
     TaskAssignment,
 )
 from meetings.resources import ProgressReportResource
+from people.models import Position
+from people.resources import PersonResource, PositionResource
 from teams.models import (
     Activity,
     CitizenFeedback,
@@ -70,7 +72,9 @@ from teams.resources import (
     ExemplaryModelResource,
     FeedbackResource,
     MemberResource,
+    PrestigiousPersonResource,
     TeamResource,
+    TrainingResource,
 )
 from tests import grants
 from tests.factories import (
@@ -84,6 +88,7 @@ from tests.factories import (
     DistrictFactory,
     ExemplaryModelFactory,
     MemberFactory,
+    PositionFactory,
     PrestigiousPersonFactory,
     ProgressReportFactory,
     ResidentialGroupFactory,
@@ -132,6 +137,7 @@ class Side:
     exemplary_model: ExemplaryModel
     training: Training  # ward-level
     prestigious_person: PrestigiousPerson
+    position: Position
     officer: User
     event: SecurityEvent
     # A seminar that concerns this ward only: a cluster of it, a task assigned to it.
@@ -205,6 +211,7 @@ def make_side(letter, district, officer):
         prestigious_person=PrestigiousPersonFactory(
             residential_group=group, full_name=f"Lê Văn {marker}"
         ),
+        position=PositionFactory(person=member.person, organisation=f"Chi hội {marker}"),
         officer=officer,
         event=SecurityEvent.objects.create(
             kind=SecurityEvent.Kind.LOGIN,
@@ -357,6 +364,7 @@ def records_of(world, letter, *, district):
         "teams.training": side.training,
         "teams.prestigiousperson": side.prestigious_person,
         "people.person": side.member.person,
+        "people.position": side.position,
         "meetings.seminar": side.seminar,
         "meetings.seminarsession": side.session,
         "meetings.attendee": side.attendee,
@@ -719,9 +727,10 @@ ADMIN_MODELS = {
     "teams.activity": IMPORT_EXPORT,
     "teams.citizenfeedback": IMPORT_EXPORT,
     "teams.exemplarymodel": IMPORT_EXPORT,
-    "teams.training": HISTORY,
-    "teams.prestigiousperson": HISTORY,
-    "people.person": HISTORY,
+    "teams.training": IMPORT_EXPORT,
+    "teams.prestigiousperson": IMPORT_EXPORT,
+    "people.person": IMPORT_EXPORT,
+    "people.position": IMPORT_EXPORT,
     "meetings.seminar": HISTORY,
     "meetings.seminarsession": HISTORY,
     "meetings.attendee": HISTORY,
@@ -1188,6 +1197,10 @@ IMPORT_RESOURCES = {
     "teams.team": (TeamResource, "Ngày thành lập", "01/01/2016"),
     "teams.member": (MemberResource, "Điện thoại", "0987 654 321"),
     "teams.activity": (ActivityResource, "Kết quả", "Thu gom 5 tấn rác."),
+    "teams.prestigiousperson": (PrestigiousPersonResource, "Uy tín", "Trưởng họ Nguyễn"),
+    "teams.training": (TrainingResource, "Địa điểm", "Nhà văn hóa tổ 7"),
+    "people.person": (PersonResource, "Địa chỉ", "Số 9, ngõ 3"),
+    "people.position": (PositionResource, "Đến ngày", "31/12/2026"),
 }
 
 

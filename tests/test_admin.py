@@ -20,6 +20,7 @@ from tests.factories import (
     DirectiveTaskFactory,
     ExemplaryModelFactory,
     MemberFactory,
+    PositionFactory,
     PrestigiousPersonFactory,
     ProgressReportFactory,
     ResidentialGroupFactory,
@@ -59,6 +60,7 @@ def add_rows_of_every_model(count):
         )
         ExemplaryModelFactory(ward=ward, team=team)
         PrestigiousPersonFactory(residential_group=group)
+        PositionFactory(person=member.person)
         TrainingFactory(
             district=ward.district,
             ward=ward,

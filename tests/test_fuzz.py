@@ -45,6 +45,7 @@ from tests.factories import (
     ExemplaryModelFactory,
     MemberFactory,
     PersonFactory,
+    PositionFactory,
     PrestigiousPersonFactory,
     ProgressReportFactory,
     ResidentialGroupFactory,
@@ -154,6 +155,7 @@ def make_world():
         district=ward.district, ward=ward, organiser_level="ward", attendees=[member.person]
     )
     PrestigiousPersonFactory(residential_group=group)
+    PositionFactory(person=member.person)
     seminar = SeminarFactory(district=ward.district)
     session = SeminarSessionFactory(seminar=seminar, wards=[ward])
     attendee = AttendeeFactory(seminar=seminar, session=session)

@@ -102,11 +102,15 @@ def test_registry_names_each_importer_once_with_its_model():
     assert registered == {
         "ward": "wards.Ward",
         "group": "wards.ResidentialGroup",
+        "person": "people.Person",
+        "position": "people.Position",
         "team": "teams.Team",
         "member": "teams.Member",
         "activity": "teams.Activity",
         "feedback": "teams.CitizenFeedback",
         "exemplary": "teams.ExemplaryModel",
+        "prestigious": "teams.PrestigiousPerson",
+        "training": "teams.Training",
         "progress": "meetings.ProgressReport",
     }
 
@@ -122,11 +126,15 @@ def test_every_importing_admin_and_the_command_read_the_registry():
     assert admins == {
         "wards.Ward": "ward",
         "wards.ResidentialGroup": "group",
+        "people.Person": "person",
+        "people.Position": "position",
         "teams.Team": "team",
         "teams.Member": "member",
         "teams.Activity": "activity",
         "teams.CitizenFeedback": "feedback",
         "teams.ExemplaryModel": "exemplary",
+        "teams.PrestigiousPerson": "prestigious",
+        "teams.Training": "training",
         "meetings.ProgressReport": "progress",
     }
     assert command == "core"

@@ -5,8 +5,14 @@ from django.utils.translation import gettext_lazy
 from core.imports import Importer, Relation, code_variants, register
 from core.resources import managed
 
-from .models import District, Ward
-from .resources import DISTRICT_CODE, WARD_CODE, ResidentialGroupResource, WardResource
+from .models import District, ResidentialGroup, Ward, current_last
+from .resources import (
+    DISTRICT_CODE,
+    GROUP_CODE,
+    WARD_CODE,
+    ResidentialGroupResource,
+    WardResource,
+)
 
 
 def wards_by_code(user, keys):
@@ -26,6 +32,30 @@ WARD = Relation(
     (WARD_CODE,),
     wards_by_code,
     gettext_lazy("No ward you may change has the code “%(0)s”."),
+)
+
+
+def groups_by_codes(user, keys):
+    """{(ward code, group code): group} among the groups `user` may change: a code names the
+    ward's current group, or, when no current group has it, the last that had it (groups
+    are renumbered: an ended group keeps its code)."""
+    groups = managed(
+        ResidentialGroup.objects.filter(
+            ward__code__in=code_variants(ward for ward, _group in keys),
+            code__in=code_variants(group for _ward, group in keys),
+        )
+        .select_related("ward")
+        .order_by(current_last()),
+        user,
+    )
+    return {(g.ward.code, g.code): g for g in groups}
+
+
+GROUP = Relation(
+    "residential_group",
+    (WARD_CODE, GROUP_CODE),
+    groups_by_codes,
+    gettext_lazy("No residential group you may change has the code “%(1)s” in the ward “%(0)s”."),
 )
 
 

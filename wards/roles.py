@@ -56,9 +56,13 @@ EVENTS = ["wards.securityevent"]
 # The models with Excel/CSV import and export in the admin; what the ward's own people keep
 # in Excel, they may import themselves.
 WARD_IMPORTS = [
+    "people.person",
+    "people.position",
     "teams.member",
     "teams.activity",
     "teams.citizenfeedback",
+    "teams.prestigiousperson",
+    "teams.training",
     "meetings.progressreport",
 ]
 IMPORTABLE = importable_models()
@@ -66,12 +70,26 @@ IMPORTABLE = importable_models()
 # The lists district staff download as Excel files.
 EXPORTABLE = [
     "wards.residentialgroup",
+    "people.person",
+    "people.position",
     "teams.team",
     "teams.member",
     "teams.activity",
     "teams.citizenfeedback",
     "teams.exemplarymodel",
+    "teams.prestigiousperson",
+    "teams.training",
     "meetings.progressreport",
+]
+# What a ward officer downloads: the ward's own records.
+WARD_EXPORTS = [
+    "people.person",
+    "people.position",
+    "teams.member",
+    "teams.activity",
+    "teams.citizenfeedback",
+    "teams.prestigiousperson",
+    "teams.training",
 ]
 
 READ = ["view"]
@@ -101,7 +119,7 @@ ROLE_PERMISSIONS = {
     Role.WARD_OFFICER: [
         (UNITS + SEMINARS, READ),
         (GROUPS + TEAM_WORK + PROGRESS, WRITE),
-        (["teams.member", "teams.activity", "teams.citizenfeedback"], ["export"]),
+        (WARD_EXPORTS, ["export"]),
         (WARD_IMPORTS, ["import"]),
         (WARD_REPORTS, ["view", "change"]),
     ],
