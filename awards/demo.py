@@ -12,7 +12,7 @@ from PIL import Image, ImageDraw
 from weasyprint import HTML
 
 from core.work_fields import WorkField
-from teams.models import ExemplaryModel
+from teams.models import ExemplaryModel, Member
 
 from . import services
 from .files import checked_upload
@@ -62,6 +62,14 @@ def load_demo_award_cycle(wards, *, today, officer, staff):
             "cùng bàn, cùng làm, cùng kiểm tra, cùng hưởng thụ.",
             people_involved="Nguyễn Văn A – tổ trưởng tổ dân vận\n"
             "Trần Thị B – chi hội trưởng chi hội Phụ nữ",
+        )
+        # The ward's team leaders carry it: their pages list it.
+        model.people.add(
+            *Member.objects.filter(
+                **{Member.ward_path: ward},
+                role=Member.Role.LEADER,
+                left_on__isnull=True,
+            ).values_list("person", flat=True)[:2]
         )
         for upload in evidence_files(model):
             facts = checked_upload(upload)

@@ -2,6 +2,7 @@
 may choose (`services`), so that a tampered choice is an error beside its field."""
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.pages import date_field
@@ -98,3 +99,40 @@ class ModelFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"), choices=[("", "—"), *ExemplaryModel.Status.choices], required=False
     )
+
+
+class PersonModelsForm(forms.Form):
+    """The models of a person's ward that they carry, ticked on their page: the ward's
+    models the user may change, of this year and the two before."""
+
+    models = forms.ModelMultipleChoiceField(
+        label=_("“Dân vận khéo” models they carry"),
+        queryset=ExemplaryModel.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    YEARS = 3
+
+    def __init__(self, data=None, *, person, user):
+        super().__init__(data)
+        self.person = person
+        offered = ExemplaryModel.objects.managed_by(user).filter(
+            ward=person.residential_group.ward_id,
+            year__gt=timezone.localdate().year - self.YEARS,
+        )
+        self.fields["models"].queryset = offered.order_by("-year", "name")
+        self.fields["models"].label_from_instance = lambda model: f"{model.name} ({model.year})"
+        self.initial["models"] = list(offered.filter(people=person).values_list("pk", flat=True))
+
+    def save(self):
+        """Ticked, the person is among the model's people; unticked, not (the models offered
+        only: another ward's or an older one is left as it is)."""
+        ticked = set(self.cleaned_data["models"])
+        was = set(self.initial["models"])
+        # From each model's side, whose history records its people.
+        for model in self.fields["models"].queryset:
+            if model in ticked and model.pk not in was:
+                model.people.add(self.person)
+            elif model not in ticked and model.pk in was:
+                model.people.remove(self.person)

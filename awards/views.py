@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from core.pages import paginate, query_without, require_permission, xlsx_download
 from core.text import search_filter
+from people.models import Person
 from reports.documents import unit_document
 from reports.views import pdf_response
 from teams.models import ExemplaryModel
@@ -224,6 +225,7 @@ def model_detail(request, pk):
             "model": model,
             "ward": model.ward,
             "evidence": model.evidence.select_related("uploaded_by"),
+            "people": model.people.visible_to(user).select_related("residential_group"),
             "evaluations": model.evaluations.select_related("evaluated_by"),
             "criteria": CRITERIA,
             "forms": {name: form for name, form in step_forms.items() if allowed[name]},
@@ -265,3 +267,29 @@ def evidence_file(request, pk):
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@login_required
+def person_models(request, pk):
+    """The “Dân vận khéo” models of their ward that a person carries, ticked from their
+    page by those who manage the ward."""
+    person = seen_or_404(request, Person.objects.select_related(Person.ward_path), pk=pk)
+    require_permission(request, CHANGE)
+    require_managed(request, person)
+    form = forms.PersonModelsForm(
+        request.POST if request.method == "POST" else None, person=person, user=request.user
+    )
+    if form.is_bound and form.is_valid():
+        form.save()
+        messages.success(request, _("Saved: %(record)s.") % {"record": person})
+        return redirect("people:person_detail", person.pk)
+    return render(
+        request,
+        "teams/record_form.html",
+        {
+            "ward": person.residential_group.ward,
+            "form": form,
+            "title": _("%(person)s: the “Dân vận khéo” models they carry") % {"person": person},
+            "cancel_url": reverse("people:person_detail", args=[person.pk]),
+        },
+    )

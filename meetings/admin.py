@@ -167,7 +167,7 @@ class ContributionAdmin(ScopedAdmin):
     ]
     list_select_related = ["session__seminar", "ward"]
     search_fields = ["speaker", "unit", "summary"]
-    autocomplete_fields = ["ward"]
+    autocomplete_fields = ["ward", "person"]
 
     @admin.display(description=_("ward or unit"))
     def speaker_unit(self, contribution):

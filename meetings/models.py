@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from core.models import TimeStampedModel
 from core.work_fields import WorkFieldsField
+from people.models import Person
 from wards.models import District, Ward
 from wards.scope import ScopedQuerySet, scoped_manager
 
@@ -163,12 +164,23 @@ class Attendee(TimeStampedModel):
 class Contribution(TimeStampedModel):
     """One speaker's opinion (ý kiến phát biểu, tham luận) at a session."""
 
+    person_role = "speaker"  # the role filter of the people's list
+
     session = models.ForeignKey(
         SeminarSession, models.CASCADE, related_name="contributions", verbose_name=_("cluster")
     )
     order = models.PositiveSmallIntegerField(_("order"))
     speaker = models.CharField(_("speaker"), max_length=100)
     speaker_title = models.CharField(_("speaker's position"), max_length=200, blank=True)
+    person = models.ForeignKey(
+        Person,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="contributions",
+        verbose_name=_("speaker's record"),
+        help_text=_("The speaker among the people recorded, when they are: their page lists it."),
+    )
     ward = models.ForeignKey(
         Ward,
         models.PROTECT,

@@ -76,6 +76,8 @@ class PersonFilterForm(forms.Form):
         "position": _("Heads of organisations"),
         "prestigious": _("Prestigious people"),
         "trainee": _("Trained"),
+        "speaker": _("Speakers at seminars"),
+        "model": _("Carrying a “Dân vận khéo” model"),
     }
 
     q = forms.CharField(label=_("Search"), required=False, validators=[validate_search])

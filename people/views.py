@@ -96,7 +96,12 @@ def person_detail(request, pk):
             .order_by("-joined_on"),
             "positions": person.positions.order_by("-started_on"),
             "prestige": person.prestigious_roles.select_related("residential_group"),
+            "can_tick_models": writes and request.user.has_perm("teams.change_exemplarymodel"),
             "trainings": person.trainings.visible_to(request.user).order_by("-date"),
+            "contributions": person.contributions.visible_to(request.user)
+            .select_related("session__seminar")
+            .order_by("-session__date"),
+            "exemplary_models": person.exemplary_models.visible_to(request.user),
             "merges": person.merges.select_related("merged_by"),
         },
     )

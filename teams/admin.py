@@ -142,6 +142,8 @@ class ExemplaryModelAdmin(ScopedImportExportAdmin):
     list_select_related = ["ward", f"team__{Team.ward_path}"]
     search_fields = ["name", "reward"]
     autocomplete_fields = ["ward", "team"]
+    # Its people are ticked on their own pages (of their ward's models).
+    exclude = ["people"]
 
 
 @admin.register(Training)

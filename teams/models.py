@@ -399,6 +399,8 @@ class ExemplaryModel(SearchableModel, TimeStampedModel):
     with its evidence (`awards.Evidence`). The steps are taken through `awards.services`,
     which checks who may take them."""
 
+    person_role = "model"  # the role filter of the people's list
+
     class Level(models.TextChoices):
         WARD = "ward", _("Ward level")
         DISTRICT = "district", _("District level")
@@ -434,6 +436,13 @@ class ExemplaryModel(SearchableModel, TimeStampedModel):
         blank=True,
         help_text=_("Who carries it: names and roles, one per line."),
     )
+    people = models.ManyToManyField(
+        Person,
+        blank=True,
+        related_name="exemplary_models",
+        verbose_name=_("people who carry it"),
+        help_text=_("Those of the ward's people who carry it: their pages list the model."),
+    )
     status = models.CharField(
         _("status"), max_length=15, choices=Status.choices, default=Status.REGISTERED
     )
@@ -453,7 +462,7 @@ class ExemplaryModel(SearchableModel, TimeStampedModel):
 
     ward_path = "ward"  # to the record's ward: spelled here only
     objects = scoped_manager(wards=[ward_path])
-    history = HistoricalRecords(excluded_fields=["search_text"])
+    history = HistoricalRecords(excluded_fields=["search_text"], m2m_fields=[people])
 
     class Meta:
         permissions = [

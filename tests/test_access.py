@@ -567,6 +567,11 @@ PAGE_ROUTES = {
         for name in ("detail", "edit")
     },
     "awards:evidence_file": Route("site_view", model="teams.exemplarymodel", url=evidence_url),
+    "awards:person_models": Route(
+        "site_edit",
+        model="teams.exemplarymodel",
+        url=record_page_url("awards:person_models", "people.person"),
+    ),
     # Kiện toàn tổ dân vận: a team made for a group, from the teams of those it came from.
     "teams:team_reorganise": Route(
         "site_add",

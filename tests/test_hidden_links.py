@@ -1,8 +1,9 @@
 """A form saved unchanged changes nothing, even where it links records the user cannot see.
 
 Long Biên (D1: wards A and B) holds a seminar whose cluster has A and Gia Lâm's ward C (D2),
-with a contribution from C's speaker and a task given to A and C; an officer of A is also in
-a group that is no role; a ward-level training of A has an attendee from B and one from C.
+with a contribution from C's speaker (one of C's people) and a task given to A and C; an
+officer of A is also in a group that is no role; a ward-level training of A has an attendee
+from B and one from C.
 Each page that edits such a link is opened as the user, posted back exactly as a browser would
 (`html_forms`), and the database must be as before, but for the times of the save.
 """
@@ -41,7 +42,6 @@ def links():
     ward_c = WardFactory(district=d2)
     seminar = SeminarFactory(district=d1)
     session = SeminarSessionFactory(seminar=seminar, number=1, wards=[ward_a, ward_c])
-    ContributionFactory(session=session, order=1, ward=ward_c)
     task = DirectiveTaskFactory(seminar=seminar, number=1)
     for ward in (ward_a, ward_c):
         TaskAssignmentFactory(task=task, ward=ward)
@@ -51,6 +51,8 @@ def links():
     member_a, member_b, member_c = (
         MemberFactory(team__residential_group__ward=ward) for ward in (ward_a, ward_b, ward_c)
     )
+    # C's speaker, recorded among C's people: Long Biên's staff do not see them.
+    ContributionFactory(session=session, order=1, ward=ward_c, person=member_c.person)
     training = TrainingFactory(
         district=d1,
         ward=ward_a,
@@ -116,7 +118,9 @@ MANY_TO_MANY = {
     ("wards.user", "user_permissions"): "shown to superusers only, who see every record",
     ("auth.group", "permissions"): "the superuser's",
     # What a prestigious person helped with: excluded from the admin's form, ticked on the
-    # activity's and the feedback's own forms (of the ward's prestigious people).
+    # activity's and the feedback's own forms (of the ward's prestigious people); a model's
+    # people, ticked on the person's page (of the person's ward's models).
+    ("teams.exemplarymodel", "people"): "not on the admin's form",
     ("teams.prestigiousperson", "activities"): "not on the admin's form",
     ("teams.prestigiousperson", "feedback"): "not on the admin's form",
 }

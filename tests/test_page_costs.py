@@ -1,5 +1,6 @@
 """The queries of the pages of people, trainings, “Dân vận khéo” and a feedback's follow-up:
-the same number for 5 rows as for 50."""
+the same number for 5 rows as for 50 (a person's roles, a model's people, a training's
+attendees…)."""
 
 import datetime
 
@@ -13,11 +14,13 @@ from people.models import Position
 from teams.models import FeedbackStep
 from tests.factories import (
     CitizenFeedbackFactory,
+    ContributionFactory,
     ExemplaryModelFactory,
     MemberFactory,
     PersonFactory,
     PrestigiousPersonFactory,
     RoleUserFactory,
+    SeminarSessionFactory,
     TeamFactory,
     TrainingFactory,
 )
@@ -37,6 +40,7 @@ def world():
         "training": TrainingFactory(district=ward.district, ward=ward, organiser_level="ward"),
         "feedback": CitizenFeedbackFactory(team=team, received_on=datetime.date(2025, 1, 2)),
         "model": ExemplaryModelFactory(ward=ward, year=2026),
+        "session": SeminarSessionFactory(seminar__district=ward.district, wards=[ward]),
     }
 
 
@@ -55,7 +59,9 @@ def fill(world, count):
         FeedbackStep.objects.create(
             feedback=world["feedback"], kind="replied", date=datetime.date(2025, 1, 3)
         )
-        ExemplaryModelFactory(ward=ward, year=2026)
+        ExemplaryModelFactory(ward=ward, year=2026).people.add(person)
+        world["model"].people.add(other)
+        ContributionFactory(session=world["session"], person=person)
         Evidence.objects.create(
             exemplary_model=world["model"],
             file="evidence/x.pdf",
@@ -101,12 +107,12 @@ PAGES = {
     [
         ("people:person_list", 11),
         ("people:duplicates", 11),
-        ("people:person_detail", 14),
+        ("people:person_detail", 16),
         ("teams:training_list", 10),
         ("teams:training_detail", 9),
         ("teams:feedback_detail", 9),
         ("awards:model_list", 10),
-        ("awards:model_detail", 10),
+        ("awards:model_detail", 11),
     ],
 )
 def test_page_queries_ward_officer_are_the_same_for_5_and_50_rows(client, world, name, expected):

@@ -9,6 +9,7 @@ import io
 import openpyxl
 import pytest
 from django.urls import reverse
+from django.utils.html import strip_tags
 
 from core.tables import Table
 from people.models import Person, PersonMerge, Position
@@ -16,10 +17,13 @@ from teams.imports import MemberImporter
 from teams.models import Member, PrestigiousPerson
 from teams.resources import MemberResource
 from tests.factories import (
+    ContributionFactory,
+    ExemplaryModelFactory,
     MemberFactory,
     PersonFactory,
     PrestigiousPersonFactory,
     RoleUserFactory,
+    SeminarSessionFactory,
     TeamFactory,
     TrainingFactory,
 )
@@ -82,12 +86,16 @@ def test_merge_keeps_every_role_of_both_records_and_the_history_of_both(client, 
     Position.objects.create(person=removed, kind=Position.Kind.GROUP_HEAD, organisation="Tổ 2")
     PrestigiousPersonFactory(person=removed, residential_group=second.residential_group)
     training = TrainingFactory(district=ward.district, attendees=[removed])
+    model = ExemplaryModelFactory(ward=ward)
+    model.people.add(removed)
+    session = SeminarSessionFactory(seminar__district=ward.district, wards=[ward])
+    speech = ContributionFactory(session=session, person=removed)
     removed_id = removed.pk
     user = sign_in(client, Role.WARD_OFFICER, ward)
     url = reverse("people:merge", args=[kept.pk, removed_id])
 
     preview = client.get(url)
-    assert preview.context["plan"].moved == 4
+    assert preview.context["plan"].moved == 6
     assert Person.objects.filter(pk=removed_id).exists()  # a preview changes nothing
 
     response = client.post(url)
@@ -100,6 +108,9 @@ def test_merge_keeps_every_role_of_both_records_and_the_history_of_both(client, 
     assert list(kept.positions.values_list("organisation", flat=True)) == ["Tổ 2"]
     assert PrestigiousPerson.objects.get().person == kept
     assert list(training.attendees.all()) == [kept]
+    assert list(model.people.all()) == [kept]
+    speech.refresh_from_db()
+    assert speech.person == kept
     merge = PersonMerge.objects.get()
     assert (merge.kept, merge.removed_id, merge.merged_by) == (kept, removed_id, user)
     assert merge.removed["full_name"] == "Lê Văn Hùng"
@@ -519,3 +530,61 @@ def test_roles_of_a_person_are_refused_to_a_viewer_and_hidden_from_another_ward(
     )
     assert client.get(url).status_code == 404
     assert not person.positions.exists() and not person.prestigious_roles.exists()
+
+
+# Speakers and the people of a “Dân vận khéo” model
+
+
+def test_person_page_lists_their_speeches_and_models_and_the_officer_ticks_a_model(
+    client, teams, ward
+):
+    person = MemberFactory(team=teams[0], full_name="Ngô Thị Yến").person
+    session = SeminarSessionFactory(
+        seminar__district=ward.district,
+        seminar__title="Tọa đàm tổ dân vận",
+        wards=[ward],
+        date=datetime.date(2026, 10, 9),
+    )
+    ContributionFactory(session=session, person=person)
+    this_year = datetime.date.today().year
+    carried = ExemplaryModelFactory(ward=ward, name="Ngõ phố văn minh", year=this_year)
+    other = ExemplaryModelFactory(ward=ward, name="Chợ văn minh", year=this_year)
+    elsewhere = ExemplaryModelFactory(name="Mô hình phường khác", year=this_year)
+    sign_in(client, Role.WARD_OFFICER, ward)
+    url = reverse("awards:person_models", args=[person.pk])
+
+    offered = client.get(url)
+    tampered = client.post(url, {"models": [str(elsewhere.pk)]})
+    ticked = client.post(url, {"models": [str(carried.pk)]})
+    page = client.get(reverse("people:person_detail", args=[person.pk]))
+    model_page = client.get(reverse("awards:model_detail", args=[carried.pk]))
+
+    assert [choice[1] for choice in offered.context["form"].fields["models"].choices] == [
+        f"Chợ văn minh ({this_year})",
+        f"Ngõ phố văn minh ({this_year})",
+    ]
+    assert tampered.status_code == 200 and tampered.context["form"].errors["models"]
+    assert ticked.status_code == 302
+    assert list(person.exemplary_models.all()) == [carried]
+    assert not other.people.exists() and not elsewhere.people.exists()
+    text = " ".join(strip_tags(page.text).split())
+    assert "Phát biểu · Tọa đàm tổ dân vận · 09/10/2026" in text
+    assert f"Tham gia mô hình “Dân vận khéo” Ngõ phố văn minh · {this_year} · Đã đăng ký" in text
+    assert "Ngô Thị Yến" in model_page.text
+
+
+def test_people_list_filters_speakers_and_the_people_of_models(client, teams, ward):
+    speaker = MemberFactory(team=teams[0], full_name="An Văn Nói").person
+    carrier = MemberFactory(team=teams[0], full_name="Bùi Thị Làm").person
+    MemberFactory(team=teams[0], full_name="Cao Văn Khác")
+    session = SeminarSessionFactory(seminar__district=ward.district, wards=[ward])
+    ContributionFactory(session=session, person=speaker)
+    ExemplaryModelFactory(ward=ward).people.add(carrier)
+    sign_in(client, Role.VIEWER, ward)
+    url = reverse("people:person_list", args=[ward.code])
+
+    speakers = client.get(url, {"role": "speaker"})
+    carriers = client.get(url, {"role": "model"})
+
+    assert [p.full_name for p in speakers.context["page_obj"]] == ["An Văn Nói"]
+    assert [p.full_name for p in carriers.context["page_obj"]] == ["Bùi Thị Làm"]
