@@ -60,11 +60,12 @@ def xlsx_download(request, data, name):
 
 
 class DayFirstDateInput(forms.DateInput):
-    """dd/mm/yyyy in a text box with a number pad on phones."""
+    """dd/mm/yyyy in a text box with a phone's decimal keypad: digits and a separator (the
+    formats read `/`, `-`, `.`, `,` or a space: `danvan/formats`)."""
 
     def __init__(self, attrs=None):
         super().__init__(
-            attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric", **(attrs or {})},
+            attrs={"placeholder": "dd/mm/yyyy", "inputmode": "decimal", **(attrs or {})},
             format="%d/%m/%Y",
         )
 
@@ -74,10 +75,27 @@ def not_in_the_future(value):
         raise forms.ValidationError(_("This date is in the future."), code="future")
 
 
+class DayFirstDateField(forms.DateField):
+    """A date typed day first (`DayFirstDateInput`), also as eight digits with no separator
+    (15032025); fewer digits alone are refused rather than guessed."""
+
+    widget = DayFirstDateInput
+    default_error_messages = {
+        "invalid": _("Enter the date day first, e.g. 15/03/2025 or 15032025."),
+    }
+
+    def to_python(self, value):
+        text = value.strip() if isinstance(value, str) else value
+        if isinstance(text, str) and text.isdigit():
+            if len(text) != 8:
+                raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+            value = f"{text[:2]}/{text[2:4]}/{text[4:]}"
+        return super().to_python(value)
+
+
 def date_field(label, *, required=True, past_only=True):
-    return forms.DateField(
+    return DayFirstDateField(
         label=capfirst(label),
         required=required,
-        widget=DayFirstDateInput(),
         validators=[not_in_the_future] if past_only else [],
     )

@@ -13,7 +13,7 @@ from django.core.management.base import CommandError
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.pages import DayFirstDateInput
+from core.pages import DayFirstDateField
 
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 YEARS = (1900, 2100)  # what a period may name: the dates of the records have the same bounds
@@ -173,8 +173,8 @@ class PeriodForm(forms.Form):
     """The period of a dashboard; the current year when none (or a wrong one) is given."""
 
     period = forms.CharField(required=False)
-    date_from = forms.DateField(label=_("From"), required=False, widget=DayFirstDateInput())
-    date_to = forms.DateField(label=_("To"), required=False, widget=DayFirstDateInput())
+    date_from = DayFirstDateField(label=_("From"), required=False)
+    date_to = DayFirstDateField(label=_("To"), required=False)
 
     def __init__(self, data):
         data = data.copy()

@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.pages import DayFirstDateInput, date_field
+from core.pages import DayFirstDateField, date_field
 from core.text import validate_search
 from core.work_fields import WorkField
 from people.identity import Identity, describe_person, find
@@ -339,8 +339,8 @@ class ListFilterForm(forms.Form):
 
 
 class PeriodMixin(forms.Form):
-    date_from = forms.DateField(label=_("From"), required=False, widget=DayFirstDateInput())
-    date_to = forms.DateField(label=_("To"), required=False, widget=DayFirstDateInput())
+    date_from = DayFirstDateField(label=_("From"), required=False)
+    date_to = DayFirstDateField(label=_("To"), required=False)
 
 
 class MemberFilterForm(ListFilterForm):

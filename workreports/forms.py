@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.pages import DayFirstDateInput
+from core.pages import DayFirstDateField
 from core.periods import YEARS, Period
 
 from .models import ConsolidatedReport, Narratives, ReportingPeriod
@@ -114,7 +114,7 @@ class ReportingPeriodForm(forms.Form):
         required=False,
         help_text=_("1–12 for a month, 1–4 for a quarter, 1–2 for a half-year; empty for a year."),
     )
-    deadline = forms.DateField(label=_("Deadline"), widget=DayFirstDateInput())
+    deadline = DayFirstDateField(label=_("Deadline"))
 
     def __init__(self, *args, districts, **kwargs):
         today = timezone.localdate()
