@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -94,6 +94,15 @@ class Member(RecordOfATeam, TimeStampedModel):
         MEMBER = "member", _("Member")
 
     person_role = "member"  # the role filter of the people's list
+
+    @classmethod
+    def role_rank(cls):
+        """The leader first, then the deputies, then the members: an expression to order by
+        (the roles' codes sort “deputy” before “leader”)."""
+        return Case(
+            *(When(role=role, then=rank) for rank, role in enumerate(cls.Role)),
+            output_field=models.PositiveSmallIntegerField(),
+        )
 
     team = models.ForeignKey(
         Team, models.PROTECT, related_name="members", verbose_name=_("mobilization team")

@@ -90,7 +90,7 @@ def team_page(*, team, user):
         Member.objects.visible_to(user)
         .filter(team=team, left_on__isnull=True)
         .select_related("person")
-        .order_by("role", "person__sort_name")
+        .order_by(Member.role_rank(), "person__sort_name", "pk")
     )
     members = with_managed_person(members, user)
     activities = Activity.objects.visible_to(user).filter(team=team).order_by("-date")[:10]

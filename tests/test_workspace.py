@@ -193,6 +193,31 @@ def test_member_add_ward_officer_lands_on_the_team_page(officer_client, team, wa
     assert "Lê Thị M" in officer_client.get(response.url).text
 
 
+def test_team_page_lists_the_leader_the_deputy_then_members_in_vietnamese_name_order(
+    officer_client, team
+):
+    for name, role in [
+        ("Bùi Văn Em", "member"),
+        ("Nguyễn Văn An", "deputy"),
+        ("Đinh Văn Đức", "member"),
+        ("Trần Văn Bình", "leader"),
+        ("Lê Văn Dũng", "member"),
+        ("Phạm Thị Cúc", "member"),
+    ]:
+        MemberFactory(team=team, full_name=name, role=role)
+
+    page = officer_client.get(reverse("teams:team_detail", args=[team.pk]))
+
+    assert [member.person.full_name for member in page.context["members"]] == [
+        "Trần Văn Bình",
+        "Nguyễn Văn An",
+        "Phạm Thị Cúc",
+        "Lê Văn Dũng",
+        "Đinh Văn Đức",
+        "Bùi Văn Em",
+    ]
+
+
 def test_feedback_add_ward_officer_resolved_before_received_is_refused(officer_client, team, ward):
     response = officer_client.post(
         reverse("teams:feedback_add", args=[ward.code]),
