@@ -1,17 +1,20 @@
 # Quick start: `make run` (site with demo data) and `make test` (the test suite).
 VENV ?= .venv
 PYTHON := $(VENV)/bin/python
+PORT ?= 8000
+# What the site needs to run; and, for the tests and the tools, the dev extras.
+RUNTIME := $(VENV)/.runtime
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test lint check-deploy screenshots setup messages load-test
+.PHONY: run test lint check-deploy screenshots setup runtime messages load-test
 
-## Set up, migrate, load the demo data and serve the site on http://127.0.0.1:8000, with the
-## background worker
-run: setup
+## Set up what the site needs, migrate, load the demo data and serve the site on
+## http://127.0.0.1:8000 (`make run PORT=8080` for another port), with the background worker
+run: runtime
 	$(PYTHON) manage.py migrate --noinput
 	$(PYTHON) manage.py load_demo
 	$(PYTHON) manage.py db_worker & worker=$$!; trap 'kill $$worker' EXIT INT TERM; \
-		$(PYTHON) manage.py runserver 127.0.0.1:8000
+		$(PYTHON) manage.py runserver 127.0.0.1:$(PORT)
 
 ## Set up and run the tests (on DATABASE_URL: SQLite unless set; PYTEST_ARGS to narrow)
 test: setup
@@ -56,11 +59,19 @@ messages: setup
 	msgfmt --check --statistics -o /dev/null locale/vi/LC_MESSAGES/django.po
 	msgfmt --check --statistics -o /dev/null locale/vi/LC_MESSAGES/djangojs.po
 
+runtime: $(RUNTIME) .env
+
 setup: $(INSTALLED) .env
 
-$(INSTALLED): pyproject.toml
+$(PYTHON):
 	python3 -m venv $(VENV)
 	$(PYTHON) -m pip install --quiet --upgrade pip
+
+$(RUNTIME): pyproject.toml | $(PYTHON)
+	$(PYTHON) -m pip install --quiet .
+	touch $@
+
+$(INSTALLED): pyproject.toml $(RUNTIME)
 	$(PYTHON) -m pip install --quiet ".[dev]"
 	touch $@
 
