@@ -30,6 +30,14 @@ def place_and_date(place, day):
     }
 
 
+def recipient_lines(text):
+    """“Nơi nhận”, one per line, as a document prints them: the document adds each line's
+    “- ” and its closing “,” or “.”, so those typed with the line are left out (“- Lưu
+    BDVQU.” prints once as “- Lưu BDVQU.”, not “- - Lưu BDVQU..”)."""
+    lines = (line.strip().lstrip("-–•+* ").rstrip(",.;: ") for line in text.splitlines())
+    return [line for line in lines if line]
+
+
 def document(seminar, facts, *, number, day, title):
     """What every document of `seminar` prints around its body."""
     return {
@@ -42,7 +50,7 @@ def document(seminar, facts, *, number, day, title):
         "place_and_date": place_and_date(seminar.district.name, day),
         "signer": facts.chair,
         "signer_position": seminar.signer_position,
-        "recipients": [line.strip() for line in seminar.recipients.splitlines() if line.strip()],
+        "recipients": recipient_lines(seminar.recipients),
     }
 
 
@@ -150,9 +158,7 @@ def consolidated_report(reporting):
         ),
         "signer": {"full_name": consolidated.signer},
         "signer_position": consolidated.signer_position,
-        "recipients": [
-            line.strip() for line in consolidated.recipients.splitlines() if line.strip()
-        ],
+        "recipients": recipient_lines(consolidated.recipients),
         **_by_field(work_reports.figure_sections(sums)),
         "summed": summed,
         "asked": asked,

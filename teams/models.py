@@ -95,15 +95,6 @@ class Member(RecordOfATeam, TimeStampedModel):
 
     person_role = "member"  # the role filter of the people's list
 
-    @classmethod
-    def role_rank(cls):
-        """The leader first, then the deputies, then the members: an expression to order by
-        (the roles' codes sort “deputy” before “leader”)."""
-        return Case(
-            *(When(role=role, then=rank) for rank, role in enumerate(cls.Role)),
-            output_field=models.PositiveSmallIntegerField(),
-        )
-
     team = models.ForeignKey(
         Team, models.PROTECT, related_name="members", verbose_name=_("mobilization team")
     )
@@ -161,6 +152,15 @@ class Member(RecordOfATeam, TimeStampedModel):
 
     def __str__(self):
         return str(self.person)
+
+    @classmethod
+    def role_rank(cls):
+        """The leader first, then the deputies, then the members: an expression to order by
+        (the roles' codes sort “deputy” before “leader”)."""
+        return Case(
+            *(When(role=role, then=rank) for rank, role in enumerate(cls.Role)),
+            output_field=models.PositiveSmallIntegerField(),
+        )
 
 
 class Activity(RecordOfATeam, SearchableModel, TimeStampedModel):

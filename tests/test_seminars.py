@@ -96,6 +96,21 @@ def test_seminar_report_district_staff_states_the_articles_facts(staff_client, s
     assert "Nơi nhận:" in text
 
 
+def test_seminar_report_prints_recipients_typed_with_their_punctuation_once(staff_client, seed):
+    seed.recipients = (
+        "- Thường trực Quận ủy (để b/c),\n  Các phường;\n\n• Lưu BDVQU.\nVăn phòng Quận ủy"
+    )
+    seed.save()
+
+    response = staff_client.get(reverse("reports:seminar_report_pdf", args=[seed.pk]))
+
+    text = " ".join(pdf_text(response))
+    assert (
+        "Nơi nhận: - Thường trực Quận ủy (để b/c), - Các phường, - Lưu BDVQU, "
+        "- Văn phòng Quận ủy." in text
+    )
+
+
 def test_seminar_report_one_more_contribution_in_cluster_2_says_19_and_9(staff_client, seed):
     cluster_2 = seed.sessions.get(number=2)
     ContributionFactory(session=cluster_2, order=9, speaker="Ngô Văn Z", summary="Ý kiến thêm.")
