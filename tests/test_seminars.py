@@ -111,6 +111,33 @@ def test_seminar_report_prints_recipients_typed_with_their_punctuation_once(staf
     )
 
 
+def test_seminar_report_prints_the_speakers_ward_unless_their_title_names_it(staff_client, seed):
+    cluster_2 = seed.sessions.get(number=2)
+    ward = cluster_2.wards.get(name="Thạch Bàn")
+    ContributionFactory(
+        session=cluster_2,
+        order=9,
+        speaker="Ngô Văn Z",
+        speaker_title="Chủ tịch UBND",
+        ward=ward,
+        summary="Ý kiến thêm.",
+    )
+    ContributionFactory(
+        session=cluster_2,
+        order=10,
+        speaker="Lý Thị Y",
+        speaker_title="Bí thư Đảng ủy phường Thạch Bàn",
+        ward=ward,
+        summary="Ý kiến nữa.",
+    )
+
+    response = staff_client.get(reverse("reports:seminar_report_pdf", args=[seed.pk]))
+
+    text = " ".join(pdf_text(response))
+    assert "Ngô Văn Z, Chủ tịch UBND, phường Thạch Bàn: Ý kiến thêm." in text
+    assert "Lý Thị Y, Bí thư Đảng ủy phường Thạch Bàn: Ý kiến nữa." in text
+
+
 def test_seminar_report_one_more_contribution_in_cluster_2_says_19_and_9(staff_client, seed):
     cluster_2 = seed.sessions.get(number=2)
     ContributionFactory(session=cluster_2, order=9, speaker="Ngô Văn Z", summary="Ý kiến thêm.")
