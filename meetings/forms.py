@@ -71,6 +71,16 @@ class SeminarRowsFormSet(forms.BaseModelFormSet):
         # Every part's unique check is a number (within the seminar, or the cluster).
         return _("Two rows have the same number; give each its own.")
 
+    def clean(self):
+        super().clean()
+        # A blank row has no cleaned data; a deleted one is not kept.
+        kept = [
+            form
+            for form in self.forms
+            if getattr(form, "cleaned_data", None) and not self._should_delete_form(form)
+        ]
+        self.form.check_rows(kept)
+
 
 class SeminarPartForm(ScopedModelForm):
     """A row of one of the seminar's parts; its choices are the seminar's own records and
@@ -101,6 +111,10 @@ class SeminarPartForm(ScopedModelForm):
                     self.shared_choices[name] = list(field.choices)
                 field.choices = self.shared_choices[name]
 
+    @staticmethod
+    def check_rows(forms):
+        """Rules across the rows kept (each valid on its own): an error beside a field."""
+
     def _get_validation_exclusions(self):
         # The seminar is set on the row, not typed in the form: check the constraints it is
         # part of (one number per seminar) like the others.
@@ -120,6 +134,22 @@ class SessionForm(SeminarPartForm):
             "number": forms.NumberInput(attrs={"inputmode": "numeric", "min": 1}),
             "wards": forms.CheckboxSelectMultiple,
         }
+
+
+    @staticmethod
+    def check_rows(forms):
+        """A ward takes part in one cluster of the seminar: ticked in a second, it is refused
+        there."""
+        clusters = {}
+        for form in forms:
+            for ward in form.cleaned_data.get("wards", ()):
+                first = clusters.setdefault(ward.pk, form)
+                if first is not form:
+                    form.add_error(
+                        "wards",
+                        _("%(ward)s is already in cluster %(number)s.")
+                        % {"ward": ward, "number": first.cleaned_data.get("number")},
+                    )
 
 
 class AttendeeForm(SeminarPartForm):

@@ -552,6 +552,34 @@ def test_seminar_editor_other_districts_staff_who_see_it_through_a_ward_cannot_c
     assert Seminar.objects.get(pk=seed.pk).title == seed.title
 
 
+def test_seminar_editor_refuses_a_ward_ticked_in_two_clusters_beside_the_second(
+    staff_client, new_seminar
+):
+    seminar = new_seminar
+    ward, other = Ward.objects.filter(district=seminar.district).order_by("code")[:2]
+    sessions = formset_data(
+        "sessions",
+        [
+            {"number": "1", "date": "05/03/2026", "venue": "Hội trường A", "wards": [ward.pk]},
+            {
+                "number": "2",
+                "date": "06/03/2026",
+                "venue": "Hội trường B",
+                "wards": [other.pk, ward.pk],
+            },
+        ],
+    )
+
+    response = staff_client.post(reverse("meetings:seminar_sessions", args=[seminar.pk]), sessions)
+
+    assert response.status_code == 200
+    assert [form.errors for form in response.context["formset"].forms[:2]] == [
+        {},
+        {"wards": [f"{ward} đã thuộc cụm 1."]},
+    ]
+    assert not seminar.sessions.exists()
+
+
 def test_seminar_editor_deleting_a_cluster_keeps_its_attendees_and_takes_back_its_tasks(
     staff_client, seed
 ):
