@@ -58,7 +58,9 @@ def test_staff_on_a_phone_read_the_cycle_and_evaluate_the_model_proposed(phone, 
 
     phone.locator("table.records tbody tr", has_text="Đã công nhận").get_by_role("link").click()
     phone.wait_for_load_state("load")
-    files = phone.locator(".items li a").all()
+    carriers = phone.locator(".items.people li a").all_inner_texts()
+    assert len(carriers) == 2  # the ward's team leaders, whose pages list the model
+    files = phone.locator(".items.evidence li a").all()
     assert [link.inner_text() for link in files] == [
         "anh-hoat-dong.png",
         "bien-ban-hop-to-dan-pho.pdf",
