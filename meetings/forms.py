@@ -135,7 +135,6 @@ class SessionForm(SeminarPartForm):
             "wards": forms.CheckboxSelectMultiple,
         }
 
-
     @staticmethod
     def check_rows(forms):
         """A ward takes part in one cluster of the seminar: ticked in a second, it is refused
