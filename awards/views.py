@@ -47,7 +47,9 @@ def model_list(request):
     filter_form.is_valid()
     data = filter_form.cleaned_data
     rows = ExemplaryModel.objects.visible_to(request.user).filter(year=year)
-    rows = rows.select_related("ward", "team__residential_group").order_by("ward__name", "name")
+    rows = rows.select_related("ward", "team__residential_group").order_by(
+        "ward__sort_name", "name"
+    )
     if data.get("q"):
         rows = rows.filter(search_filter(data["q"]))
     if data.get("status"):
@@ -58,7 +60,7 @@ def model_list(request):
         return recognised_list(request, rows, year)
     # An officer registers a model of a ward they manage (staff, from the ward's pages).
     own = (
-        Ward.objects.managed_by(request.user).order_by("name")
+        Ward.objects.managed_by(request.user).order_by("sort_name", "code")
         if not request.user.district_id
         else []
     )
@@ -82,7 +84,7 @@ LEVEL_ORDER = {level: index for index, level in enumerate(reversed(LEVELS))}
 def recognised_list(request, rows, year):
     recognised = sorted(
         rows.filter(status=ExemplaryModel.Status.RECOGNISED),
-        key=lambda model: (LEVEL_ORDER[model.recognition_level], model.ward.name, model.name),
+        key=lambda model: (LEVEL_ORDER[model.recognition_level], model.ward.sort_name, model.name),
     )
     name = f"mo-hinh-dan-van-kheo-{year}"
     if request.GET["format"] == "xlsx":

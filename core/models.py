@@ -62,7 +62,27 @@ class FixedParentModel(models.Model):
             raise ValidationError(errors)
 
 
-class SearchableModel(models.Model):
+class DerivedFieldsModel(models.Model):
+    """A model with columns derived from others (`derived_fields`), kept by
+    `fill_derived_fields` on every save, by `bulk_create` of the scoped managers
+    (`wards.scope.ScopedQuerySet`) and by the imports' bulk writes."""
+
+    derived_fields = ()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.fill_derived_fields()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], *self.derived_fields}
+        super().save(*args, **kwargs)
+
+    def fill_derived_fields(self):
+        pass
+
+
+class SearchableModel(DerivedFieldsModel):
     """A model with a folded copy of some of its text (`search_source`), for accent-free
     search through one indexed column that both databases can use.
 
@@ -81,12 +101,6 @@ class SearchableModel(models.Model):
 
     class Meta:
         abstract = True
-
-    def save(self, *args, **kwargs):
-        self.fill_derived_fields()
-        if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], *self.derived_fields}
-        super().save(*args, **kwargs)
 
     def fill_derived_fields(self):
         text = " ".join(str(getattr(self, name) or "") for name in self.search_source)

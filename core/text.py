@@ -30,6 +30,7 @@ ALPHABET = [
 LETTER_CODES = {letter: f"{20 + index:02d}" for index, letter in enumerate(ALPHABET)}
 DIGIT_CODES = {str(digit): f"{10 + digit:02d}" for digit in range(10)}
 WORD_BREAK = "00"
+NUMBER = "01"  # before a number's length and digits: numbers sort before words of letters
 
 
 def fold(text):
@@ -58,15 +59,29 @@ def letters_and_tones(word):
 
 def sort_key(full_name):
     """A key that sorts people the Vietnamese way: by given name (the last word), then family
-    and middle names; each word by its letters in alphabet order (a ă â b c d đ …), then by
-    its tones.
+    and middle names (`words_key`)."""
+    words = (full_name or "").split()
+    return words_key(words[-1:] + words[:-1])
+
+
+def name_sort_key(name):
+    """A key that sorts the names of units (wards, managing units) the Vietnamese way: word
+    by word as written (`words_key`): Dương Xá, Đức Giang; Phúc Đồng, Phúc Lợi; Thạch Bàn,
+    Thượng Thanh; Phường 2, Phường 10."""
+    return words_key((name or "").split())
+
+
+def words_key(words):
+    """Each word by its letters in alphabet order (a ă â b c d đ …), then by its tones; a
+    number by its value, before any word of letters.
 
     Made of digits only, so that any collation orders it as a byte string would.
     """
-    words = (full_name or "").split()
     parts = []
-    for word in words[-1:] + words[:-1]:
+    for word in words:
         letters, tones = letters_and_tones(word)
+        if word.isdigit():
+            parts += [NUMBER, f"{min(len(word), 99):02d}"]  # 2 before 10
         parts += [LETTER_CODES.get(letter, DIGIT_CODES.get(letter, "")) for letter in letters]
         parts.append(WORD_BREAK)
         # Equal letters mean as many tones, so the next word's codes still line up.

@@ -276,6 +276,6 @@ class ProgressReportAdmin(ScopedImportExportAdmin):
     def task(self, report):
         return report.assignment.task
 
-    @admin.display(description=_("ward"), ordering=f"{ProgressReport.ward_path}__name")
+    @admin.display(description=_("ward"), ordering=f"{ProgressReport.ward_path}__sort_name")
     def ward(self, report):
         return report.assignment.ward

@@ -99,7 +99,7 @@ class SeminarPartForm(ScopedModelForm):
         querysets = {
             # A seminar's wards are among those the user manages: not a ward that ended
             # (which no one could report from), nor a predecessor they only read.
-            Ward: Ward.objects.managed_by(self.user).order_by("name", "code"),
+            Ward: Ward.objects.managed_by(self.user).order_by("sort_name", "code"),
             SeminarSession: self.seminar.sessions.order_by("number"),
             Attendee: self.seminar.attendees.order_by("order", "full_name"),
         }

@@ -460,7 +460,7 @@ class TaskAssignment(TimeStampedModel):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["task", "ward__name"]
+        ordering = ["task", "ward__sort_name"]
         verbose_name = _("task assignment")
         verbose_name_plural = _("task assignments")
         constraints = [

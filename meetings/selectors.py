@@ -118,7 +118,7 @@ class SeminarFacts:
 def seminar_facts(*, seminar: Seminar) -> SeminarFacts:
     """The facts of a seminar's page and reports: six queries, whatever its size."""
     sessions = SeminarSession.objects.filter(seminar=seminar).prefetch_related(
-        Prefetch("wards", queryset=Ward.objects.order_by("name")),
+        Prefetch("wards", queryset=Ward.objects.order_by("sort_name", "code")),
         Prefetch(
             "contributions",
             queryset=Contribution.objects.select_related("ward").order_by("order"),
@@ -236,7 +236,7 @@ def matrix_wards(*, directive, wards, start, end):
         Ward.objects.filter(pk__in=wards.values("pk"))
         .filter(pk__in=given)
         .annotate(reported=Exists(reported))
-        .order_by("reported", "name")
+        .order_by("reported", "sort_name", "code")
     )
 
 

@@ -341,7 +341,7 @@ def directive_detail(request, pk):
     if can_change and user.has_perm("meetings.add_taskassignment"):
         wards = Ward.objects.managed_by(user).filter(district=directive.district_id)
         form = AssignmentForm(
-            request.POST or None, directive=directive, wards=wards.order_by("name", "code")
+            request.POST or None, directive=directive, wards=wards.order_by("sort_name", "code")
         )
         if form.is_valid():
             made = services.directive_assign(

@@ -36,8 +36,8 @@ SHOWN = 10  # the first deadlines of each list a page shows
 AFTER_DAYS = 7  # a deadline passed longer ago than this is not e-mailed about any more
 
 
-ORDER = ["due_on", "ward__name", "task__directive_id", "task__number"]
-REPORT_ORDER = ["period__deadline", "ward__name", "period__start"]
+ORDER = ["due_on", "ward__sort_name", "task__directive_id", "task__number"]
+REPORT_ORDER = ["period__deadline", "ward__sort_name", "period__start"]
 # What a deadline shows, and no more: the seminar's and the task's long texts stay behind.
 SHOWN_FIELDS = [
     "due_on",

@@ -34,9 +34,12 @@ MATRIX_PAGE_SIZE = 50
 # The orders of the table of wards: the least active first shows who lags.
 WARD_SORTS = {
     # The code after the name: a ward and its successor of the same name, the old one first.
-    "name": (gettext_lazy("Name"), ["name", "code"]),
-    "activities": (gettext_lazy("Least active first"), ["period_activities", "name", "code"]),
-    "-activities": (gettext_lazy("Most active first"), ["-period_activities", "name", "code"]),
+    "name": (gettext_lazy("Name"), ["sort_name", "code"]),
+    "activities": (gettext_lazy("Least active first"), ["period_activities", "sort_name", "code"]),
+    "-activities": (
+        gettext_lazy("Most active first"),
+        ["-period_activities", "sort_name", "code"],
+    ),
 }
 
 # Okabe–Ito's colour-blind-safe palette, then three more, one per field of work.

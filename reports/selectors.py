@@ -498,7 +498,7 @@ def ward_lineage(*, ward, with_history=False):
     came = (
         WardSuccession.objects.filter(successor=ward)
         .select_related("reorganisation", "predecessor")
-        .order_by("-reorganisation__effective_on", "predecessor__name")
+        .order_by("-reorganisation__effective_on", "predecessor__sort_name")
     )
     groups = defaultdict(list)
     for succession in GroupSuccession.objects.filter(successor__ward=ward).select_related(
@@ -517,7 +517,7 @@ def ward_lineage(*, ward, with_history=False):
     for succession in (
         WardSuccession.objects.filter(predecessor=ward)
         .select_related("reorganisation", "successor")
-        .order_by("successor__name")
+        .order_by("successor__sort_name")
     ):
         became[succession.reorganisation].append((succession.successor, succession.note))
     history = []

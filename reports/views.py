@@ -34,7 +34,7 @@ def home(request):
         return redirect("admin:index")
     if works_for_a_unit(user):
         return redirect("reports:overview")
-    ward = user.wards.order_by("name").first()
+    ward = user.wards.order_by("sort_name", "code").first()
     if ward:
         return redirect("reports:ward_home", code=ward.code)
     return render(request, "reports/no_ward.html")

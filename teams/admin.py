@@ -48,7 +48,7 @@ class MemberInline(ScopedInline, admin.TabularInline):
 @admin.register(Team)
 class TeamAdmin(ScopedImportExportAdmin):
     resource_classes = [TeamResource]
-    ordering = [f"{Team.ward_path}__name", "residential_group__code"]
+    ordering = [f"{Team.ward_path}__sort_name", "residential_group__code"]
     list_display = ["__str__", "ward", "founded_on", "current_members"]
     sortable_by = ["ward"]  # as ResidentialGroupAdmin
     list_filter = [*ward_filters(Team.ward_path)]
@@ -62,7 +62,7 @@ class TeamAdmin(ScopedImportExportAdmin):
         members = Member.objects.filter(team=OuterRef("pk"), left_on__isnull=True)
         return super().get_queryset(request).annotate(current_members=row_count(members))
 
-    @admin.display(description=_("ward"), ordering=f"{Team.ward_path}__name")
+    @admin.display(description=_("ward"), ordering=f"{Team.ward_path}__sort_name")
     def ward(self, team):
         return team.residential_group.ward
 

@@ -38,7 +38,7 @@ class Team(FixedParentModel, TimeStampedModel):
             ("import_team", _("Can import from a file")),
             ("export_team", _("Can export to a file")),
         ]
-        ordering = ["residential_group__ward__name", "residential_group__code"]
+        ordering = ["residential_group__ward__sort_name", "residential_group__code"]
         verbose_name = _("mobilization team")
         verbose_name_plural = _("mobilization teams")
 

@@ -113,7 +113,7 @@ def preview(group, *, user, leader=None):
         Team.objects.filter(residential_group__in=whole.values("predecessor"))
         .annotate(seen=seen)
         .select_related("residential_group__ward")
-        .order_by("residential_group__ward__name", "residential_group__code")
+        .order_by("residential_group__ward__sort_name", "residential_group__code")
     )
     if not all(team.seen for team in teams):
         raise TeamReorganisationRefused(

@@ -51,7 +51,7 @@ class TrainingForm(ScopedModelForm):
         super().__init__(*args, **kwargs)
 
     def narrow_choices(self):
-        wards = Ward.objects.managed_by(self.user).order_by("name")
+        wards = Ward.objects.managed_by(self.user).order_by("sort_name", "code")
         self.fields["ward"].queryset = wards
         if not (self.user.is_superuser or self.user.district_id):
             # An officer of wards organises their wards' trainings only.

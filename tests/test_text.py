@@ -4,7 +4,7 @@ import random
 
 import pytest
 
-from core.text import fold, sort_key
+from core.text import fold, name_sort_key, sort_key
 
 
 @pytest.mark.parametrize(
@@ -57,3 +57,53 @@ def test_sort_key_family_and_middle_names_break_ties_on_the_given_name():
 
 def test_sort_key_is_digits_only_so_every_collation_agrees():
     assert all(sort_key(name).isdigit() for name in ORDERED)
+
+
+# Long Biên's fourteen wards of 2019 as a byte-wise sort lists them: Đức Giang last.
+LONG_BIEN_WARDS = [
+    "Bồ Đề",
+    "Cự Khối",
+    "Gia Thụy",
+    "Giang Biên",
+    "Long Biên",
+    "Ngọc Lâm",
+    "Ngọc Thụy",
+    "Phúc Đồng",
+    "Phúc Lợi",
+    "Sài Đồng",
+    "Thạch Bàn",
+    "Thượng Thanh",
+    "Việt Hưng",
+    "Đức Giang",
+]
+
+
+def test_name_sort_key_orders_units_word_by_word_in_vietnamese_alphabet():
+    shuffled = LONG_BIEN_WARDS[:]
+    random.Random(3).shuffle(shuffled)
+
+    assert sorted(shuffled, key=name_sort_key) == [
+        "Bồ Đề",
+        "Cự Khối",
+        "Đức Giang",
+        "Gia Thụy",
+        "Giang Biên",
+        "Long Biên",
+        "Ngọc Lâm",
+        "Ngọc Thụy",
+        "Phúc Đồng",
+        "Phúc Lợi",
+        "Sài Đồng",
+        "Thạch Bàn",
+        "Thượng Thanh",
+        "Việt Hưng",
+    ]
+
+
+def test_name_sort_key_orders_numbers_by_value_before_words():
+    assert sorted(["Phường 10", "Phường Bắc", "Phường 2", "Phường 1"], key=name_sort_key) == [
+        "Phường 1",
+        "Phường 2",
+        "Phường 10",
+        "Phường Bắc",
+    ]

@@ -6,7 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from core.models import FixedParentModel, SearchableModel, TimeStampedModel
+from core.models import DerivedFieldsModel, FixedParentModel, SearchableModel, TimeStampedModel
+from core.text import name_sort_key
 
 from .scope import (
     DistrictQuerySet,
@@ -156,7 +157,7 @@ class User(AbstractUser):
         return user
 
 
-class District(Lifespan, TimeStampedModel):
+class District(DerivedFieldsModel, Lifespan, TimeStampedModel):
     """The unit whose committee runs the system.
 
     A district before the 2025 reform; a city, or a merged ward, after it.
@@ -198,22 +199,29 @@ class District(Lifespan, TimeStampedModel):
         ),
     )
     is_active = models.BooleanField(pgettext_lazy("unit", "active"), default=True)
+    sort_name = models.CharField(
+        _("sort key of the name"), max_length=300, blank=True, default="", editable=False
+    )
 
+    derived_fields = ("sort_name",)
     objects = DistrictQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta(Lifespan.Meta):
         # The district dashboards' workbook (overview and progress matrix).
         permissions = [("export_district", _("Can export the dashboards to a file"))]
-        ordering = ["name"]
+        ordering = ["sort_name", "code"]
         verbose_name = _("managing unit")
         verbose_name_plural = _("managing units")
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.name}"
 
+    def fill_derived_fields(self):
+        self.sort_name = name_sort_key(self.name)
 
-class Ward(FixedParentModel, Lifespan, TimeStampedModel):
+
+class Ward(DerivedFieldsModel, FixedParentModel, Lifespan, TimeStampedModel):
     """A commune-level unit (phường, xã, thị trấn) of a district."""
 
     fixed_fields = ("district",)
@@ -239,7 +247,12 @@ class Ward(FixedParentModel, Lifespan, TimeStampedModel):
         default=True,
         help_text=_("Off once the ward is merged or dissolved."),
     )
+    # Names are listed in Vietnamese order everywhere, on both databases (`text.words_key`).
+    sort_name = models.CharField(
+        _("sort key of the name"), max_length=300, blank=True, default="", editable=False
+    )
 
+    derived_fields = ("sort_name",)
     objects = scoped_manager(wards=[""])
     history = HistoricalRecords()
 
@@ -248,17 +261,17 @@ class Ward(FixedParentModel, Lifespan, TimeStampedModel):
             ("import_ward", _("Can import from a file")),
             ("export_ward", _("Can export to a file")),
         ]
-        ordering = ["name"]
+        ordering = ["sort_name", "code"]
         verbose_name = _("ward")
         verbose_name_plural = _("wards")
         indexes = [
             # The wards of a district, as every district page lists them.
             models.Index(
-                fields=["district", "is_active", "name"], name="ward_district_active_idx"
+                fields=["district", "is_active", "sort_name"], name="ward_district_active_idx"
             ),
             # Lists of the country's groups and teams, by ward: read ward by ward in this
             # order, instead of sorting 100,000 rows for each page.
-            models.Index(fields=["name", "code"], name="ward_name_idx"),
+            models.Index(fields=["sort_name", "code"], name="ward_name_idx"),
             # Whether any ward ended before a period or began after it (the overview's).
             models.Index(
                 fields=["valid_until"],
@@ -272,6 +285,9 @@ class Ward(FixedParentModel, Lifespan, TimeStampedModel):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.name}"
+
+    def fill_derived_fields(self):
+        self.sort_name = name_sort_key(self.name)
 
 
 class ResidentialGroup(FixedParentModel, SearchableModel, Lifespan, TimeStampedModel):
@@ -301,7 +317,7 @@ class ResidentialGroup(FixedParentModel, SearchableModel, Lifespan, TimeStampedM
             ("import_residentialgroup", _("Can import from a file")),
             ("export_residentialgroup", _("Can export to a file")),
         ]
-        ordering = ["ward__name", "code"]
+        ordering = ["ward__sort_name", "code"]
         verbose_name = _("residential group")
         verbose_name_plural = _("residential groups")
         constraints = [

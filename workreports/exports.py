@@ -17,7 +17,7 @@ def file_name(reporting):
 def period_workbook(reporting):
     rows = (
         WardReport.objects.filter(period=reporting)
-        .order_by("ward__name", "ward__code")
+        .order_by("ward__sort_name", "ward__code")
         .values_list("ward__code", "ward__name", "state", "submitted_at", "counted", "corrections")
     )
     headers = [

@@ -114,7 +114,7 @@ class WardReport(Narratives, TimeStampedModel):
 
     class Meta:
         permissions = [("review_wardreport", _("Can return or accept a ward's report"))]
-        ordering = ["period", "ward__name"]
+        ordering = ["period", "ward__sort_name"]
         verbose_name = _("ward work report")
         verbose_name_plural = _("ward work reports")
         constraints = [

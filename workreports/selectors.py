@@ -89,7 +89,7 @@ def consolidation_rows(period, *, show=None, today=None):
                 default=Value(False),
             ),
         )
-        .order_by("ward__name", "ward__code")
+        .order_by("ward__sort_name", "ward__code")
     )
 
 
@@ -161,7 +161,7 @@ def gathered_narratives(period) -> dict[str, str]:
     rows = (
         WardReport.objects.filter(period=period, state__in=SENT)
         .select_related("ward")
-        .order_by("ward__name")
+        .order_by("ward__sort_name")
     )
     for report in rows:
         for name in Narratives.NAMES:

@@ -36,7 +36,7 @@ def period_list(request):
             reports=Count("ward_reports"),
             sent=Count("ward_reports", filter=Q(ward_reports__state__in=selectors.SENT)),
         )
-        .order_by("-start", "kind", "district__name")
+        .order_by("-start", "kind", "district__sort_name")
     )
     return render(
         request,
@@ -53,7 +53,7 @@ def period_list(request):
 def period_create(request):
     _unit_user(request)
     require_permission(request, "workreports.add_reportingperiod")
-    districts = managed_districts(request.user).order_by("name")
+    districts = managed_districts(request.user).order_by("sort_name")
     if not districts.exists():  # a unit a reorganisation ended asks for nothing more
         raise PermissionDenied("no managing unit of the user's exists")
     form = ReportingPeriodForm(request.POST or None, districts=districts)

@@ -16,7 +16,7 @@ from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.utils import timezone
 
-from core.text import fold, sort_key
+from core.text import fold, name_sort_key, sort_key
 from core.work_fields import WorkField
 from core.writers import copy_rows
 from meetings.models import (
@@ -171,11 +171,12 @@ class Command(BaseCommand):
         self.districts = list(range(district_id, district_id + counts["districts"]))
         self.write(
             District,
-            ["id", "created_at", "updated_at", "code", "name", "kind", "province",
+            ["id", "created_at", "updated_at", "code", "name", "sort_name", "kind", "province",
              "party_committee", "office", "office_symbol", "is_active"],
             (
-                (pk, *now, f"S{pk:05d}", f"Quận mẫu {pk}", "urban_district", "Tỉnh mẫu",
-                 f"Quận ủy mẫu {pk}", "Ban Dân vận Quận ủy", "BDVQU", True)
+                (pk, *now, f"S{pk:05d}", f"Quận mẫu {pk}", name_sort_key(f"Quận mẫu {pk}"),
+                 "urban_district", "Tỉnh mẫu", f"Quận ủy mẫu {pk}", "Ban Dân vận Quận ủy",
+                 "BDVQU", True)
                 for pk in self.districts
             ),
         )  # fmt: skip
@@ -187,9 +188,28 @@ class Command(BaseCommand):
         }
         self.write(
             Ward,
-            ["id", "created_at", "updated_at", "district_id", "code", "name", "kind", "is_active"],
+            [
+                "id",
+                "created_at",
+                "updated_at",
+                "district_id",
+                "code",
+                "name",
+                "sort_name",
+                "kind",
+                "is_active",
+            ],
             (
-                (pk, *now, self.ward_district[pk], f"X{pk:06d}", f"Phường mẫu {pk}", "ward", True)
+                (
+                    pk,
+                    *now,
+                    self.ward_district[pk],
+                    f"X{pk:06d}",
+                    f"Phường mẫu {pk}",
+                    name_sort_key(f"Phường mẫu {pk}"),
+                    "ward",
+                    True,
+                )
                 for pk in self.wards
             ),
         )
