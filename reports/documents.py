@@ -85,14 +85,40 @@ def unit_document(district, *, number, day, title):
     }
 
 
-def progress_report(directive, *, wards, period):
+def ward_document(ward, *, kind, day, title):
+    """What a ward's own document prints around its body: under the party organisation of
+    its managing unit, the ward's party committee (“Đảng ủy phường …”), its number with the
+    committee's symbol (ĐU), signed on its behalf by its secretary."""
+    district = ward.district
+    return {
+        "document_title": title,
+        "committee": _("Party organisation of the %(unit)s")
+        % {"unit": f"{district.get_kind_display().lower()} {district.name}"},
+        "issuer": _("Party committee of the %(ward)s")
+        % {"ward": f"{ward.get_kind_display().lower()} {ward.name}"},
+        "number": document_symbol(kind, WARD_COMMITTEE_SYMBOL),
+        "place_and_date": place_and_date(ward.name, day),
+        "signer": None,
+        "signer_position": _("Secretary"),
+        "recipients": [],
+    }
+
+
+# The symbol of a ward's party committee in its documents' numbers (“…/BC-ĐU”).
+WARD_COMMITTEE_SYMBOL = "ĐU"
+
+
+def progress_report(directive, *, wards, period, ward=None):
     """Where the wards of `wards` stand on the directive's tasks at the end of `period`: the
     chart of the dashboards, and a ward-by-task table, unreported wards first. A seminar's
-    conclusion prints under the seminar's header and signature, as its other documents."""
+    conclusion prints under the seminar's header and signature, as its other documents; one
+    ward's report (`ward`, printed by its officer) under the ward's own heading."""
     today = timezone.localdate()
     title = _("Progress report")
     number = document_symbol(DocumentKind.REPORT, directive.district.office_symbol)
-    if directive.seminar_id:
+    if ward is not None:
+        head = ward_document(ward, kind=DocumentKind.REPORT, day=today, title=title)
+    elif directive.seminar_id:
         seminar = directive.seminar
         head = document(
             seminar, seminar_facts(seminar=seminar), number=number, day=today, title=title
@@ -112,6 +138,8 @@ def progress_report(directive, *, wards, period):
         "directive": directive,
         "tasks": tasks,
         "period": period,
+        # Mid-sentence: “…, quý IV/2019”, not “…, Quý IV/2019”.
+        "period_phrase": period.label[:1].lower() + period.label[1:],
         "chart": chart,
         "progress": progress,
         "matrix": matrix,

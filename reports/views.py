@@ -256,10 +256,9 @@ def progress_report_pdf(request, pk, by="directive"):
     else:
         directive = get_object_or_404(directives, pk=pk)
     period = PeriodForm(request.GET).get_period()
+    wards = selectors.wards_in_scope(user=request.user, period=period)
     context = documents.progress_report(
-        directive,
-        wards=selectors.wards_in_scope(user=request.user, period=period),
-        period=period,
+        directive, wards=wards, period=period, ward=own_ward(request.user, wards)
     )
     name = f"toa-dam-{directive.seminar_id}" if by == "seminar" else f"chi-dao-{directive.pk}"
     return pdf_response(
@@ -268,6 +267,16 @@ def progress_report_pdf(request, pk, by="directive"):
         context,
         f"tien-do-{name}-{period.param or period.start.isoformat()}",
     )
+
+
+def own_ward(user, wards):
+    """The ward whose document a ward officer prints: the one ward of `wards` they serve;
+    None for those who work for a unit (the unit's heading), or an officer of several wards
+    (the unit's too: no ward speaks for the others)."""
+    if works_for_a_unit(user):
+        return None
+    served = list(wards.select_related("district")[:2])
+    return served[0] if len(served) == 1 else None
 
 
 @login_required

@@ -157,7 +157,7 @@ def test_directive_progress_on_the_ward_home_the_matrix_and_the_pdf(client, unit
     assert overview.context["directive"] == plan
     assert [row.ward.name for row in overview.context["matrix"]] == ["Thượng Thanh"]
     assert text.startswith("QUẬN ỦY LONG BIÊN BAN DÂN VẬN * Số …/BC-BDVQU")
-    assert "Tiến độ thực hiện các nhiệm vụ của “Kế hoạch dân vận khéo năm 2026”, Năm 2026" in text
+    assert "Tiến độ thực hiện các nhiệm vụ của “Kế hoạch dân vận khéo năm 2026”, năm 2026" in text
 
 
 def test_directive_carry_over_takes_the_open_tasks_into_the_next_year_once(

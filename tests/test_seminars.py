@@ -196,7 +196,7 @@ def test_progress_report_district_staff_has_the_chart_and_every_ward(staff_clien
     )
 
     text = " ".join(pdf_text(response))
-    assert "Quý IV/2019" in text
+    assert "ở tổ dân phố”, quý IV/2019 -----" in text  # the period, mid-sentence
     assert "Tiến độ thực hiện các nhiệm vụ ở các phường, tính đến 31/12/2019" in text  # chart
     assert "6 nhiệm vụ đã được giao 84 lượt cho các phường" in text
     for ward in Ward.objects.filter(district=seed.district):
@@ -212,6 +212,17 @@ def test_progress_report_ward_officer_shows_only_their_ward(client, seed):
     )
 
     text = " ".join(pdf_text(response))
+    # The ward's own document: its committee's heading, number and signature.
+    assert text.startswith(
+        "ĐẢNG BỘ QUẬN LONG BIÊN ĐẢNG ỦY PHƯỜNG THƯỢNG THANH * Số …/BC-ĐU ĐẢNG CỘNG SẢN VIỆT NAM "
+        "Thượng Thanh, ngày "
+    )
+    assert (
+        "tại tọa đàm “Nâng cao chất lượng hoạt động của tổ dân vận ở tổ dân phố”, quý IV/2019"
+        in text
+    )
+    assert "T/M ĐẢNG ỦY PHƯỜNG THƯỢNG THANH BÍ THƯ" in text
+    assert "BAN DÂN VẬN" not in text
     assert "6 nhiệm vụ đã được giao 6 lượt" in text
     assert "Thượng Thanh" in text
     assert "Thạch Bàn 0%" not in text and "Bồ Đề" not in text
