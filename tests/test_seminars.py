@@ -203,6 +203,20 @@ def test_progress_report_district_staff_has_the_chart_and_every_ward(staff_clien
         assert ward.name in text
 
 
+def test_progress_report_prints_its_chart_in_the_documents_serif(staff_client, seed):
+    response = staff_client.get(
+        reverse("reports:progress_report_pdf", args=[seed.pk]), {"period": "2019-Q4"}
+    )
+
+    fonts = fonts_of(response)
+    assert set(fonts) == {
+        "Danvan-Serif",
+        "Danvan-Serif-Bold",
+        "Danvan-Serif-Italic",
+        "Danvan-Serif-Bold-Italic",
+    }, fonts
+
+
 def test_progress_report_ward_officer_shows_only_their_ward(client, seed):
     ward = Ward.objects.get(name="Thượng Thanh")
     client.force_login(RoleUserFactory(role=Role.WARD_OFFICER, wards=[ward]))
