@@ -138,6 +138,16 @@ def test_seminar_report_prints_the_speakers_ward_unless_their_title_names_it(sta
     assert "Lý Thị Y, Bí thư Đảng ủy phường Thạch Bàn: Ý kiến nữa." in text
 
 
+def test_conclusion_notice_prints_the_tasks_stored_numbers_not_a_count(staff_client, seed):
+    # Numbers with a gap, as after a task was deleted: the document follows them.
+    DirectiveTask.objects.filter(directive__seminar=seed, number=2).update(number=9)
+
+    response = staff_client.get(reverse("reports:conclusion_notice_pdf", args=[seed.pk]))
+
+    numbers = re.findall(r"(?:^| )(\d)\. ", " ".join(pdf_text(response)))
+    assert numbers[-6:] == ["1", "3", "4", "5", "6", "9"]
+
+
 def test_seminar_report_one_more_contribution_in_cluster_2_says_19_and_9(staff_client, seed):
     cluster_2 = seed.sessions.get(number=2)
     ContributionFactory(session=cluster_2, order=9, speaker="Ngô Văn Z", summary="Ý kiến thêm.")
