@@ -10,6 +10,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from core.models import TimeStampedModel
+from core.periods import Period
 from core.work_fields import WorkFieldsField
 from people.models import Person
 from wards.models import District, Ward
@@ -414,6 +415,11 @@ class DirectiveTask(TimeStampedModel):
     def __str__(self):
         return f"{self.number}. {Truncator(self.text).words(8)}"
 
+    def reporting_period(self, day):
+        """The period a progress report made on `day` covers: the month of a monthly task,
+        the quarter of the others."""
+        return Period.containing("month" if self.rhythm == self.Rhythm.MONTHLY else "quarter", day)
+
 
 class TaskAssignmentQuerySet(ScopedQuerySet):
     def with_latest_report(self, *, until=None):
@@ -428,6 +434,7 @@ class TaskAssignmentQuerySet(ScopedQuerySet):
             latest_id=Subquery(latest.values("pk")[:1]),
             latest_status=Subquery(latest.values("status")[:1]),
             latest_percent=Subquery(latest.values("percent")[:1]),
+            latest_period_end=Subquery(latest.values("period_end")[:1]),
         )
 
 

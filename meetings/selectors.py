@@ -196,19 +196,26 @@ def status_label(status):
 
 
 def ward_assignments(*, ward, user):
-    """The tasks given to a ward, each with its latest report, soonest due first; `overdue`
-    when the due date has passed and the task is not completed."""
+    """The tasks given to a ward by directive (the latest first), in the order of their
+    numbers, each with its latest report; `overdue` when the due date has passed and the
+    task is not completed; `reported_now` when its latest report is this period's."""
     assignments = list(
         TaskAssignment.objects.visible_to(user)
         .filter(ward=ward)
         .select_related("task__directive")
         .with_latest_report()
-        .order_by("due_on", "task__directive", "task__number")
+        .order_by(
+            F("task__directive__signed_on").desc(nulls_last=True),
+            "task__directive",
+            "task__number",
+        )
     )
     today = timezone.localdate()
     for assignment in assignments:
         assignment.overdue = is_overdue(assignment, as_of=today)
         assignment.latest_status_label = status_label(assignment.latest_status)
+        period = assignment.task.reporting_period(today)
+        assignment.reported_now = assignment.latest_period_end == period.end
     return assignments
 
 

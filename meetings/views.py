@@ -12,7 +12,6 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.pages import paginate, require_permission
-from core.periods import Period
 from wards.models import Ward
 from wards.pages import require_managed
 
@@ -41,16 +40,10 @@ from .models import (
 from .selectors import directive_tasks, seminar_facts, seminar_rows, task_progress
 from .services import RowsRefused, progress_report_save, seminar_rows_save, seminar_save
 
+
 # The period a new progress report covers by default, by the task's rhythm.
-REPORTED_PERIOD = {
-    DirectiveTask.Rhythm.MONTHLY: "month",
-    DirectiveTask.Rhythm.QUARTERLY: "quarter",
-    DirectiveTask.Rhythm.ONCE: "quarter",
-}
-
-
 def report_form(request, *, assignment, report=None):
-    period = Period.containing(REPORTED_PERIOD[assignment.task.rhythm], timezone.localdate())
+    period = assignment.task.reporting_period(timezone.localdate())
     form = ProgressReportForm(
         request.POST if request.method == "POST" else None,
         instance=report or ProgressReport(assignment=assignment),
@@ -75,6 +68,14 @@ def progress_add(request, pk):
     )
     require_permission(request, "meetings.add_progressreport")
     require_managed(request, assignment.ward)  # a predecessor's task is read, not reported
+    # This period's report, once made, is corrected rather than made twice.
+    period = assignment.task.reporting_period(timezone.localdate())
+    made = assignment.progress_reports.filter(
+        period_start=period.start, period_end=period.end
+    ).first()
+    if made is not None and request.method != "POST":
+        messages.info(request, _("This period's report is made: correct it here."))
+        return redirect("meetings:progress_edit", made.pk)
     return report_form(request, assignment=assignment)
 
 

@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils.html import strip_tags
 
 from meetings import services, views
 from meetings.models import Body, Directive, TaskAssignment
@@ -289,3 +290,43 @@ def test_directive_task_given_to_the_front_and_an_association_prints_them(client
         "Phối hợp vận động nhân dân. (Đồng thời giao: Ủy ban Mặt trận Tổ quốc, "
         "Hội Liên hiệp Phụ nữ)" in text
     )
+
+
+def test_ward_home_groups_tasks_by_directive_and_opens_this_periods_report(client, unit):
+    ward = unit.wards.get(name="Thượng Thanh")
+    older = DirectiveFactory(
+        district=unit, title="Kế hoạch năm 2025", signed_on=datetime.date(2025, 1, 5)
+    )
+    newer = DirectiveFactory(
+        district=unit, title="Kế hoạch năm 2026", signed_on=datetime.date(2026, 1, 5)
+    )
+    long_text = " ".join(["Vận động nhân dân"] * 12) + " đến cùng."
+    for directive, number, text in [
+        (older, 1, "Tập huấn tổ trưởng."),
+        (older, 2, long_text),
+        (newer, 1, "Sơ kết mô hình."),
+    ]:
+        TaskAssignmentFactory(
+            task=DirectiveTaskFactory(directive=directive, number=number, text=text), ward=ward
+        )
+    reported = TaskAssignment.objects.get(task__directive=newer)
+    period = reported.task.reporting_period(datetime.date.today())
+    made = ProgressReportFactory(
+        assignment=reported, period_start=period.start, period_end=period.end
+    )
+    client.force_login(RoleUserFactory(role=Role.WARD_OFFICER, wards=[ward]))
+
+    home = client.get(reverse("reports:ward_home", args=[ward.code]))
+    again = client.get(reverse("meetings:progress_add", args=[reported.pk]))
+
+    text = " ".join(strip_tags(home.text).split())
+    assert text.index("Kế hoạch năm 2026 1. Sơ kết mô hình.") < text.index(
+        "Kế hoạch năm 2025 1. Tập huấn tổ trưởng."
+    )
+    # In full, behind its first words: the 40 words fold under the first 18.
+    assert '<details class="task"><summary><strong>2.</strong>' in home.text
+    assert long_text in text
+    edit = reverse("meetings:progress_edit", args=[made.pk])
+    assert f'href="{edit}">Sửa báo cáo kỳ này</a>' in home.text
+    assert reverse("meetings:progress_add", args=[reported.pk]) not in home.text
+    assert again.status_code == 302 and again.url == edit
