@@ -34,6 +34,26 @@ def test_admin_login_anonymous_who_chose_english_gets_english(client):
     assert "Username" in response.content.decode()
 
 
+@pytest.mark.django_db
+def test_every_page_offers_the_other_language_in_its_footer_and_it_sticks(client):
+    page = client.get("/accounts/login/?next=/")
+    footer = page.content.decode().split('<footer class="site-footer">')[1]
+
+    chosen = client.post("/i18n/setlang/", {"language": "en", "next": "/accounts/login/?next=/"})
+    english = client.get(chosen.url).content.decode()
+
+    assert re.findall(r'value="(\w+)" lang="\w+"[^>]*>([^<]+)</button>', footer) == [
+        ("vi", "Tiếng Việt"),
+        ("en", "English"),
+    ]
+    assert (
+        'value="vi" lang="vi" aria-describedby="language-label" aria-current="true" disabled'
+        in footer
+    )
+    assert chosen.url == "/accounts/login/?next=/"
+    assert '<html lang="en"' in english and "Language:" in english
+
+
 def test_admin_login_unknown_language_cookie_falls_back_to_vietnamese(client):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "xx"
 
