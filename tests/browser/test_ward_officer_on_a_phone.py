@@ -70,3 +70,42 @@ def test_ward_home_fits_a_phone_and_a_desktop(browser, site):
         if SCREENSHOTS:
             page.screenshot(path=str(Path(SCREENSHOTS) / f"ward-home-{name}.png"), full_page=True)
         context.close()
+
+
+# What a finger taps on a phone: the header's, the ward's and the period's links, the list
+# actions, every button and select of the page (links inside running text are exempt).
+TAPPED = (
+    ".site-header a, .site-header button, .ward-nav a, .period-nav a, .list-actions a, "
+    ".pagination a, main button, main select, main summary, .languages button"
+)
+
+
+def too_small(page, selector, least):
+    """The visible elements of `selector` narrower or shorter than `least` px, named."""
+    return page.evaluate(
+        """([selector, least]) => [...document.querySelectorAll(selector)]
+            .filter((element) => element.getClientRects().length)
+            .map((element) => [element, element.getBoundingClientRect()])
+            .filter(([, box]) => box.width < least || box.height < least)
+            .map(([element, box]) => `${(element.textContent || element.name).trim()}: `
+                + `${Math.round(box.width)}×${Math.round(box.height)}`)""",
+        [selector, least],
+    )
+
+
+def test_a_phone_header_is_compact_and_every_control_is_finger_sized(phone, site):
+    sign_in(phone, site)
+
+    header = phone.locator(".site-header").bounding_box()
+    assert header["height"] <= 60
+    assert not phone.get_by_role("link", name="Đổi mật khẩu").is_visible()
+    phone.get_by_role("button", name="Menu").click()
+    assert phone.get_by_role("link", name="Đổi mật khẩu").is_visible()
+    assert too_small(phone, TAPPED, 44) == []
+
+    for path in ("/wards/90003/dashboard/", "/wards/90003/activities/", "/wards/90003/people/"):
+        phone.goto(site + path, wait_until="load")
+        assert too_small(phone, TAPPED, 44) == [], (path, too_small(phone, TAPPED, 44))
+    phone.goto(site + "/wards/90003/activities/add/", wait_until="load")
+    assert too_small(phone, "input[type=checkbox]", 24) == []
+    assert not phone.console_errors
