@@ -93,6 +93,18 @@ def too_small(page, selector, least):
     )
 
 
+# Whether every visible box's placeholder fits the box, measured in the box's own font.
+PLACEHOLDERS_FIT = """() => [...document.querySelectorAll("input[placeholder]")]
+    .filter((input) => input.getClientRects().length)
+    .every((input) => {
+        const style = getComputedStyle(input);
+        const context = document.createElement("canvas").getContext("2d");
+        context.font = style.font;
+        const padding = parseFloat(style.paddingLeft) + parseFloat(style.paddingRight);
+        return context.measureText(input.placeholder).width <= input.clientWidth - padding;
+    })"""
+
+
 def test_a_phone_header_is_compact_and_every_control_is_finger_sized(phone, site):
     sign_in(phone, site)
 
@@ -106,6 +118,8 @@ def test_a_phone_header_is_compact_and_every_control_is_finger_sized(phone, site
     for path in ("/wards/90003/dashboard/", "/wards/90003/activities/", "/wards/90003/people/"):
         phone.goto(site + path, wait_until="load")
         assert too_small(phone, TAPPED, 44) == [], (path, too_small(phone, TAPPED, 44))
+        # A search box's hint is not cut.
+        assert phone.evaluate(PLACEHOLDERS_FIT), path
     phone.goto(site + "/wards/90003/activities/add/", wait_until="load")
     assert too_small(phone, "input[type=checkbox]", 24) == []
     assert not phone.console_errors
