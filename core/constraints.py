@@ -50,3 +50,15 @@ def _evaluate(condition, instance):
     else:
         met = True if True in results else (None if None in results else False)
     return met if met is None or not condition.negated else not met
+
+
+def fields_named(condition):
+    """The fields a condition is about, in the order it names them (the fields of its
+    lookups; those of F() are compared with)."""
+    names = []
+    for child in condition.children:
+        if isinstance(child, Q):
+            names += fields_named(child)
+        else:
+            names.append(child[0].partition("__")[0])
+    return names

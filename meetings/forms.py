@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import ErrorsBesideFields
 from core.pages import date_field
 from wards.forms import ScopedModelForm
 from wards.models import Ward
@@ -17,7 +18,7 @@ from .models import (
 )
 
 
-class ProgressReportForm(forms.ModelForm):
+class ProgressReportForm(ErrorsBesideFields, forms.ModelForm):
     period_start = date_field(_("period from"), past_only=False)
     period_end = date_field(_("period to"), past_only=False)
 
@@ -45,7 +46,7 @@ class ProgressReportForm(forms.ModelForm):
 # The seminar's editor: the seminar itself, then each of its parts as a table of rows.
 
 
-class SeminarForm(forms.ModelForm):
+class SeminarForm(ErrorsBesideFields, forms.ModelForm):
     class Meta:
         model = Seminar
         fields = [
@@ -220,7 +221,7 @@ class DirectiveTaskForm(SeminarPartForm):
 # Directives that are not a seminar's: the document, its tasks, and to whom they are given.
 
 
-class DirectiveForm(forms.ModelForm):
+class DirectiveForm(ErrorsBesideFields, forms.ModelForm):
     signed_on = date_field(_("signed on"), required=False)
 
     class Meta:
@@ -238,7 +239,7 @@ class DirectiveForm(forms.ModelForm):
         ]
 
 
-class DirectiveTaskRowForm(forms.ModelForm):
+class DirectiveTaskRowForm(ErrorsBesideFields, forms.ModelForm):
     """A task of a directive, as a row of its tasks' table."""
 
     class Meta:

@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import ErrorsBesideFields
 from core.pages import date_field
 from core.text import validate_search
 from wards.forms import ScopedModelForm
@@ -94,7 +95,7 @@ class PersonFilterForm(forms.Form):
         self.fields["group"].label_from_instance = lambda group: group.name
 
 
-class PositionForm(forms.ModelForm):
+class PositionForm(ErrorsBesideFields, forms.ModelForm):
     """A post the person holds (or held), with its dates."""
 
     started_on = date_field(_("since"), required=False)

@@ -5,8 +5,10 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from core.forms import ErrorsBesideFields
 
-class ReminderSettingsForm(forms.ModelForm):
+
+class ReminderSettingsForm(ErrorsBesideFields, forms.ModelForm):
     class Meta:
         model = get_user_model()
         fields = ["email", "email_reminders"]

@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import ErrorsBesideFields
 from core.pages import DayFirstDateField, date_field
 from core.text import validate_search
 from core.work_fields import WorkField
@@ -267,7 +268,7 @@ class FeedbackForm(HelpedByForm):
         widgets = {"summary": forms.Textarea(attrs={"rows": 3})}
 
 
-class FeedbackStepForm(forms.ModelForm):
+class FeedbackStepForm(ErrorsBesideFields, forms.ModelForm):
     """A step of a feedback's follow-up (`services.feedback_step_add`), in the order the
     steps come: an answer after a forwarding, one resolution, no day before the feedback's."""
 

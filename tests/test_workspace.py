@@ -236,6 +236,33 @@ def test_feedback_add_ward_officer_resolved_before_received_is_refused(officer_c
     assert not CitizenFeedback.objects.exists()
 
 
+def test_feedback_add_a_broken_rule_shows_beside_its_field_which_takes_the_focus(
+    officer_client, team, ward
+):
+    response = officer_client.post(
+        reverse("teams:feedback_add", args=[ward.code]),
+        {
+            "team": team.pk,
+            "received_on": "10/09/2025",
+            "field": "urban_order",
+            "summary": "Đề nghị dọn vỉa hè",
+            "status": "resolved",
+            "resolved_on": "",
+        },
+    )
+
+    form = response.context["form"]
+    assert form.errors == {
+        "resolved_on": [
+            "Ý kiến, kiến nghị đã giải quyết phải có ngày giải quyết; các trường hợp khác không "
+            "ghi ngày giải quyết."
+        ]
+    }
+    assert form.non_field_errors() == []
+    assert 'aria-invalid="true" autofocus' in str(form["resolved_on"])
+    assert "autofocus" not in str(form["summary"])
+
+
 def test_feedback_delete_ward_officer_removes_it_and_keeps_its_history(officer_client, team):
     feedback = CitizenFeedbackFactory(team=team)
 

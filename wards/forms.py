@@ -5,6 +5,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import ErrorsBesideFields
+
 # What a select shows for a linked record that the user does not see.
 HIDDEN_RECORD = _("(a record outside your scope)")
 
@@ -24,7 +26,7 @@ def clean_key(field, value):
     return value
 
 
-class ScopedModelForm(forms.ModelForm):
+class ScopedModelForm(ErrorsBesideFields, forms.ModelForm):
     """A form whose choices of related records are narrowed to the user's scope, and which,
     saved unchanged, changes nothing the user cannot see:
 

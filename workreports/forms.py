@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import ErrorsBesideFields
 from core.pages import DayFirstDateField
 from core.periods import YEARS, Period
 
@@ -157,7 +158,7 @@ class ReportingPeriodForm(forms.Form):
         return data
 
 
-class ConsolidatedReportForm(forms.ModelForm):
+class ConsolidatedReportForm(ErrorsBesideFields, forms.ModelForm):
     class Meta:
         model = ConsolidatedReport
         fields = [*Narratives.NAMES, "signer", "signer_position", "recipients"]
