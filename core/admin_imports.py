@@ -11,6 +11,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -24,6 +25,7 @@ from .pages import XLSX
 from .signals import data_exported
 from .tables import MAX_BYTES, SafeCSV, SafeXLSX
 from .tasks import run_import
+from .text import slug
 
 
 class ExportForm(SelectableFieldsExportForm):
@@ -165,6 +167,11 @@ class JobImportExportAdmin(ImportExportModelAdmin):
         response = HttpResponse(importer.template(), content_type=XLSX)
         response["Content-Disposition"] = f'attachment; filename="mau-{self.opts.model_name}.xlsx"'
         return response
+
+    def get_export_filename(self, request, queryset, file_format):
+        """“thanh-vien-to-dan-van-2026-11-30.xlsx”: the records' name, not the model's."""
+        name = slug(str(self.opts.verbose_name_plural))
+        return f"{name}-{timezone.localdate():%Y-%m-%d}.{file_format.get_extension()}"
 
     def get_export_data(self, file_format, request, queryset, **kwargs):
         data = super().get_export_data(file_format, request, queryset, **kwargs)

@@ -48,8 +48,9 @@ def query_without(request, *names):
 
 def xlsx_download(request, data, name):
     """A spreadsheet of `data` (a tablib Dataset, or a Databook of several sheets), logged
-    as an export (`signals.data_exported`, for the security log); its texts are text cells,
-    never formulas (`tables.xlsx_bytes`)."""
+    as an export (`signals.data_exported`, for the security log), named `name` and the day
+    (“thanh-vien-thuong-thanh-2026-11-30.xlsx”); its texts are text cells, never formulas
+    (`tables.xlsx_bytes`)."""
     sheets = data.sheets() if isinstance(data, Databook) else [data]
     rows = sum(len(sheet) for sheet in sheets)
     data_exported.send(sender=None, request=request, detail=f"{name} ({rows})")

@@ -10,6 +10,7 @@ bomb nor one enormous cell takes more than a second or a few megabytes to be ref
 
 import csv
 import dataclasses
+import datetime
 import io
 import re
 import struct
@@ -26,6 +27,7 @@ from import_export.formats import base_formats
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 # What a spreadsheet would run as a formula when a cell starts with it.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -372,18 +374,67 @@ def _too_many_rows(limit):
 
 
 def xlsx_bytes(*sheets):
-    """`sheets` (tablib Datasets) as an xlsx workbook in which every text is a text cell:
-    “=HYPERLINK(…)” is shown, never computed."""
+    """`sheets` (tablib Datasets) as an xlsx workbook that reads like one made in Excel: each
+    sheet named for its content (the dataset's title), its header bold and frozen, its
+    columns as wide as their contents, a column of dates (dd/mm/yyyy) as date cells; and
+    every text a text cell: “=HYPERLINK(…)” is shown, never computed."""
     book = openpyxl.Workbook(write_only=True)
     for dataset in sheets:
-        sheet = book.create_sheet(title=(dataset.title or "Sheet")[:31])
-        if dataset.headers:
-            sheet.append([_text_cell(sheet, header, bold=True) for header in dataset.headers])
-        for row in dataset:
-            sheet.append([_text_cell(sheet, value) for value in row])
+        sheet = book.create_sheet(title=sheet_title(dataset.title))
+        rows = [[str(v) if isinstance(v, Promise) else v for v in row] for row in dataset]
+        headers = [str(header) for header in dataset.headers or ()]
+        columns = list(zip(*rows, strict=True)) if rows else [() for _header in headers]
+        dates = {index for index, column in enumerate(columns) if is_date_column(column)}
+        for index, column in enumerate(columns):
+            heading = [headers[index]] if index < len(headers) else []
+            width = max((len(str(v)) for v in [*heading, *column] if v is not None), default=0)
+            sheet.column_dimensions[get_column_letter(index + 1)].width = (
+                min(max(width, 8), 60) + 2
+            )
+        if headers:
+            sheet.freeze_panes = "A2"
+            sheet.append([_text_cell(sheet, header, bold=True) for header in headers])
+        for row in rows:
+            sheet.append(
+                [
+                    _date_cell(sheet, value) if index in dates else _text_cell(sheet, value)
+                    for index, value in enumerate(row)
+                ]
+            )
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+# A sheet's name: at most 31 characters, none of those Excel refuses.
+SHEET_FORBIDDEN = re.compile(r"[\\/*?:\[\]]")
+DAY_FIRST = re.compile(r"^(\d{2})/(\d{2})/(\d{4})$")
+
+
+def sheet_title(title):
+    return (SHEET_FORBIDDEN.sub(" ", str(title or "")).strip() or _("Data"))[:31]
+
+
+def is_date_column(values):
+    """Whether every filled cell of a column is a date (a date, or dd/mm/yyyy text)."""
+    filled = [value for value in values if value not in (None, "")]
+    return bool(filled) and all(
+        isinstance(value, datetime.date) or (isinstance(value, str) and DAY_FIRST.match(value))
+        for value in filled
+    )
+
+
+def _date_cell(sheet, value):
+    if isinstance(value, str):
+        day, month, year = map(int, DAY_FIRST.match(value).groups())
+        try:
+            value = datetime.date(year, month, day)
+        except ValueError:  # 31/02/2025 is text, shown as it was written
+            return _text_cell(sheet, value)
+    cell = WriteOnlyCell(sheet, value=value)
+    if value is not None and value != "":
+        cell.number_format = "DD/MM/YYYY"
+    return cell
 
 
 def _text_cell(sheet, value, *, bold=False):

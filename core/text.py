@@ -42,6 +42,11 @@ def fold(text):
     return " ".join(re.sub(r"[\W_]+", " ", plain).split())
 
 
+def slug(text):
+    """A name as a file name takes it: “Thành viên Thượng Thanh” → “thanh-vien-thuong-thanh”."""
+    return fold(text).replace(" ", "-")
+
+
 def letters_and_tones(word):
     """The letters of `word` (ă, ơ … as single letters) and the tone on each."""
     letters, tones = [], []

@@ -68,6 +68,13 @@ def team_field():
     return fields.Field(attribute="team", column_name=GROUP_CODE, widget=TeamWidget())
 
 
+def group_name_field():
+    """The team's group's name beside its code: written out for the reader, not read."""
+    return fields.Field(
+        attribute="team__residential_group__name", column_name="Tên tổ dân phố", readonly=True
+    )
+
+
 class TeamResource(NaturalKeyResource):
     ward_code = ward_code_field(f"{Team.ward_path}__code")
     residential_group = fields.Field(
@@ -90,6 +97,7 @@ class MemberResource(RoleResource):
 
     ward_code = ward_code_field(f"{Member.ward_path}__code")
     team = team_field()
+    group_name = group_name_field()
     is_party_member = yes_no_field("is_party_member", "Đảng viên")
     organisation = choice_field("organisation", "Đại diện tổ chức", Member.Organisation)
     role = choice_field("role", "Vai trò", Member.Role)
@@ -101,6 +109,7 @@ class MemberResource(RoleResource):
         fields = [
             "ward_code",
             "team",
+            "group_name",
             "full_name",
             "gender",
             "birth_year",
@@ -121,6 +130,7 @@ class MemberResource(RoleResource):
 class ActivityResource(NaturalKeyResource):
     ward_code = ward_code_field(f"{Activity.ward_path}__code")
     team = team_field()
+    group_name = group_name_field()
     date = date_field("date", "Ngày")
     field = choice_field("field", "Lĩnh vực", WorkField)
     title = text_field("title", "Tên hoạt động")
@@ -134,6 +144,7 @@ class ActivityResource(NaturalKeyResource):
         fields = [
             "ward_code",
             "team",
+            "group_name",
             "date",
             "field",
             "title",
@@ -151,6 +162,7 @@ class ActivityResource(NaturalKeyResource):
 class FeedbackResource(NaturalKeyResource):
     ward_code = ward_code_field(f"{CitizenFeedback.ward_path}__code")
     team = team_field()
+    group_name = group_name_field()
     received_on = date_field("received_on", "Ngày tiếp nhận")
     field = choice_field("field", "Lĩnh vực", WorkField)
     summary = text_field("summary", "Nội dung")
@@ -165,6 +177,7 @@ class FeedbackResource(NaturalKeyResource):
         fields = [
             "ward_code",
             "team",
+            "group_name",
             "received_on",
             "field",
             "summary",

@@ -7,10 +7,12 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from core.pages import paginate, query_without, require_permission, xlsx_download
+from core.text import slug
 from people import protection
 from people.identity import describe_person
 from people.models import Person
@@ -30,6 +32,7 @@ KINDS = {
         "filter_form": forms.MemberFilterForm,
         "rows": selectors.member_rows,
         "resource": MemberResource,
+        "file": "thanh-vien",  # the download's name, with the ward's
         "form": forms.MemberForm,
         # A new or edited member is shown in their team.
         "saved": lambda member, ward: reverse("teams:team_detail", args=[member.team_id]),
@@ -39,6 +42,7 @@ KINDS = {
         "filter_form": forms.ActivityFilterForm,
         "rows": selectors.activity_rows,
         "resource": ActivityResource,
+        "file": "hoat-dong",
         "form": forms.ActivityForm,
         "saved": lambda activity, ward: reverse("teams:activity_list", args=[ward.code]),
     },
@@ -47,6 +51,7 @@ KINDS = {
         "filter_form": forms.FeedbackFilterForm,
         "rows": selectors.feedback_rows,
         "resource": FeedbackResource,
+        "file": "y-kien-kien-nghi",
         "form": forms.FeedbackForm,
         "saved": lambda feedback, ward: reverse("teams:feedback_detail", args=[feedback.pk]),
     },
@@ -75,9 +80,11 @@ def record_list(request, code, kind):
         require_permission(request, permission(kind, "export"))
         options = {"personal": personal} if kind == "member" else {}
         dataset = spec["resource"](user=request.user, **options).export(queryset=rows)
+        dataset.title = capfirst(spec["model"]._meta.verbose_name_plural)
+        name = f"{spec['file']}-{slug(ward.name)}"
         if personal:
-            protection.log_personal_data(request, f"{kind}-{ward.code}.xlsx")
-        return xlsx_download(request, dataset, f"{kind}-{ward.code}")
+            protection.log_personal_data(request, f"{name}.xlsx")
+        return xlsx_download(request, dataset, name)
     return render(
         request,
         f"teams/{kind}_list.html",

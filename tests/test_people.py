@@ -323,6 +323,8 @@ def test_viewer_sees_and_exports_no_phone_and_no_identity_number(client, teams, 
 
 
 def test_officer_sees_and_exports_them_and_the_log_says_so(client, teams, ward):
+    ward.name = "Ngọc Thụy"
+    ward.save()
     member = MemberFactory(team=teams[0], phone="0912 345 678")
     officer = sign_in(client, Role.WARD_OFFICER, ward)
 
@@ -334,7 +336,7 @@ def test_officer_sees_and_exports_them_and_the_log_says_so(client, teams, ward):
     assert "Điện thoại" in [cell.value for cell in sheet[1]]
     events = SecurityEvent.objects.filter(kind=SecurityEvent.Kind.PERSONAL_DATA, user=officer)
     assert sorted(events.values_list("detail", flat=True)) == sorted(
-        [f"people.person {member.person_id}", f"member-{ward.code}.xlsx"]
+        [f"people.person {member.person_id}", "thanh-vien-ngoc-thuy.xlsx"]
     )
 
 
@@ -384,6 +386,7 @@ def test_member_export_without_the_right_leaves_personal_columns_out(teams):
     assert without.headers == [
         "Mã phường",
         "Mã tổ dân phố",
+        "Tên tổ dân phố",
         "Họ và tên",
         "Giới tính",
         "Năm sinh",

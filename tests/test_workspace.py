@@ -399,9 +399,32 @@ def test_activity_list_export_ward_officer_is_the_filtered_scoped_list_in_excel(
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][:3] == ("Mã phường", "Mã tổ dân phố", "Ngày")
-    assert [row[4] for row in rows[1:]] == ["Ra quân dọn rác"]
+    assert rows[0][:4] == ("Mã phường", "Mã tổ dân phố", "Tên tổ dân phố", "Ngày")
+    assert [row[5] for row in rows[1:]] == ["Ra quân dọn rác"]
     assert SecurityEvent.objects.filter(kind="export").exists()
+
+
+def test_a_wards_list_downloads_as_a_workbook_that_feels_like_excel(officer_client, team, ward):
+    ward.name = "Thượng Thanh"
+    ward.save()
+    ActivityFactory(team=team, title="Ra quân dọn rác", date=datetime.date(2025, 3, 15))
+
+    response = officer_client.get(
+        reverse("teams:activity_list", args=[ward.code]), {"format": "xlsx"}
+    )
+
+    today = datetime.date.today()
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="hoat-dong-thuong-thanh-{today:%Y-%m-%d}.xlsx"'
+    )
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    assert (sheet.title, sheet.freeze_panes) == ("Hoạt động", "A2")
+    assert sheet["C1"].value == "Tên tổ dân phố"
+    assert sheet["C2"].value == team.residential_group.name
+    date = sheet["D2"]
+    assert (date.value, date.number_format) == (datetime.datetime(2025, 3, 15), "DD/MM/YYYY")
+    assert sheet.column_dimensions["F"].width == 17  # “Ra quân dọn rác” and a margin
+    assert sheet["A1"].font.bold
 
 
 # Task progress

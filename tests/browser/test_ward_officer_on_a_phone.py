@@ -53,7 +53,7 @@ def test_ward_officer_on_a_phone_records_finds_and_exports_an_activity(phone, si
     with phone.expect_download() as download:
         phone.get_by_role("link", name="Tải về Excel").click()
     sheet = openpyxl.load_workbook(io.BytesIO(Path(download.value.path()).read_bytes())).active
-    titles = [row[4] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    titles = [row[5] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert titles == [f"Ra quân dọn vệ sinh ngõ Bồ Đề {marker}"]
     assert not phone.console_errors
 
