@@ -38,6 +38,7 @@ from django.utils.translation import gettext_lazy
 from import_export.widgets import ForeignKeyWidget
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
 from simple_history.utils import bulk_update_with_history
 
 from .constraints import satisfies
@@ -48,6 +49,8 @@ from .writers import BATCH, insert_with_history
 
 PROGRESS_EVERY = 5000
 SAMPLES = 20
+TEMPLATE_ROWS = 1001  # the rows of a template typed as text, and offered drop-down lists
+LISTS_SHEET = "Danh mục"  # the template's hidden sheet of the lists' values
 
 
 @dataclasses.dataclass
@@ -129,6 +132,9 @@ class Relation:
     columns: tuple[str, ...]
     lookup: Callable
     message: str  # with %(…)s named after the columns' positions: %(0)s, %(1)s
+    # `example(user)`: the cells (a tuple, as `columns`) of a record the user may use, for
+    # the template's example row; None when they have none.
+    example: Callable | None = None
 
 
 class Importer:
@@ -171,12 +177,13 @@ class Importer:
         sheet = book.active
         sheet.title = _("Data")
         sheet.append(self.headers)
-        sheet.append([self.example.get(header, "") for header in self.headers])
+        example = self.example_row()
+        sheet.append([example.get(header, "") for header in self.headers])
         for index, header in enumerate(self.headers, start=1):
             letter = get_column_letter(index)
             sheet.column_dimensions[letter].width = max(14, len(header) + 4)
             sheet[f"{letter}1"].font = Font(bold=True)
-            for row in range(2, 1002):
+            for row in range(2, TEMPLATE_ROWS + 1):
                 sheet[f"{letter}{row}"].number_format = "@"
         sheet.freeze_panes = "A2"
         notes = book.create_sheet(_("Notes"))
@@ -188,9 +195,50 @@ class Importer:
         notes.append([_("The first sheet is read; empty rows are skipped.")])
         for letter, width in (("A", 24), ("B", 12), ("C", 90)):
             notes.column_dimensions[letter].width = width
+        self.add_choice_lists(book, sheet)
         buffer = io.BytesIO()
         book.save(buffer)
         return buffer.getvalue()
+
+    def example_row(self):
+        """The template's example row, in records the user may use: the codes of the
+        relations' columns are those of one of the user's own (`Relation.example`), so that
+        the row imports as it is."""
+        row = dict(self.example)
+        for relation in self.relations:
+            cells = relation.example(self.user) if relation.example and self.user else None
+            if cells:
+                row.update(zip(relation.columns, cells, strict=True))
+        return row
+
+    def add_choice_lists(self, book, sheet):
+        """A drop-down list in each column of choices (and of “Có/Không”) of the first sheet,
+        its values on a hidden sheet (a value may hold a comma)."""
+        lists = None
+        for index, field in enumerate(self.resource.get_export_fields(), start=1):
+            widget = field.widget
+            if isinstance(widget, ChoiceLabelWidget):
+                values = list(widget._labels)
+            elif isinstance(widget, YesNoWidget):
+                values = ["Có", "Không"]
+            else:
+                continue
+            if lists is None:
+                lists = book.create_sheet(LISTS_SHEET)
+                lists.sheet_state = "hidden"
+            letter = get_column_letter(index)
+            for row, value in enumerate(values, start=1):
+                lists[f"{letter}{row}"] = value
+            allowed = DataValidation(
+                type="list",
+                formula1=f"'{LISTS_SHEET}'!${letter}$1:${letter}${len(values)}",
+                allow_blank=True,
+                showErrorMessage=True,
+                errorTitle=field.column_name,
+                error=_("Choose one of the values of the list."),
+            )
+            allowed.add(f"{letter}2:{letter}{TEMPLATE_ROWS}")
+            sheet.add_data_validation(allowed)
 
     def describe(self, field):
         """Whether a column must be filled in, and what it holds."""

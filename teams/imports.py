@@ -9,7 +9,7 @@ from core.imports import AMBIGUOUS, Importer, Relation, canonical, code_variants
 from core.resources import managed
 from core.writers import BATCH
 from people.imports import RoleImporter
-from wards.imports import GROUP, WARD
+from wards.imports import GROUP, WARD, a_ward_of
 from wards.models import Ward, current_last
 from wards.resources import DISTRICT_CODE, GROUP_CODE, WARD_CODE
 
@@ -42,6 +42,18 @@ def teams_by_codes(user, keys):
     return {(t.residential_group.ward.code, t.residential_group.code): t for t in teams}
 
 
+def a_team_of(user):
+    """The codes of a current group's team `user` may change, for a template's example."""
+    team = (
+        Team.objects.managed_by(user)
+        .filter(residential_group__valid_until__isnull=True)
+        .select_related(Team.ward_path)
+        .order_by(f"{Team.ward_path}__sort_name", "residential_group__code")
+        .first()
+    )
+    return (team.residential_group.ward.code, team.residential_group.code) if team else None
+
+
 TEAM = Relation(
     "team",
     (WARD_CODE, GROUP_CODE),
@@ -50,6 +62,7 @@ TEAM = Relation(
         "No mobilization team you may change belongs to the residential group “%(1)s” of "
         "the ward “%(0)s”."
     ),
+    example=a_team_of,
 )
 
 
@@ -288,6 +301,13 @@ class TrainingImporter(Importer):
     def __init__(self, *, user=None):
         super().__init__(user=user)
         self.key = ("district", "ward", "date", "title")
+
+    def example_row(self):
+        row = super().example_row()
+        ward = a_ward_of(self.user) if self.user else None
+        if ward:
+            (row[WARD_CODE],) = ward
+        return row
 
     def key_header(self):
         names = ("ward", "date", "title")

@@ -16,6 +16,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from core import tables
+from core.imports import importers
 from core.models import ImportJob
 from core.tables import FileRefused, read_table
 from core.tasks import run_import
@@ -26,6 +27,7 @@ from tests.factories import (
     ActivityFactory,
     DirectiveTaskFactory,
     MemberFactory,
+    ResidentialGroupFactory,
     RoleUserFactory,
     SeminarFactory,
     TaskAssignmentFactory,
@@ -228,7 +230,7 @@ def test_template_has_a_valid_example_row_and_notes_for_every_column():
 
     book = openpyxl.load_workbook(io.BytesIO(importer.template()))
 
-    data, notes = book.worksheets
+    data, notes, _lists = book.worksheets
     assert [cell.value for cell in data[1]] == importer.headers
     assert data["A2"].number_format == "@"
     noted = [row[0] for row in notes.iter_rows(min_row=2, values_only=True) if row[0]]
@@ -236,6 +238,66 @@ def test_template_has_a_valid_example_row_and_notes_for_every_column():
     assert "Vệ sinh môi trường" in str(list(notes.iter_rows(values_only=True)))
     result = importer.run(read_table("mau.xlsx", importer.template()), commit=False)
     assert (result.new, result.errors) == (1, [])
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "group",
+        "person",
+        "position",
+        "team",
+        "member",
+        "activity",
+        "feedback",
+        "exemplary",
+        "prestigious",
+        "training",
+    ],
+)
+def test_template_example_row_is_the_users_own_and_imports_cleanly(name):
+    group = ResidentialGroupFactory(code="03", ward__code="12345")
+    TeamFactory(residential_group=group)
+    ResidentialGroupFactory(code="09", ward=group.ward)  # a group without a team
+    administrator = RoleUserFactory(role=Role.ADMINISTRATOR, district=group.ward.district)
+    importer = importers()[name](user=administrator)
+
+    template = importer.template()
+    result = importer.run(read_table("mau.xlsx", template), commit=False)
+
+    row = openpyxl.load_workbook(io.BytesIO(template)).active[2]
+    example = {header: cell.value for header, cell in zip(importer.headers, row, strict=True)}
+    assert example["Mã phường"] == "12345"
+    if "Mã tổ dân phố" in example and name != "group":  # a new group keeps the example's
+        assert example["Mã tổ dân phố"] == "03"
+    assert result.errors == []
+
+
+def test_template_offers_a_drop_down_list_in_each_column_of_choices():
+    importer = importers()["feedback"]()
+
+    book = openpyxl.load_workbook(io.BytesIO(importer.template()))
+
+    data, lists = book["Dữ liệu"], book["Danh mục"]
+    by_column = {
+        importer.headers[openpyxl.utils.column_index_from_string(str(v.sqref)[0]) - 1]: (
+            v.formula1,
+            str(v.sqref),
+        )
+        for v in data.data_validations.dataValidation
+    }
+    assert by_column == {
+        "Lĩnh vực": ("'Danh mục'!$E$1:$E$11", "E2:E1001"),  # the eleven fields of work
+        "Trạng thái": ("'Danh mục'!$G$1:$G$3", "G2:G1001"),
+    }
+    assert lists.sheet_state == "hidden"
+    assert [
+        row[0] for row in lists.iter_rows(min_col=7, max_col=7, max_row=3, values_only=True)
+    ] == [
+        "Mới",
+        "Đã chuyển xử lý",
+        "Đã giải quyết",
+    ]
 
 
 def test_import_progress_reports_by_task_number_as_a_ward_officer(thuong_thanh):

@@ -27,11 +27,36 @@ def districts_by_code(user, keys):
     return {(d.code,): d for d in managed(districts, user)}
 
 
+def a_unit_of(user):
+    """The code of the managing unit `user` works for, for a template's example."""
+    unit = District.objects.managed_by(user).order_by("sort_name", "code").first()
+    return (unit.code,) if unit else None
+
+
+def a_ward_of(user):
+    """The code of a ward `user` may change (the first by name), for a template's example."""
+    ward = Ward.objects.managed_by(user).order_by("sort_name", "code").first()
+    return (ward.code,) if ward else None
+
+
+def a_group_of(user):
+    """The codes of a current residential group `user` may change, for an example."""
+    group = (
+        ResidentialGroup.objects.managed_by(user)
+        .filter(valid_until__isnull=True)
+        .select_related("ward")
+        .order_by("ward__sort_name", "ward__code", "code")
+        .first()
+    )
+    return (group.ward.code, group.code) if group else None
+
+
 WARD = Relation(
     "ward",
     (WARD_CODE,),
     wards_by_code,
     gettext_lazy("No ward you may change has the code “%(0)s”."),
+    example=a_ward_of,
 )
 
 
@@ -56,6 +81,7 @@ GROUP = Relation(
     (WARD_CODE, GROUP_CODE),
     groups_by_codes,
     gettext_lazy("No residential group you may change has the code “%(1)s” in the ward “%(0)s”."),
+    example=a_group_of,
 )
 
 
@@ -75,6 +101,7 @@ class WardImporter(Importer):
             (DISTRICT_CODE,),
             districts_by_code,
             gettext_lazy("No managing unit you may change has the code “%(0)s”."),
+            example=a_unit_of,
         ),
     )
 
