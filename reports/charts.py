@@ -4,6 +4,8 @@ the PDF reports; each chart has a title, a one-sentence description and its numb
 table (`rows`), for screen readers and for print.
 
 A chart here is only geometry; `templates/reports/chart.svg` draws it, escaping every label.
+It scales to the width it is given (its viewBox), on a phone as in a PDF; its legend is
+HTML beside it (`chart_legend.html`), which wraps where the chart cannot.
 """
 
 import dataclasses
@@ -11,13 +13,12 @@ import math
 
 from django.utils.formats import number_format
 
-WIDTH = 640
+# The drawing's width: on a phone of 360 px it is shown at two thirds of its size, on a
+# desktop at most 1.2 times (`svg.chart` in the stylesheets), its text 13 px at 1.
+WIDTH = 480
 PLOT_LEFT = 44  # room for the value axis
 PLOT_TOP = 12
-LEGEND_COLUMNS = 2
-LEGEND_ROW = 18
-LEGEND_LABEL = 40  # characters; the table below the chart has the full names
-CHARACTER_WIDTH = 7  # a wide character at the charts' 12 px, to size labels
+CHARACTER_WIDTH = 7.5  # a wide character at the charts' 13 px, to size labels
 MARGIN = 8
 
 
@@ -57,8 +58,7 @@ class Chart:
     rects: list
     texts: list
     gridlines: list  # (x1, y1, x2, y2)
-    legend: list  # (x, y, label, colour)
-    series: list
+    series: list  # the legend, when there are several
     rows: list  # (label, [value per series], total): the table alternative
 
     @property
@@ -73,22 +73,6 @@ def nice_step(largest, ticks=4):
     raw = largest / ticks
     power = 10 ** math.floor(math.log10(raw))
     return next(step * power for step in (1, 2, 5, 10) if step * power >= raw)
-
-
-def _legend(series, top):
-    if len(series) < 2:
-        return [], top
-    width = (WIDTH - PLOT_LEFT) / LEGEND_COLUMNS
-    items = [
-        (
-            PLOT_LEFT + (i % LEGEND_COLUMNS) * width,
-            top + (i // LEGEND_COLUMNS) * LEGEND_ROW,
-            _shorten(s.label, LEGEND_LABEL),
-            s.color,
-        )
-        for i, s in enumerate(series)
-    ]
-    return items, top + math.ceil(len(series) / LEGEND_COLUMNS) * LEGEND_ROW
 
 
 def _tooltip(row_label, series, value):
@@ -127,17 +111,15 @@ def column_chart(*, id, title, description, columns, series, value, href=None, p
                 rects.append(Rect(x, y, bar, height, s.color, _tooltip(label, s, amount), link))
         if index % label_every == 0:
             texts.append(Text(x + bar / 2, base + 16, label))
-    legend, height = _legend(series, base + 34)
     return Chart(
         id=id,
         title=title,
         description=description,
         width=WIDTH,
-        height=int(height + 4),
+        height=int(base + 24),
         rects=rects,
         texts=texts,
         gridlines=gridlines,
-        legend=legend,
         series=series,
         rows=[
             (label, [value(key, s.key) for s in series], total)
@@ -163,7 +145,7 @@ def bar_chart(*, id, title, description, rows, series, value, href=None, bar_hei
             Text(
                 label_width,
                 y + bar_height - 5,
-                _shorten(label, label_width // CHARACTER_WIDTH),
+                _shorten(label, int(label_width // CHARACTER_WIDTH)),
                 "end",
             )
         )
@@ -181,17 +163,15 @@ def bar_chart(*, id, title, description, rows, series, value, href=None, bar_hei
             Text(x + 6, y + bar_height - 5, number_format(total, force_grouping=True), "start")
         )
     bottom = PLOT_TOP + len(rows) * (bar_height + 10)
-    legend, height = _legend(series, bottom + 12)
     return Chart(
         id=id,
         title=title,
         description=description,
         width=WIDTH,
-        height=int(height + 4),
+        height=int(bottom + 4),
         rects=rects,
         texts=texts,
         gridlines=[(plot_left, PLOT_TOP - 4, plot_left, bottom)],
-        legend=legend,
         series=series,
         rows=[
             (label, [value(key, s.key) for s in series], total)

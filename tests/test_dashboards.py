@@ -250,13 +250,32 @@ def test_overview_district_staff_charts_are_svg_with_a_title_and_a_table(
 ):
     response = staff_client.get(reverse("reports:overview"), {"period": YEAR})
 
-    svgs = re.findall(r"<svg [^>]*>.*?</svg>", response.text, re.S)
+    svgs = re.findall(r'<svg [^>]*class="chart".*?</svg>', response.text, re.S)
     assert len(svgs) == 2  # no seminar in this data, so no progress chart
     for svg in svgs:
         assert 'role="img"' in svg and "<title" in svg and "<desc" in svg
+        # It scales to its box: a viewBox, no fixed size.
+        assert re.match(r'<svg [^>]*viewBox="0 0 480 \d+" role="img"', svg)
         # Coordinates stay in dot decimals whatever the language's number format.
         assert not re.search(r'(x|y|width|height)="[0-9]+,[0-9]', svg)
     assert response.text.count('<details class="chart-data">') == 2
+    # The legend (of the chart with several series) is a list that wraps, of full names.
+    legends = re.findall(r'<ul class="chart-legend">(.*?)</ul>', response.text, re.S)
+    assert [re.findall(r"</svg>([^<]+)</li>", legend) for legend in legends] == [
+        [
+            "Thực hiện QCDC trong giải phóng mặt bằng",
+            "Trật tự đô thị",
+            "Trật tự xây dựng",
+            "Phòng, chống dịch bệnh",
+            "Không chăn nuôi gia súc, gia cầm trong khu dân cư",
+            "Vệ sinh môi trường",
+            "An ninh trật tự",
+            "Phong trào thi đua",
+            "An sinh xã hội",
+            "Hoạt động của tổ dân vận",
+            "Khác",
+        ]
+    ]
 
 
 def test_overview_other_districts_staff_counts_only_their_own(client, district_data):

@@ -42,6 +42,7 @@ def test_officer_on_a_phone_merges_a_person_recorded_twice_and_reads_their_roles
 
 def test_staff_on_a_phone_read_the_cycle_and_evaluate_the_model_proposed(phone, site):
     sign_in(phone, site, STAFF)
+    phone.get_by_role("button", name="Menu").click()  # the header's links, on a phone
     phone.get_by_role("link", name="Dân vận khéo").first.click()
     phone.wait_for_load_state("load")
     states = phone.locator("table.records tbody td[data-label='Trạng thái']").all_inner_texts()
