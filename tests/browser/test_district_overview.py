@@ -8,6 +8,10 @@ from pathlib import Path
 from tests.browser.test_ward_officer_on_a_phone import SCREENSHOTS, sign_in
 
 STAFF = "canbo.thanhpho"
+# Whether every chart is drawn within the width of its box.
+CHARTS_FIT = """() => [...document.querySelectorAll("svg.chart")].every(
+    (svg) => svg.getBoundingClientRect().width <= svg.parentElement.clientWidth
+)"""
 SEED = "Nâng cao chất lượng hoạt động của tổ dân vận ở tổ dân phố"
 
 
@@ -29,8 +33,19 @@ def test_district_overview_shows_figures_charts_and_the_seed_seminars_matrix(bro
             page.get_by_role("button", name="Xem", exact=True).click()
         assert page.locator("table.matrix tbody tr").count() == 4
         assert page.locator("table.matrix thead th").count() == 1 + 6
-        # Charts scroll inside their box on a phone; the page itself never scrolls sideways.
+        # Charts fit their box; the page itself never scrolls sideways.
         assert page.evaluate("document.documentElement.scrollWidth") <= width
+        assert page.evaluate(CHARTS_FIT)
+        # The six tasks fit a desktop's matrix; on a phone the ward column stays in view.
+        wrap = page.locator(".matrix-wrap")
+        if name == "desktop":
+            assert wrap.evaluate("w => w.scrollWidth <= w.clientWidth")
+        assert (
+            page.locator("table.matrix tbody th").first.evaluate(
+                "th => getComputedStyle(th).position"
+            )
+            == "sticky"
+        )
         assert not errors
         if SCREENSHOTS:
             page.screenshot(
