@@ -196,8 +196,8 @@ def seminar_edit(request, pk):
     return seminar_form(request, changeable_seminar(request, pk))
 
 
-# Each part of a seminar edited as rows: its form, how many blank rows to offer (many for
-# quick entry of contributions), and its rows.
+# Each part of a seminar edited as rows: its form, how many blank rows to offer (more come
+# with “Add a row”, `static/js/rows.js`), and its rows.
 PARTS = {
     "sessions": {
         "title": gettext_lazy("Clusters"),
@@ -208,13 +208,13 @@ PARTS = {
     "attendees": {
         "title": gettext_lazy("Attendees"),
         "form": AttendeeForm,
-        "extra": 3,
+        "extra": 2,
         "rows": lambda seminar: seminar.attendees.order_by("order", "full_name"),
     },
     "contributions": {
         "title": gettext_lazy("Contributions"),
         "form": ContributionForm,
-        "extra": 10,
+        "extra": 2,
         "rows": lambda seminar: Contribution.objects.filter(session__seminar=seminar).order_by(
             "session__number", "order"
         ),
@@ -222,13 +222,13 @@ PARTS = {
     "points": {
         "title": gettext_lazy("Directing points"),
         "form": DirectivePointForm,
-        "extra": 3,
+        "extra": 1,
         "rows": lambda seminar: seminar.directive_points.order_by("number"),
     },
     "tasks": {
         "title": gettext_lazy("Conclusion tasks"),
         "form": DirectiveTaskForm,
-        "extra": 3,
+        "extra": 1,
         "rows": lambda seminar: (
             DirectiveTask.objects.filter(directive__seminar=seminar)
             .annotate(first_due=Min("assignments__due_on"))

@@ -71,3 +71,32 @@ def test_the_lineage_of_the_new_long_bien_names_its_predecessors_and_the_decisio
     if SCREENSHOTS:
         page.screenshot(path=str(Path(SCREENSHOTS) / "ward-lineage-desktop.png"), full_page=True)
     context.close()
+
+
+def test_rows_of_contributions_are_added_without_a_round_trip_and_saved_at_once(browser, site):
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    errors = []
+    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    sign_in(page, site, "admin")  # the seed seminar's unit ended: only a superuser edits it
+    page.goto(site + "/seminars/", wait_until="load")
+    page.get_by_role("link", name=SEED).first.click()
+    page.wait_for_load_state("load")
+    seminar = page.url.rstrip("/").rsplit("/", 1)[-1]
+    page.goto(f"{site}/seminars/{seminar}/contributions/", wait_until="load")
+    rows = page.locator("fieldset.row-card")
+    before = rows.count()  # the seminar's 18 contributions and 2 blank rows
+
+    page.get_by_role("button", name="Thêm dòng").click()
+    page.get_by_role("button", name="Thêm dòng").click()
+    added = rows.nth(before + 1)
+    added.locator("select[name$=session]").select_option(index=1)
+    added.locator("input[name$=speaker]").fill("Đinh Thị Mới")
+    with page.expect_navigation(wait_until="load"):
+        page.get_by_role("button", name="Lưu").click()
+
+    assert before == 18 + 2
+    assert "Đã lưu" in page.locator(".messages").inner_text()
+    assert "Đinh Thị Mới" in page.locator("main").inner_text()
+    assert not errors
+    context.close()
