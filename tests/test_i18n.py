@@ -182,3 +182,13 @@ def test_admin_changelist_shows_django_strings_in_vietnamese_superuser(admin_cli
     assert "Đường dẫn điều hướng" in content  # Breadcrumbs
     assert "Show counts" not in content
     assert "Skip to main content" not in content
+    # The action menu is not named with the word of the Activities model.
+    assert '<label>Thao tác: <select name="action"' in " ".join(content.split())
+
+
+@pytest.mark.django_db
+def test_admin_index_is_named_in_plain_vietnamese_superuser(admin_client):
+    content = admin_client.get("/admin/").content.decode()
+
+    assert "<title>Quản trị hệ thống | Dân vận</title>" in content
+    assert "Site quản trị" not in content
