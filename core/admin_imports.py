@@ -29,6 +29,11 @@ from .text import slug
 
 
 class ExportForm(SelectableFieldsExportForm):
+    def _get_field_label(self, resource, field_name):
+        """A column as the file names it (“Mã phường”), not “Ward Code (Mã phường)”."""
+        field = resource.fields.get(field_name)
+        return field.column_name if field else super()._get_field_label(resource, field_name)
+
     class Media:
         # Replaces the inline onchange handler of django-import-export's template, which
         # the Content-Security-Policy blocks.

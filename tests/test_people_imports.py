@@ -374,3 +374,20 @@ def test_people_export_blanks_personal_data_per_row_and_the_admin_logs_it(client
             "user", "detail"
         )
     ) == [(officer.pk, "people.person: 1")]
+
+
+def test_admin_export_page_names_the_columns_as_the_file_does(admin_client):
+    page = admin_client.get(admin_url("people.person", "export"))
+
+    labels = [field.label for field in page.context["form"] if field.name.startswith("person")]
+    assert labels == [
+        "Mã phường",
+        "Mã tổ dân phố",
+        "Họ và tên",
+        "Giới tính",
+        "Năm sinh",
+        "Ngày sinh",
+        "Điện thoại",
+        "Số định danh",
+        "Địa chỉ",
+    ]
