@@ -1,6 +1,8 @@
 """Vietnamese is the language of everything a user sees; English only when chosen."""
 
 import ast
+import datetime
+import html
 import json
 import re
 from pathlib import Path
@@ -192,3 +194,21 @@ def test_admin_index_is_named_in_plain_vietnamese_superuser(admin_client):
 
     assert "<title>Quản trị hệ thống | Dân vận</title>" in content
     assert "Site quản trị" not in content
+
+
+@pytest.mark.django_db
+def test_admin_history_shows_changes_in_the_forms_words_superuser(admin_client):
+    from django.utils.html import strip_tags
+
+    from tests.factories import CitizenFeedbackFactory
+
+    feedback = CitizenFeedbackFactory(status="new", resolved_on=None)
+    feedback.status, feedback.resolved_on = "resolved", datetime.date(2025, 9, 5)
+    feedback.save()
+
+    page = admin_client.get(f"/admin/teams/citizenfeedback/{feedback.pk}/history/")
+
+    text = " ".join(html.unescape(strip_tags(page.content.decode())).replace("\xa0", " ").split())
+    assert "Trạng thái: Mới → Đã giải quyết" in text
+    assert "Ngày giải quyết: – → 05/09/2025" in text
+    assert "None" not in text

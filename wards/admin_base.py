@@ -19,6 +19,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin_filters import YEARS, is_id
 from core.admin_imports import JobImportExportAdmin
+from core.history import HistoryInWords
 from core.text import search_filter, validate_search
 
 from .forms import ScopedModelForm, clean_key
@@ -274,6 +275,9 @@ class ScopedModelAdmin(ScopedFieldsMixin, CheckedDateHierarchyMixin, admin.Model
 
 class ScopedAdmin(ScopedModelAdmin, SimpleHistoryAdmin):
     """A scoped model admin with the history of each record (read-only: no revert)."""
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return HistoryInWords(self.model, historical_record)
 
     def history_view(self, request, object_id, extra_context=None):
         # django-simple-history would show the history of any record, even out of scope.
