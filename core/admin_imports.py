@@ -14,7 +14,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from import_export.admin import ImportExportModelAdmin
 from import_export.forms import SelectableFieldsExportForm
@@ -42,8 +42,8 @@ class ExportForm(SelectableFieldsExportForm):
 
 class ImportFileForm(forms.Form):
     file = forms.FileField(
-        label=_lazy("File"),
-        help_text=_lazy("Excel (.xlsx) or CSV (UTF-8, UTF-16 or Windows-1258)."),
+        label=gettext_lazy("File"),
+        help_text=gettext_lazy("Excel (.xlsx) or CSV (UTF-8, UTF-16 or Windows-1258)."),
     )
 
     def clean_file(self):

@@ -47,7 +47,12 @@ class ReportingPeriod(TimeStampedModel):
     end = models.DateField(_("to"))
     deadline = models.DateField(_("deadline"))
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
     )
 
     # The unit's own: its wards' officers reach their reports, never the unit's page of them.
@@ -210,10 +215,14 @@ class ConsolidatedReport(Narratives, TimeStampedModel):
         verbose_name=_("number issued"),
     )
     figures = models.JSONField(_("figures issued"), null=True, blank=True, editable=False)
-    reports_summed = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    reports_summed = models.PositiveIntegerField(
+        _("reports summed"), null=True, blank=True, editable=False
+    )
     # What the issued report says of the wards: how many were asked, which had sent nothing.
-    reports_asked = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    unsent = models.JSONField(null=True, blank=True, editable=False)
+    reports_asked = models.PositiveIntegerField(
+        _("reports asked"), null=True, blank=True, editable=False
+    )
+    unsent = models.JSONField(_("wards that sent nothing"), null=True, blank=True, editable=False)
 
     objects = scoped_manager(parent="period")
 
