@@ -391,3 +391,11 @@ def test_admin_export_page_names_the_columns_as_the_file_does(admin_client):
         "Số định danh",
         "Địa chỉ",
     ]
+
+
+def test_admin_import_page_names_the_columns_in_the_pages_own_font(admin_client):
+    page = admin_client.get(admin_url("people.person", "import")).content.decode()
+
+    # A monospace font broke their accents: they are quoted text.
+    assert "Các cột: “Mã phường”, “Mã tổ dân phố”, “Họ và tên”, “Giới tính”," in page
+    assert "<code>" not in page
