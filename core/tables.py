@@ -425,6 +425,9 @@ def is_date_column(values):
 
 
 def _date_cell(sheet, value):
+    """A cell of a column of dates: a date cell; an empty one left empty."""
+    if value is None or value == "":
+        return None
     if isinstance(value, str):
         day, month, year = map(int, DAY_FIRST.match(value).groups())
         try:
@@ -432,8 +435,7 @@ def _date_cell(sheet, value):
         except ValueError:  # 31/02/2025 is text, shown as it was written
             return _text_cell(sheet, value)
     cell = WriteOnlyCell(sheet, value=value)
-    if value is not None and value != "":
-        cell.number_format = "DD/MM/YYYY"
+    cell.number_format = "DD/MM/YYYY"
     return cell
 
 

@@ -31,6 +31,7 @@ LETTER_CODES = {letter: f"{20 + index:02d}" for index, letter in enumerate(ALPHA
 DIGIT_CODES = {str(digit): f"{10 + digit:02d}" for digit in range(10)}
 WORD_BREAK = "00"
 NUMBER = "01"  # before a number's length and digits: numbers sort before words of letters
+KEY_LENGTH = 300  # the sort keys' columns
 
 
 def fold(text):
@@ -86,12 +87,14 @@ def words_key(words):
     for word in words:
         letters, tones = letters_and_tones(word)
         if word.isdigit():
-            parts += [NUMBER, f"{min(len(word), 99):02d}"]  # 2 before 10
+            letters = list(word.lstrip("0") or "0")  # 02 is 2: before 3, and 10
+            tones = [0] * len(letters)
+            parts += [NUMBER, f"{min(len(letters), 99):02d}"]
         parts += [LETTER_CODES.get(letter, DIGIT_CODES.get(letter, "")) for letter in letters]
         parts.append(WORD_BREAK)
         # Equal letters mean as many tones, so the next word's codes still line up.
         parts += [str(tone) for tone in tones]
-    return "".join(parts)
+    return "".join(parts)[:KEY_LENGTH]
 
 
 def validate_search(query):

@@ -119,6 +119,20 @@ class PersonRowsImporter(Importer):
                     ),
                 )
                 continue
+            numbered = by_number.get(identity.id_number)
+            if numbered is not None and numbered.name_key != identity.name_key:
+                self.fail(
+                    result,
+                    record,
+                    self.person_fields["id_number"].column_name,
+                    identity.id_number,
+                    _(
+                        "This identity number is recorded for %(person)s: check the number or "
+                        "the name."
+                    )
+                    % {"person": describe_person(numbered)},
+                )
+                continue
             # The identity number names its person wherever they live; without it, the people
             # of the row's ward are looked at.
             ward = self.group_of(record).ward_id
@@ -178,7 +192,9 @@ class PersonRowsImporter(Importer):
                 self.fail(result, record, column, record.cells[column], str(error))
         if record.failed:
             return None
-        person = Person(residential_group=self.group_of(record), **values)
+        # A date of birth (the people's own import) gives the year the identity needs.
+        birth_date = record.values.get("birth_date")
+        person = Person(residential_group=self.group_of(record), birth_date=birth_date, **values)
         try:
             person.clean_fields(exclude=["residential_group"])
         except ValidationError as errors:
@@ -224,6 +240,10 @@ class PersonImporter(PersonRowsImporter):
         return {(person.residential_group_id, person.pk) for person in people}
 
     def found(self, record, person):
+        # A date of birth with no year gives the year, as the record keeps it.
+        born = record.values.get("birth_date")
+        if born and record.values.get("birth_year") is None:
+            record.values["birth_year"] = born.year
         # A name typed without its accents (or in capitals) names the person found; it
         # does not replace the name as written in their record.
         typed = record.values["full_name"]

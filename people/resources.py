@@ -70,6 +70,14 @@ class PersonalDataResource(NaturalKeyResource):
             return exported
         return [field for field in exported if not self.is_personal(field)]
 
+    def filter_export(self, queryset, **kwargs):
+        """Whatever list is written out, with the ward of each row's person read in the same
+        query (`manages` asks it of every row)."""
+        path = (
+            f"{self.person_path}__residential_group" if self.person_path else "residential_group"
+        )
+        return super().filter_export(queryset.select_related(path), **kwargs)
+
     def export_field(self, field, instance, **kwargs):
         if self.is_personal(field) and not self.manages(self.person_of(instance)):
             return ""

@@ -34,7 +34,7 @@ def recipient_lines(text):
     """“Nơi nhận”, one per line, as a document prints them: the document adds each line's
     “- ” and its closing “,” or “.”, so those typed with the line are left out (“- Lưu
     BDVQU.” prints once as “- Lưu BDVQU.”, not “- - Lưu BDVQU..”)."""
-    lines = (line.strip().lstrip("-–•+* ").rstrip(",.;: ") for line in text.splitlines())
+    lines = (line.strip().lstrip("-–—•+* ").rstrip(",.;: ") for line in text.splitlines())
     return [line for line in lines if line]
 
 

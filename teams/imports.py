@@ -302,6 +302,12 @@ class TrainingImporter(Importer):
         super().__init__(user=user)
         self.key = ("district", "ward", "date", "title")
 
+    def validate(self, record, result):
+        # The rules on the training's ward (`clean_loaded`) read the ward the row named,
+        # not a query per row.
+        record.instance.ward = record.values["ward"]
+        super().validate(record, result)
+
     def example_row(self):
         row = super().example_row()
         ward = a_ward_of(self.user) if self.user else None

@@ -9,9 +9,10 @@ import io
 
 import openpyxl
 import pytest
+import tablib
 from django.db.models import F
 
-from core.tables import Table
+from core.tables import Table, xlsx_bytes
 from people.imports import PersonImporter, PositionImporter
 from people.models import Person, Position
 from people.resources import PersonResource
@@ -399,3 +400,97 @@ def test_admin_import_page_names_the_columns_in_the_pages_own_font(admin_client)
     # A monospace font broke their accents: they are quoted text.
     assert "Các cột: “Mã phường”, “Mã tổ dân phố”, “Họ và tên”, “Giới tính”," in page
     assert "<code>" not in page
+
+
+# What a review found
+
+
+def test_people_import_with_a_date_of_birth_only_finds_the_person_again(group, officer):
+    row = person_row(group, **{"Năm sinh": "", "Ngày sinh": "15/03/1968"})
+
+    results = [run(PersonImporter, officer, row) for _ in range(3)]
+
+    assert [(r.new, r.unchanged, r.errors) for r in results] == [
+        (1, 0, []),
+        (0, 1, []),
+        (0, 1, []),
+    ]
+    assert list(Person.objects.values_list("full_name", "birth_year")) == [("Đỗ Thị Hạnh", 1968)]
+
+
+def test_an_identity_number_of_someone_else_by_name_is_refused_not_renamed(group, officer):
+    other = PersonFactory(
+        residential_group=group,
+        full_name="Trần Thị Cúc",
+        birth_year=1970,
+        id_number="001070000123",
+    )
+
+    result = run(
+        PersonImporter,
+        officer,
+        person_row(group, **{"Họ và tên": "Nguyễn Văn Bình", "Số định danh": "001070000123"}),
+    )
+
+    assert errors(result) == [
+        (
+            2,
+            "Số định danh",
+            f"Số định danh này đã có trong hồ sơ của Trần Thị Cúc (1970, {group.name}): hãy kiểm "
+            "tra lại số hoặc họ tên.",
+        )
+    ]
+    other.refresh_from_db()
+    assert other.full_name == "Trần Thị Cúc"
+
+
+def test_a_column_of_dates_with_blanks_is_written_with_empty_cells():
+    data = tablib.Dataset(headers=["Họ và tên", "Ngày ra"], title="Thành viên")
+    data.append(["Lê Văn An", "30/06/2025"])
+    data.append(["Lê Văn Bảo", ""])
+
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx_bytes(data))).active
+
+    assert list(sheet.iter_rows(min_row=2, values_only=True)) == [
+        ("Lê Văn An", datetime.datetime(2025, 6, 30)),
+        ("Lê Văn Bảo", None),
+    ]
+
+
+@pytest.mark.parametrize("count", [2, 12])
+def test_admin_export_of_prestigious_people_reads_each_persons_ward_in_one_query(
+    admin_client, group, count, django_assert_max_num_queries
+):
+    for index in range(count):
+        PrestigiousPerson.objects.create(
+            person=PersonFactory(residential_group=group, full_name=f"Người {index}"),
+            residential_group=group,
+            standing="Trưởng họ",
+        )
+    data = {"format": "0", "resource": "0", "prestigiouspersonresource_full_name": "on"}
+
+    with django_assert_max_num_queries(16):
+        response = admin_client.post(admin_url("teams.prestigiousperson", "export"), data)
+
+    assert response.status_code == 200
+
+
+def test_a_trainings_check_costs_the_same_queries_for_2_and_12_changed_rows(group, officer):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def check(count):
+        rows = [
+            training_row(**{"Tên lớp": f"Lớp {n}", "Địa điểm": "Hội trường"}) for n in range(count)
+        ]
+        run(
+            TrainingImporter,
+            officer,
+            *[training_row(**{"Tên lớp": f"Lớp {n}"}) for n in range(count)],
+        )
+        with CaptureQueriesContext(connection) as captured:
+            result = run(TrainingImporter, officer, *rows, commit=False)
+        assert (result.changed, result.errors) == (count, [])
+        return len(captured)
+
+    assert check(2) == check(12)
