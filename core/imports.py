@@ -299,13 +299,18 @@ class Importer:
         result.seconds = time.perf_counter() - started
         return result
 
-    def columns_of(self, headers):
-        """The value columns of the file; it must have those the records need."""
-        required = [
+    def required_columns(self):
+        """The columns a file must have: those of the records' key and required values, and
+        the relations' codes."""
+        return [
             field.column_name
             for field in self.value_fields
             if field.attribute in self.key or self.is_required(field.attribute)
         ] + [column for relation in self.relations for column in relation.columns]
+
+    def columns_of(self, headers):
+        """The value columns of the file; it must have those the records need."""
+        required = self.required_columns()
         missing = [header for header in dict.fromkeys(required) if header not in headers]
         if missing:
             raise FileRefused(

@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
 from core.imports import Importer, plain, register
-from core.tables import FileRefused
 from core.text import fold
 from core.writers import BATCH, insert_with_history
 from wards.imports import GROUP
@@ -66,24 +65,10 @@ class PersonRowsImporter(Importer):
         except FieldDoesNotExist:
             return None  # a column of the person's group
 
-    def columns_of(self, headers):
-        missing = [
-            self.person_fields[name].column_name
-            for name in self.PERSON_REQUIRED
-            if self.person_fields[name].column_name not in headers
-        ]
-        if missing:
-            raise FileRefused(
-                _(
-                    "The file lacks the column(s) %(missing)s. Start from the template: its "
-                    "first row names the columns %(expected)s."
-                )
-                % {
-                    "missing": ", ".join(f"“{header}”" for header in missing),
-                    "expected": ", ".join(f"“{header}”" for header in self.headers),
-                }
-            )
-        return super().columns_of(headers)
+    def required_columns(self):
+        """The person's columns it cannot do without, and the record's."""
+        person = [self.person_fields[name].column_name for name in self.PERSON_REQUIRED]
+        return person + super().required_columns()
 
     def resolve(self, records, result):
         super().resolve(records, result)

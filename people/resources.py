@@ -32,6 +32,10 @@ PERSON_COLUMNS = {
 }
 
 
+# The person's columns, in the order every file carrying them writes them.
+PERSON_FIELDS = list(PERSON_COLUMNS)
+
+
 def person_field(name, *, path="person"):
     """The column `name` of `PERSON_COLUMNS`: of the record's person (`path`), read by the
     import's matching of people and not set on the record; or, with no path, of the person
@@ -165,11 +169,7 @@ class PositionResource(RoleResource):
         fields = [
             "ward_code",
             "residential_group",
-            "full_name",
-            "gender",
-            "birth_year",
-            "phone",
-            "id_number",
+            *PERSON_FIELDS,
             "kind",
             "organisation",
             "started_on",

@@ -22,7 +22,7 @@ from core.resources import (
     yes_no_field,
 )
 from core.work_fields import WorkField
-from people.resources import RoleResource
+from people.resources import PERSON_FIELDS, RoleResource
 from wards.models import District, Ward
 from wards.resources import (
     DISTRICT_CODE,
@@ -110,11 +110,7 @@ class MemberResource(RoleResource):
             "ward_code",
             "team",
             "group_name",
-            "full_name",
-            "gender",
-            "birth_year",
-            "phone",
-            "id_number",
+            *PERSON_FIELDS,
             "is_party_member",
             "organisation",
             "role",
@@ -247,11 +243,7 @@ class PrestigiousPersonResource(RoleResource):
         fields = [
             "ward_code",
             "residential_group",
-            "full_name",
-            "gender",
-            "birth_year",
-            "phone",
-            "id_number",
+            *PERSON_FIELDS,
             "standing",
             "since",
             "until",
