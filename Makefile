@@ -5,6 +5,8 @@ PORT ?= 8000
 # What the site needs to run; and, for the tests and the tools, the dev extras.
 RUNTIME := $(VENV)/.runtime
 INSTALLED := $(VENV)/.installed
+# The tests' front-end tools (axe-core), from the npm registry, as package-lock.json pins them.
+TEST_ASSETS := node_modules/.package-lock.json
 
 .PHONY: run test lint check-deploy screenshots setup runtime messages load-test
 
@@ -61,7 +63,7 @@ messages: setup
 
 runtime: $(RUNTIME) .env
 
-setup: $(INSTALLED) .env
+setup: $(INSTALLED) $(TEST_ASSETS) .env
 
 $(PYTHON):
 	python3 -m venv $(VENV)
@@ -75,5 +77,9 @@ $(INSTALLED): pyproject.toml $(RUNTIME)
 	$(PYTHON) -m pip install --quiet ".[dev]"
 	touch $@
 
+$(TEST_ASSETS): package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+
 .env:
 	cp .env.example .env
+	echo "SECRET_KEY=$$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))')" >> .env

@@ -190,12 +190,15 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
-            "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if PRODUCTION
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },
 }
+# A release serves the files `collectstatic` gathered, with hashed names; a development or
+# demo site (DEBUG on or off) serves them from the project's folders, no collectstatic asked.
+WHITENOISE_USE_FINDERS = not PRODUCTION
 
 # Background work (large imports): django-tasks, by default with its database backend, which
 # needs no other service (`manage.py db_worker` runs the work; `make run` starts one). For a

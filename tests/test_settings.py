@@ -87,3 +87,27 @@ def test_settings_read_postgres_url_into_psycopg_backend():
         "5433",
         "danvan",
     ]
+
+
+def test_settings_of_a_new_env_file_show_the_sites_own_error_pages_and_its_static_files():
+    """The `.env` that the Makefile creates (DEBUG off, no DJANGO_ENV): a newcomer's 404 is
+    the site's Vietnamese page, not Django's debug page, and the styles load without a
+    collectstatic."""
+    example = dict(
+        line.split("=", 1)
+        for line in (ROOT / ".env.example").read_text().splitlines()
+        if line and not line.startswith("#")
+    )
+    result = run_django(
+        "from django.test import Client; client = Client(HTTP_HOST='127.0.0.1'); "
+        "page = client.get('/khong-co-trang-nay/'); "
+        "print(page.status_code, 'Không tìm thấy' in page.content.decode(), "
+        "'technical_404' in page.content.decode() or 'Page not found at' in "
+        "page.content.decode()); "
+        "print(client.get('/static/css/site.css').status_code)",
+        **{**example, "SECRET_KEY": "x" * 60},
+    )
+
+    assert example["DEBUG"] == "false"
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["404", "True", "False", "200"]
