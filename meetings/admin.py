@@ -9,6 +9,7 @@ from wards.admin_base import (
     ScopedImportExportAdmin,
     ScopedInline,
     SharedChoicesInline,
+    TabularInline,
 )
 from wards.admin_filters import ScopedRelatedFilter, ward_filters
 
@@ -35,7 +36,7 @@ class SeminarSessionInline(SharedChoicesInline, admin.StackedInline):
         return super().get_queryset(request).prefetch_related("wards")
 
 
-class AttendeeInline(SharedChoicesInline, admin.TabularInline):
+class AttendeeInline(SharedChoicesInline, TabularInline):
     model = Attendee
     fields = ["order", "full_name", "title", "organisation", "role", "session"]
     extra = 0
@@ -45,7 +46,7 @@ class AttendeeInline(SharedChoicesInline, admin.TabularInline):
         return super().get_queryset(request).select_related("session")
 
 
-class DirectivePointInline(SharedChoicesInline, admin.TabularInline):
+class DirectivePointInline(SharedChoicesInline, TabularInline):
     model = DirectivePoint
     fields = ["number", "text", "session", "speaker"]
     extra = 0
@@ -54,7 +55,7 @@ class DirectivePointInline(SharedChoicesInline, admin.TabularInline):
         return super().get_queryset(request).select_related("session", "speaker")
 
 
-class DirectiveTaskInline(ScopedInline, admin.TabularInline):
+class DirectiveTaskInline(ScopedInline, TabularInline):
     model = DirectiveTask
     fields = ["number", "category", "text", "rhythm"]
     extra = 0
@@ -190,7 +191,7 @@ class DirectivePointAdmin(ScopedAdmin):
     search_fields = ["text"]
 
 
-class TaskAssignmentInline(SharedChoicesInline, admin.TabularInline):
+class TaskAssignmentInline(SharedChoicesInline, TabularInline):
     model = TaskAssignment
     fields = ["ward", "due_on"]
     extra = 0

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from wards.admin_base import ScopedImportExportAdmin, ScopedInline, manages
+from wards.admin_base import ScopedImportExportAdmin, ScopedInline, TabularInline, manages
 from wards.admin_filters import ward_filters
 
 from .models import Person, Position
@@ -19,7 +19,7 @@ class PersonalDataExports:
         return data
 
 
-class PositionInline(ScopedInline, admin.TabularInline):
+class PositionInline(ScopedInline, TabularInline):
     model = Position
     fields = ["kind", "organisation", "started_on", "ended_on"]
     extra = 0

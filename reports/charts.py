@@ -65,6 +65,12 @@ class Chart:
     def empty(self):
         return not any(total for _label, _values, total in self.rows)
 
+    @property
+    def role(self):
+        """An image, or a group when its segments are links (an image's content is not read,
+        so links inside one reach no one)."""
+        return "group" if any(rect.href for rect in self.rects) else "img"
+
 
 def nice_step(largest, ticks=4):
     """A round step (1, 2 or 5 × 10ⁿ) giving at most `ticks` gridlines up to `largest`."""

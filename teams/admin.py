@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.admin_filters import year_filter
 from people.admin import PersonalDataExports
-from wards.admin_base import ScopedImportExportAdmin, ScopedInline, row_count
+from wards.admin_base import ScopedImportExportAdmin, ScopedInline, TabularInline, row_count
 from wards.admin_filters import ward_filters
 
 from .models import (
@@ -29,7 +29,7 @@ from .resources import (
 WARD_FILTERS = ward_filters(f"team__{Team.ward_path}")
 
 
-class MemberInline(ScopedInline, admin.TabularInline):
+class MemberInline(ScopedInline, TabularInline):
     """A team's seats, their persons read only: a seat is added with its person on the
     member's own form (the site's, or this admin's), which finds the person recorded."""
 

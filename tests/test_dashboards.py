@@ -14,6 +14,7 @@ from django.db import connection
 from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.html import escape
 
 from core.periods import Period, PeriodForm
 from core.work_fields import WorkField
@@ -454,6 +455,10 @@ def test_ward_dashboard_activity_chart_segments_link_to_their_activities(client,
     listed = client.get(segment.href)
 
     assert [a.field for a in listed.context["page_obj"]] == ["security"]
+    # A chart of links is a group (an image's links reach no one), each link named.
+    svg = re.search(r'<svg [^>]*class="chart"[^>]*>.*?</svg>', response.text, re.S).group()
+    assert 'role="group"' in svg
+    assert f'<a href="{escape(segment.href)}" aria-label="{segment.tooltip}">' in svg
 
 
 def test_ward_dashboard_other_ward_officer_is_404(client, district_data):

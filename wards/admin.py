@@ -23,10 +23,12 @@ from core.tables import FileRefused, read_table
 
 from .admin_base import (
     CheckedDateHierarchyMixin,
+    HelpApartBoundField,
     ScopedAdmin,
     ScopedImportExportAdmin,
     ScopedInline,
     ScopedModelAdmin,
+    TabularInline,
     row_count,
 )
 from .admin_filters import ScopedRelatedFilter, ward_filters
@@ -114,7 +116,11 @@ class RoleFilter(admin.RelatedFieldListFilter):
 
 
 class UserScopeForm(RoleScopeMixin, ScopedModelForm, UserChangeForm):
-    pass
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "password" in self.fields:
+            # Its widget has no id, so its help text has none to be pointed to.
+            self.fields["password"].bound_field_class = HelpApartBoundField
 
 
 class NewUserForm(RoleScopeMixin, ScopedModelForm, AdminUserCreationForm):
@@ -222,7 +228,7 @@ class DistrictAdmin(ScopedAdmin):
     search_fields = ["name", "code"]
 
 
-class ResidentialGroupInline(ScopedInline, admin.TabularInline):
+class ResidentialGroupInline(ScopedInline, TabularInline):
     model = ResidentialGroup
     fields = ["code", "name", "households", "population", "is_active"]
     extra = 0
@@ -267,7 +273,7 @@ class ResidentialGroupAdmin(ScopedImportExportAdmin):
         return hasattr(group, "team")
 
 
-class WardSuccessionInline(admin.TabularInline):
+class WardSuccessionInline(TabularInline):
     model = WardSuccession
     fields = readonly_fields = ["predecessor", "successor", "note"]
     extra = 0
@@ -439,7 +445,19 @@ admin.site.unregister(DBTaskResult)
 
 # django-axes' lists of sign-in attempts (the superuser's) have a date hierarchy: its values
 # are checked as ours would be.
-for model in (AccessAttempt, AccessFailureLog, AccessLog):
+AxesAttemptAdmin = type(admin.site.get_model_admin(AccessAttempt))
+
+
+class AccessAttemptAdmin(CheckedDateHierarchyMixin, AxesAttemptAdmin):
+    @admin.display(description=_("Status"))
+    def status(self, attempt):
+        """The attempts left, in a column django-axes names by its method (in English)."""
+        return super().status(attempt)
+
+
+admin.site.unregister(AccessAttempt)
+admin.site.register(AccessAttempt, AccessAttemptAdmin)
+for model in (AccessFailureLog, AccessLog):
     registered = type(admin.site.get_model_admin(model))
     admin.site.unregister(model)
     admin.site.register(

@@ -10,6 +10,7 @@ from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectM
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import F, Func, IntegerField, Subquery
+from django.forms import BoundField
 from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.formats import number_format
@@ -320,6 +321,35 @@ class ScopedInline(ScopedFieldsMixin, admin.options.InlineModelAdmin):
     def has_delete_permission(self, request, obj=None):
         allowed = super().has_delete_permission(request, obj)
         return allowed and (obj is None or manages(request, obj))
+
+
+class HelpApartBoundField(BoundField):
+    """A field whose help text is not printed beside it under the id Django's widgets point
+    to (`id_x_helptext`): a column's heading carries it, or a widget of no id. The field is
+    described by its errors only, never by an element the page does not have."""
+
+    @property
+    def aria_describedby(self):
+        return f"{self.auto_id}_error" if self.auto_id and self.errors else None
+
+
+class CellBoundField(HelpApartBoundField):
+    """A field in a row of a table of rows: its column's heading names it (the cell has no
+    label of its own) and carries its help text (an icon)."""
+
+    def build_widget_attrs(self, attrs, widget=None):
+        attrs = super().build_widget_attrs(attrs, widget)
+        attrs.setdefault("aria-label", str(self.label))
+        return attrs
+
+
+class TabularInline(admin.TabularInline):
+    """Rows in a table, each field named for a screen reader by its column."""
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form.bound_field_class = CellBoundField  # the form class is made per call
+        return formset
 
 
 class SharedChoicesInline(ScopedInline):
