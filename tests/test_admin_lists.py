@@ -187,3 +187,24 @@ def test_an_action_on_more_rows_than_are_counted_is_refused_superuser(admin_clie
         {"action": "delete_selected", "post": "yes", "_selected_action": [a.pk for a in some]},
     )
     assert Activity.objects.count() == 3
+
+
+@pytest.mark.parametrize(
+    ("query", "titles"),
+    [
+        ("", ["Bảo vệ môi trường", "Cờ thi đua", "An ninh"]),  # the model's order: latest first
+        ("?o=1", ["An ninh", "Cờ thi đua", "Bảo vệ môi trường"]),  # the date, offered
+        ("?o=-1", ["Bảo vệ môi trường", "Cờ thi đua", "An ninh"]),
+        ("?o=2", ["Bảo vệ môi trường", "Cờ thi đua", "An ninh"]),  # the title: not offered
+        ("?o=-2.5", ["Bảo vệ môi trường", "Cờ thi đua", "An ninh"]),
+        ("?o=2.1", ["An ninh", "Cờ thi đua", "Bảo vệ môi trường"]),  # the date part only
+    ],
+)
+def test_a_sort_not_offered_is_ignored_when_typed_superuser(admin_client, query, titles):
+    for title, day in [("An ninh", 1), ("Cờ thi đua", 2), ("Bảo vệ môi trường", 3)]:
+        ActivityFactory(title=title, date=datetime.date(2025, 3, day))
+
+    response = admin_client.get(ACTIVITIES + query)
+
+    assert response.status_code == 200
+    assert [activity.title for activity in response.context["cl"].result_list] == titles

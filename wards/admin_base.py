@@ -6,6 +6,7 @@ import functools
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -157,6 +158,17 @@ def row_count(queryset):
     return Subquery(counted, output_field=IntegerField())
 
 
+class OfferedSortsChangeList(ChangeList):
+    """A list sorted only by the columns it offers to sort by (`sortable_by`): a sort typed
+    into the address on another column (`?o=5`: the title of millions of activities, with
+    no index to read them in that order) is ignored, as the headers ignore it."""
+
+    def get_ordering_field(self, field_name):
+        if field_name not in self.sortable_by:
+            return None
+        return super().get_ordering_field(field_name)
+
+
 class CheckedDateHierarchyMixin:
     """The date hierarchy's year, month and day are read from the query string as numbers:
     beyond the calendar (a year of 25 digits, the year 9999 whose end is in 10,000), the list
@@ -176,7 +188,8 @@ class ScopedModelAdmin(ScopedFieldsMixin, CheckedDateHierarchyMixin, admin.Model
     scope is refused (and rolled back with the rest of the form).
 
     Lists stay quick on national data: they count at most 1,000 rows (`CappedPaginator`,
-    and no second count of the unfiltered list), and models with a folded search column are
+    and no second count of the unfiltered list), sort by the columns offered only
+    (`OfferedSortsChangeList`), and models with a folded search column are
     searched through it (trigram-indexed on PostgreSQL), as the workspace's lists are."""
 
     paginator = CappedPaginator
@@ -184,6 +197,9 @@ class ScopedModelAdmin(ScopedFieldsMixin, CheckedDateHierarchyMixin, admin.Model
     list_per_page = 50  # Django's 100 rows take half of a page's time to render
     # The folded column searched, for a model without one of its own (a team: its group's).
     search_text_field = None
+
+    def get_changelist(self, request, **kwargs):
+        return OfferedSortsChangeList
 
     def get_readonly_fields(self, request, obj=None):
         # A unit's parent is set when it is made (`FixedParentModel`).
