@@ -3,7 +3,8 @@
 A tally is counted again from the records, never incremented: `refresh()` deletes the tallies
 of some wards and managing units (in some months, or in all) and counts them again, so a
 missed or repeated call cannot leave a wrong number behind for long, and `rebuild()` (`manage.py
-rebuild_tallies`) counts everything again.
+rebuild_tallies`) counts everything again; `differences()` (`rebuild_tallies --check`) says what
+a recount would change, changing nothing.
 
 Every write reaches it as `core.signals.rows_written`, with the records before and after:
 - one record at a time (forms, the admin, services): Django's save and delete signals, turned
@@ -19,7 +20,7 @@ second reads where its records are once its turn has come.
 """
 
 import itertools
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 from django.db import connection, transaction
 from django.db.models import Count, F, Q, Sum
@@ -121,6 +122,31 @@ def rebuild():
         with connection.cursor() as cursor:
             for model in TALLIES:
                 cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+
+
+def differences():
+    """What counting every tally again would change, written nowhere (the recount is rolled
+    back): {tally model: (rows only stored, rows only counted)} for each model that differs,
+    a row being its values without its id."""
+    with transaction.atomic():
+        stored = _rows()
+        rebuild()
+        counted = _rows()
+        transaction.set_rollback(True)
+    return {
+        model: (sorted(stored[model] - counted[model]), sorted(counted[model] - stored[model]))
+        for model in TALLIES
+        if stored[model] != counted[model]
+    }
+
+
+def _rows():
+    """Every tally's rows, as a multiset of value tuples without their ids."""
+    rows = {}
+    for model in TALLIES:
+        names = [field.attname for field in model._meta.concrete_fields if not field.primary_key]
+        rows[model] = Counter(model.objects.values_list(*names).iterator(chunk_size=BATCH))
+    return rows
 
 
 def _lock(districts):

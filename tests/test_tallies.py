@@ -7,7 +7,7 @@ import threading
 import time
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 
@@ -38,20 +38,9 @@ MARCH = datetime.date(2025, 3, 1)
 APRIL = datetime.date(2025, 4, 1)
 
 
-def stored_tallies():
-    """Every tally, as comparable tuples without their ids."""
-    result = {}
-    for model in tallies.TALLIES:
-        names = [f.attname for f in model._meta.concrete_fields if not f.primary_key]
-        result[model.__name__] = sorted(model.objects.values_list(*names))
-    return result
-
-
 def assert_tallies_are_counts():
     """The stored tallies are what counting every record again gives."""
-    kept = stored_tallies()
-    tallies.rebuild()
-    assert kept == stored_tallies()
+    assert tallies.differences() == {}
 
 
 def ward_month(ward, month):
@@ -297,6 +286,25 @@ def test_rebuild_tallies_command_counts_everything_again(two_wards, capsys):
 
     assert ward_month(first, MARCH)["activities"] == 1
     assert "Đã đếm lại số liệu tổng hợp" in capsys.readouterr().out
+
+
+def test_rebuild_tallies_check_lists_the_differences_and_changes_nothing(two_wards, capsys):
+    (first, *_rest), (team, *_teams) = two_wards
+    ActivityFactory(team=team, date=datetime.date(2025, 3, 14), households_reached=7)
+    WardMonth.objects.filter(ward=first, month=MARCH).update(activities=5)  # as if by SQL
+
+    with pytest.raises(CommandError, match="khác với khi đếm lại"):
+        call_command("rebuild_tallies", "--check")
+
+    assert capsys.readouterr().out.splitlines() == [
+        "reports_wardmonth: 1 dòng đã lưu mà đếm lại không có, 1 dòng đếm lại có mà chưa lưu.",
+        f"  - (datetime.date(2025, 3, 1), 5, 7, 0, 0, {first.pk})",
+        f"  + (datetime.date(2025, 3, 1), 1, 7, 0, 0, {first.pk})",
+    ]
+    assert ward_month(first, MARCH)["activities"] == 5  # left as it was
+    WardMonth.objects.filter(ward=first, month=MARCH).update(activities=1)
+    call_command("rebuild_tallies", "--check")
+    assert "bằng kết quả đếm lại" in capsys.readouterr().out
 
 
 ONLY_POSTGRESQL = pytest.mark.skipif(
