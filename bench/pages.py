@@ -76,6 +76,8 @@ def main():
     code = ward.code
     year = f"?period={datetime.date.today().year}"
     past = f"?period={datetime.date.today().year - 1}"
+    this_year = datetime.date.today().year
+    days = f"?from={this_year - 1}-01-15&to={this_year}-02-10"
     pages = [
         ("district overview", "staff", reverse("reports:overview") + year),
         ("country overview", "root", reverse("reports:overview") + year),
@@ -83,6 +85,13 @@ def main():
             "country overview, least active",
             "root",
             reverse("reports:overview") + year + "&sort=activities",
+        ),
+        # A range of days: whole months from the tallies, the days at its edges counted.
+        ("country overview, days", "root", reverse("reports:overview") + days),
+        (
+            "country overview, days, least active",
+            "root",
+            reverse("reports:overview") + days + "&sort=activities",
         ),
         ("ward dashboard", "officer", reverse("reports:ward_dashboard", args=[code]) + year),
         # As of a past period: the units of that period, from the same tallies.

@@ -34,12 +34,10 @@ MATRIX_PAGE_SIZE = 50
 # The orders of the table of wards: the least active first shows who lags.
 WARD_SORTS = {
     # The code after the name: a ward and its successor of the same name, the old one first.
-    "name": (gettext_lazy("Name"), ["sort_name", "code"]),
-    "activities": (gettext_lazy("Least active first"), ["period_activities", "sort_name", "code"]),
-    "-activities": (
-        gettext_lazy("Most active first"),
-        ["-period_activities", "sort_name", "code"],
-    ),
+    "name": gettext_lazy("Name"),
+    # By their activities in the period, then by name (`selectors.wards_by_activities`).
+    "activities": gettext_lazy("Least active first"),
+    "-activities": gettext_lazy("Most active first"),
 }
 
 # Okabe–Ito's colour-blind-safe palette, then three more, one per field of work.
@@ -156,15 +154,22 @@ def district_dashboard(
         latest,
     )
     tasks = list(directive.tasks.order_by("number")) if directive else []
-    ordered = wards if sort == "name" else selectors.with_period_activities(wards, period=period)
-    ordered = ordered.order_by(*WARD_SORTS[sort][1])
-    if every_ward:
-        ward_page, in_table = None, list(ordered)
-        ward_count = len(in_table)
-    else:
-        ward_page = in_table = page_of(ordered, page, count=wards.count())
-        ward_count = ward_page.paginator.count
-    by_ward = selectors.figures_by_unit(wards=wards, period=period, units=ward_page, by="ward")
+    if sort == "name":
+        ordered, count = wards.order_by("sort_name", "code"), None
+    else:  # the wards' ids, in order
+        ordered = selectors.wards_by_activities(
+            wards, period=period, least_first=sort == "activities"
+        )
+        count = len(ordered)
+    ward_page = None if every_ward else page_of(ordered, page, count=count or wards.count())
+    in_table = list(ordered if every_ward else ward_page)
+    if sort != "name":
+        found = wards.in_bulk(in_table)
+        in_table = [found[pk] for pk in in_table]
+    ward_count = len(in_table) if every_ward else ward_page.paginator.count
+    by_ward = selectors.figures_by_unit(
+        wards=wards, period=period, units=None if every_ward else in_table, by="ward"
+    )
     sums = selectors.dashboard_sums(wards=wards, period=period)
     matrix, matrix_rows_page, chart = [], None, None
     if directive:

@@ -14,22 +14,17 @@ units' or the wards') is found once per dashboard (`_whole_units`).
 """
 
 import dataclasses
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 from django.db.models import (
     Count,
     DurationField,
     ExpressionWrapper,
     F,
-    FilteredRelation,
-    IntegerField,
-    OuterRef,
     Q,
-    Subquery,
     Sum,
-    Value,
 )
-from django.db.models.functions import Coalesce, ExtractYear, TruncMonth
+from django.db.models.functions import ExtractYear, TruncMonth
 from django.utils import timezone
 
 from core.periods import first_of_month
@@ -270,29 +265,34 @@ def figures_by_unit(*, wards, period, by, units=None) -> dict[int, Figures]:
     return results
 
 
-def with_period_activities(wards, *, period):
-    """`wards` with the number of their activities in the period (`period_activities`), to
-    sort them by how active they were: from their tallies (one grouped join), and for the
-    days of a range outside whole months, from their activities."""
+def wards_by_activities(wards, *, period, least_first):
+    """The ids of `wards` in the order of their activities in the period, the least (or the
+    most) active first, then by name: the whole months from the tallies and the days at the
+    range's edges from the activities, each in one grouped query over all the wards, and
+    sorted here. (Counted in the database for each ward, the edges' days were read again for
+    each of the country's 10,000 wards: 12 s.)"""
+    activities = Counter()
     months, edges = period.whole_months()
-    total = Value(0)
+    counted = []
     if months:
-        in_period = FilteredRelation(
-            "month_tallies", condition=Q(month_tallies__month__range=months)
-        )
-        wards = wards.annotate(in_period=in_period)
-        total = Coalesce(Sum("in_period__activities"), 0)
+        tallies = WardMonth.objects.filter(month__range=months)
+        counted.append(_in_wards(tallies, wards).values("ward").annotate(n=Sum("activities")))
     for start, end in edges:
-        counted = (
-            Activity.objects.filter(
-                **{Activity.ward_path: OuterRef("pk")}, date__range=(start, end)
-            )
-            .values(Activity.ward_path)
-            .annotate(total=Count("pk"))
-            .values("total")
+        dated = Activity.objects.filter(date__range=(start, end))
+        counted.append(
+            _in_wards(dated, wards).values(ward=F(Activity.ward_path)).annotate(n=Count("pk"))
         )
-        total += Coalesce(Subquery(counted, output_field=IntegerField()), 0)
-    return wards.annotate(period_activities=total)
+    for rows in counted:
+        for row in rows:
+            activities[row["ward"]] += row["n"] or 0
+    sign = 1 if least_first else -1
+    names = wards.order_by().values_list("pk", "sort_name", "code")
+    return [
+        pk
+        for pk, _name, _code in sorted(
+            names, key=lambda ward: (sign * activities[ward[0]], ward[1], ward[2])
+        )
+    ]
 
 
 def _activities_by_month(wards, period, units):

@@ -105,7 +105,7 @@ def overview(request):
         "ward_rows": dashboard.rows,
         "ward_page_query": query_without(request, "page", "format"),
         "sort": dashboard.sort,
-        "ward_sorts": [(key, label) for key, (label, _order) in dashboards.WARD_SORTS.items()],
+        "ward_sorts": list(dashboards.WARD_SORTS.items()),
         "sort_query": query_without(request, "sort", "page", "format"),
         "directives": dashboard.directives,
         "directive": dashboard.directive,

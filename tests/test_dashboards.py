@@ -673,12 +673,17 @@ def test_overview_queries_are_the_same_for_1_and_30_wards(client, one_ward):
     client.force_login(RoleUserFactory(role=Role.DISTRICT_STAFF, district=district))
     url = reverse("reports:overview")
     with_1 = page_queries(client, url, {"period": YEAR})
+    # A range of days, least active first: its edge days counted for all wards at once.
+    custom = {"date_from": "15/01/2025", "date_to": "10/12/2025", "sort": "activities"}
+    custom_with_1 = page_queries(client, url, custom)
 
     for _ in range(29):
         add_ward_with_work(district, tasks)
 
     assert page_queries(client, url, {"period": YEAR}) == with_1
-    assert page_queries(client, url, {"period": YEAR, "sort": "-activities"}) == with_1
+    # Sorted by activities: the wards' counts and names, then the page's wards (one more).
+    assert page_queries(client, url, {"period": YEAR, "sort": "-activities"}) == with_1 + 1
+    assert page_queries(client, url, custom) == custom_with_1
     response = client.get(url, {"period": YEAR})
     assert response.context["ward_page"].paginator.count == 30
     assert len(response.context["matrix"]) == 30
