@@ -1,7 +1,7 @@
 """Keeping the tallies (`models.py`) up to date.
 
-A tally is counted again from the records, never incremented: `refresh()` deletes the tallies
-of some wards and managing units (in some months, or in all) and counts them again, so a
+A tally is counted again from the records, never incremented: `refresh_places()` deletes the
+tallies of some wards and managing units (in some months, or in all) and counts them again, so a
 missed or repeated call cannot leave a wrong number behind for long, and `rebuild()` (`manage.py
 rebuild_tallies`) counts everything again; `differences()` (`rebuild_tallies --check`) says what
 a recount would change, changing nothing.
@@ -65,37 +65,26 @@ REBUILD_DISTRICTS = 50
 # Counting
 
 
-def refresh(*, wards, districts, months=None, members=True):
+def _count_months_again(*, wards, districts, months):
     """Count again the monthly tallies of `wards` and `districts` (ids) in `months` (first
-    days), or in every month when `months` is None; and their member tallies unless
-    `members` is False."""
-    wards, districts = set(wards), set(districts)
-    with transaction.atomic():
-        _lock(districts)
-        _in_months(WardMonth.objects.filter(ward__in=wards), "month", months).delete()
-        _in_months(DistrictMonth.objects.filter(district__in=districts), "month", months).delete()
-        _count_months(
-            ward_rows=Q(**{f"{TO_WARD}__in": wards}),
-            district_rows=Q(**{f"{TO_WARD}__district__in": districts}),
-            months=months,
-        )
-        if members:
-            refresh_members(wards=wards, districts=districts)
+    days), or in every month when `months` is None. The caller holds their units' lock."""
+    _in_months(WardMonth.objects.filter(ward__in=wards), "month", months).delete()
+    _in_months(DistrictMonth.objects.filter(district__in=districts), "month", months).delete()
+    _count_months(
+        ward_rows=Q(**{f"{TO_WARD}__in": wards}),
+        district_rows=Q(**{f"{TO_WARD}__district__in": districts}),
+        months=months,
+    )
 
 
-def refresh_members(*, wards, districts):
-    """Count again the member tallies of `wards` and `districts` (ids)."""
-    wards, districts = set(wards), set(districts)
-    with transaction.atomic():
-        _lock(districts)
-        WardMembers.objects.filter(ward__in=wards).delete()
-        WardPeople.objects.filter(ward__in=wards).delete()
-        DistrictMembers.objects.filter(district__in=districts).delete()
-        DistrictPeople.objects.filter(district__in=districts).delete()
-        _count_members(
-            ward_rows=Q(**{f"{TO_WARD}__in": wards}),
-            districts=districts,
-        )
+def _count_members_again(*, wards, districts):
+    """Count again the member tallies of `wards` and `districts` (ids). The caller holds
+    their units' lock."""
+    WardMembers.objects.filter(ward__in=wards).delete()
+    WardPeople.objects.filter(ward__in=wards).delete()
+    DistrictMembers.objects.filter(district__in=districts).delete()
+    DistrictPeople.objects.filter(district__in=districts).delete()
+    _count_members(ward_rows=Q(**{f"{TO_WARD}__in": wards}), districts=districts)
 
 
 def rebuild():
@@ -317,23 +306,23 @@ def refresh_places(model, found, written=()):
     a team, group or ward moved by a transaction that ended meanwhile takes them along."""
     if not found:
         return
-    with transaction.atomic():
+    # Within the write's own transaction when there is one (no savepoint: a failure here
+    # fails the write).
+    with transaction.atomic(savepoint=False):
         _lock({district for _ward, district, _month in found})
         moved = set(places(model, written).values()) - found if model in COUNTED else set()
         _lock({district for _ward, district, _month in moved})
         found = found | moved
         wards = {ward for ward, _district, _month in found}
         districts = {district for _ward, district, _month in found}
-        if model is Member:
-            refresh_members(wards=wards, districts=districts)
-            return
         months = {month for _ward, _district, month in found}
-        refresh(
-            wards=wards,
-            districts=districts,
-            months=None if None in months else months,
-            members=model not in COUNTED,  # a team, group or ward that moved takes its members
-        )
+        if model is not Member:
+            _count_months_again(
+                wards=wards, districts=districts, months=None if None in months else months
+            )
+        if model not in (Activity, CitizenFeedback):
+            # A member, or a team, group or ward that moved and takes its members along.
+            _count_members_again(wards=wards, districts=districts)
 
 
 # Signals

@@ -10,6 +10,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from core.signals import writes_batched
 from core.tables import read_table
@@ -24,6 +25,7 @@ from tests.factories import (
     CitizenFeedbackFactory,
     DistrictFactory,
     MemberFactory,
+    RoleUserFactory,
     TaskAssignmentFactory,
     TeamFactory,
     WardFactory,
@@ -31,6 +33,7 @@ from tests.factories import (
 from wards.imports import WardImporter
 from wards.models import Ward
 from wards.resources import WardResource
+from wards.roles import Role
 
 pytestmark = pytest.mark.django_db
 
@@ -471,3 +474,107 @@ def test_update_of_a_record_no_tally_follows_goes_through():
     TaskAssignment.objects.filter(pk=assignment.pk).update(due_on=datetime.date(2026, 1, 1))
 
     assert TaskAssignment.objects.get().due_on == datetime.date(2026, 1, 1)
+
+
+# What a single save costs
+
+
+def save_queries(client, url, data, monkeypatch):
+    """The queries of one save (a POST that redirects), and those of the tallies among them:
+    the difference with the same save made while the tallies follow no model."""
+
+    def post():
+        with CaptureQueriesContext(connection) as queries:
+            response = client.post(url, data)
+        assert response.status_code == 302, response.context and response.context.get("form")
+        return len(queries)
+
+    with transaction.atomic():
+        counted = post()
+        transaction.set_rollback(True)
+    with monkeypatch.context() as patch:
+        patch.setattr(tallies, "TRACKED", {})
+        without = post()
+    return counted, counted - without
+
+
+@pytest.fixture
+def officer_of(two_wards):
+    (first, *_rest), (team, *_teams) = two_wards
+
+    def client_of(client):
+        client.force_login(RoleUserFactory(role=Role.WARD_OFFICER, wards=[first]))
+        return client
+
+    return first, team, client_of
+
+
+def test_save_ward_officer_activity_costs_11_queries_of_the_tallies(
+    client, officer_of, monkeypatch
+):
+    ward, team, client_of = officer_of
+    data = {
+        "team": team.pk, "date": "05/09/2025", "field": "environment",
+        "title": "Tổng vệ sinh ngõ 12", "households_reached": "35", "participants": "20",
+    }  # fmt: skip
+
+    queries = save_queries(
+        client_of(client), reverse("teams:activity_add", args=[ward.code]), data, monkeypatch
+    )
+
+    # Where its ward is (2: before and after its unit's lock), the lock, the month's ward
+    # and unit tallies deleted and counted again (8: activities and feedback, both levels).
+    assert queries == (26, 11)
+
+
+def test_save_ward_officer_feedback_costs_11_queries_of_the_tallies(
+    client, officer_of, monkeypatch
+):
+    ward, team, client_of = officer_of
+    data = {
+        "team": team.pk, "received_on": "10/09/2025", "field": "urban_order",
+        "summary": "Đề nghị dọn vỉa hè", "status": "new",
+    }  # fmt: skip
+
+    queries = save_queries(
+        client_of(client), reverse("teams:feedback_add", args=[ward.code]), data, monkeypatch
+    )
+
+    # As an activity; the rest are the feedback's own follow-up steps and helpers.
+    assert queries == (41, 11)
+
+
+def test_save_ward_officer_member_costs_15_queries_of_the_tallies(client, officer_of, monkeypatch):
+    ward, team, client_of = officer_of
+    data = {
+        "full_name": "Hoàng Văn Nam", "gender": "male", "birth_year": "1965",
+        "phone": "0912 000 222", "id_number": "", "team": team.pk, "organisation": "veterans",
+        "role": "member", "joined_on": "", "left_on": "",
+    }  # fmt: skip
+
+    queries = save_queries(
+        client_of(client), reverse("teams:member_add", args=[ward.code]), data, monkeypatch
+    )
+
+    # Where, the lock, and the four member tallies of the ward and its unit counted again.
+    assert queries == (38, 15)
+
+
+def test_save_ward_officer_progress_report_costs_no_query_of_the_tallies(
+    client, officer_of, monkeypatch
+):
+    ward, _team, client_of = officer_of
+    assignment = TaskAssignmentFactory(ward=ward, due_on=datetime.date(2020, 6, 30))
+    data = {
+        "period_start": "01/07/2025", "period_end": "30/09/2025", "status": "in_progress",
+        "percent": "60", "narrative": "Đã tập huấn hai tổ.",
+    }  # fmt: skip
+
+    queries = save_queries(
+        client_of(client),
+        reverse("meetings:progress_add", args=[assignment.pk]),
+        data,
+        monkeypatch,
+    )
+
+    assert queries == (27, 0)
