@@ -70,11 +70,7 @@ def _count_months_again(*, wards, districts, months):
     days), or in every month when `months` is None. The caller holds their units' lock."""
     _in_months(WardMonth.objects.filter(ward__in=wards), "month", months).delete()
     _in_months(DistrictMonth.objects.filter(district__in=districts), "month", months).delete()
-    _count_months(
-        ward_rows=Q(**{f"{TO_WARD}__in": wards}),
-        district_rows=Q(**{f"{TO_WARD}__district__in": districts}),
-        months=months,
-    )
+    _count_months(wards=wards, districts=districts, months=months)
 
 
 def _count_members_again(*, wards, districts):
@@ -97,11 +93,7 @@ def rebuild():
         districts = District.objects.order_by("pk").values_list("pk", flat=True).iterator()
         while chunk := list(itertools.islice(districts, REBUILD_DISTRICTS)):
             wards = Ward.objects.filter(district__in=chunk).values("pk")
-            _count_months(
-                ward_rows=Q(**{f"{TO_WARD}__in": wards}),
-                district_rows=Q(**{f"{TO_WARD}__district__in": chunk}),
-                months=None,
-            )
+            _count_months(wards=None, districts=chunk, months=None)
             _count_members(
                 ward_rows=Q(**{f"{TO_WARD}__in": wards}),
                 districts=chunk,
@@ -142,9 +134,9 @@ def _lock(districts):
     """Wait for other transactions counting tallies of these managing units (and so of their
     wards) to end, so that each counts the other's records and neither writes a tally the
     other has just written. In the order of their ids, so that two cannot wait for each
-    other. (SQLite lets one transaction write at a time anyway.)"""
+    other. (SQLite lets one transaction write at a time anyway.) The ids of those locked."""
     locked = District.objects.select_for_update().filter(pk__in=districts).order_by("pk")
-    list(locked.values_list("pk", flat=True))
+    return set(locked.values_list("pk", flat=True))
 
 
 def _in_months(rows, date_field, months):
@@ -164,51 +156,53 @@ FEEDBACK = {
 }
 
 
-def _count_months(*, ward_rows, district_rows, months):
-    activities = (
-        _in_months(Activity.objects.filter(ward_rows), "date", months)
-        .values(ward=F(TO_WARD), month=TruncMonth("date"))
-        .annotate(activities=Count("pk"), households=Sum("households_reached"))
-        .order_by()
-    )
-    feedback = (
-        _in_months(CitizenFeedback.objects.filter(ward_rows), "received_on", months)
-        .values(ward=F(TO_WARD), month=TruncMonth("received_on"))
-        .annotate(**FEEDBACK)
-        .order_by()
-    )
-    _insert(WardMonth, _tallies(WardMonth, ("ward", "month"), activities, feedback))
-    in_district = {"district": F(f"{TO_WARD}__district")}
-    activities = (
-        _in_months(Activity.objects.filter(district_rows), "date", months)
-        .values("field", **in_district, month=TruncMonth("date"))
-        .annotate(activities=Count("pk"), households=Sum("households_reached"))
-        .order_by()
-    )
-    feedback = (
-        _in_months(CitizenFeedback.objects.filter(district_rows), "received_on", months)
-        .values("field", **in_district, month=TruncMonth("received_on"))
-        .annotate(**FEEDBACK)
-        .order_by()
+# What the month tallies count of each record: its date, and the sums.
+MONTH_COUNTS = {
+    Activity: ("date", {"activities": Count("pk"), "households": Sum("households_reached")}),
+    CitizenFeedback: ("received_on", FEEDBACK),
+}
+
+
+def _count_months(*, wards, districts, months):
+    """Write the month tallies of `districts` and of `wards` (ids; None: every ward of the
+    districts) in `months`: one grouped query of each counted model over the districts'
+    records (by ward, unit, field and month), summed here to both levels."""
+    ward_counts, district_counts = defaultdict(Counter), defaultdict(Counter)
+    for model, (date_field, sums) in MONTH_COUNTS.items():
+        rows = (
+            _in_months(
+                model.objects.filter(**{f"{TO_WARD}__district__in": districts}), date_field, months
+            )
+            .values(
+                "field",
+                ward=F(TO_WARD),
+                district=F(f"{TO_WARD}__district"),
+                month=TruncMonth(date_field),
+            )
+            .annotate(**sums)
+            .order_by()
+        )
+        for row in rows.iterator(chunk_size=BATCH):
+            month = first_of_month(row.pop("month"))
+            ward, district, field = row.pop("ward"), row.pop("district"), row.pop("field")
+            counts = {name: value or 0 for name, value in row.items()}
+            if wards is None or ward in wards:
+                ward_counts[ward, month].update(counts)
+            district_counts[district, month, field].update(counts)
+    _insert(
+        WardMonth,
+        (
+            WardMonth(ward_id=ward, month=month, **counts)
+            for (ward, month), counts in ward_counts.items()
+        ),
     )
     _insert(
         DistrictMonth,
-        _tallies(DistrictMonth, ("district", "month", "field"), activities, feedback),
+        (
+            DistrictMonth(district_id=district, month=month, field=field, **counts)
+            for (district, month, field), counts in district_counts.items()
+        ),
     )
-
-
-def _tallies(model, key, *groups):
-    """`model` tallies from grouped counts (dicts holding the `key` names and counts): the
-    counts of the same key, from different groups, go into one tally."""
-    counts = defaultdict(dict)
-    for rows in groups:
-        for row in rows:
-            row["month"] = first_of_month(row["month"])
-            found = tuple(row.pop(name) for name in key)
-            counts[found].update({name: value or 0 for name, value in row.items()})
-    attnames = [model._meta.get_field(name).attname for name in key]  # ward_id, month
-    for found, values in counts.items():
-        yield model(**dict(zip(attnames, found, strict=True)), **values)
 
 
 def _count_members(*, ward_rows, districts):
@@ -271,8 +265,7 @@ def places(model, instances):
     of `model`, by their own field values (read with one query of their parents)."""
     ward_path, date_field = TRACKED[model]
     if ward_path:
-        link, _, rest = ward_path.partition("__")
-        field = model._meta.get_field(link)
+        field, rest = _parent(model)
         ward, district = (f"{rest}__pk", f"{rest}__district") if rest else ("pk", "district")
         parents = {
             pk: (ward_id, district_id)
@@ -290,6 +283,24 @@ def places(model, instances):
     }
 
 
+def _districts_of(model, instances):
+    """The managing units of `instances` of `model`: a subquery through their parents (a
+    record's team, a team's group), or the wards' own."""
+    if not TRACKED[model][0]:
+        return {obj.district_id for obj in instances}
+    field, rest = _parent(model)
+    return field.related_model._base_manager.filter(
+        pk__in={getattr(obj, field.attname) for obj in instances}
+    ).values(f"{rest}__district" if rest else "district")
+
+
+def _parent(model):
+    """The foreign key from `model` towards its ward, and the path from there to the ward
+    ("" when the parent is the ward)."""
+    link, _, rest = TRACKED[model][0].partition("__")
+    return model._meta.get_field(link), rest
+
+
 def _changed(model, before, after):
     """The places (from `places`) whose tallies writes of `model` change, from where the
     records were (`before`) and are (`after`): every place of counted records; for a team,
@@ -300,27 +311,26 @@ def _changed(model, before, after):
     return {before[pk] for pk in moved} | {after[pk] for pk in moved}
 
 
-def refresh_places(model, found, written=()):
-    """Refresh the tallies that records of `model` count, in the wards, units and months of
-    `found` (from `places`), and where the `written` records are once those units are locked:
-    a team, group or ward moved by a transaction that ended meanwhile takes them along."""
-    if not found:
-        return
+def refresh_places(model, *, previous=(), written=()):
+    """Count again the tallies that the `previous` (as stored before) and `written` records
+    of `model` change, under their managing units' lock. Counted records' units are locked
+    first and where the records are is read then: a team, group or ward moved by a
+    transaction that ended meanwhile takes them along. A team, group or ward changes tallies
+    only when it moved."""
     # Within the write's own transaction when there is one (no savepoint: a failure here
     # fails the write).
     with transaction.atomic(savepoint=False):
-        _lock({district for _ward, district, _month in found})
-        moved = set(places(model, written).values()) - found if model in COUNTED else set()
-        _lock({district for _ward, district, _month in moved})
-        found = found | moved
+        locked = _lock(_districts_of(model, [*previous, *written])) if model in COUNTED else set()
+        found = _changed(model, places(model, previous), places(model, written))
+        _lock({district for _ward, district, _month in found} - locked)
         wards = {ward for ward, _district, _month in found}
         districts = {district for _ward, district, _month in found}
         months = {month for _ward, _district, month in found}
-        if model is not Member:
+        if model is not Member and found:
             _count_months_again(
                 wards=wards, districts=districts, months=None if None in months else months
             )
-        if model not in (Activity, CitizenFeedback):
+        if model not in (Activity, CitizenFeedback) and found:
             # A member, or a team, group or ward that moved and takes its members along.
             _count_members_again(wards=wards, districts=districts)
 
@@ -354,8 +364,7 @@ def _after_delete(sender, instance, **kwargs):
 
 def _after_write(sender, written, previous, **kwargs):
     if sender in TRACKED:
-        found = _changed(sender, places(sender, previous), places(sender, written))
-        refresh_places(sender, found, written)
+        refresh_places(sender, previous=previous, written=written)
 
 
 def connect():

@@ -509,7 +509,7 @@ def officer_of(two_wards):
     return first, team, client_of
 
 
-def test_save_ward_officer_activity_costs_11_queries_of_the_tallies(
+def test_save_ward_officer_activity_costs_8_queries_of_the_tallies(
     client, officer_of, monkeypatch
 ):
     ward, team, client_of = officer_of
@@ -522,12 +522,13 @@ def test_save_ward_officer_activity_costs_11_queries_of_the_tallies(
         client_of(client), reverse("teams:activity_add", args=[ward.code]), data, monkeypatch
     )
 
-    # Where its ward is (2: before and after its unit's lock), the lock, the month's ward
-    # and unit tallies deleted and counted again (8: activities and feedback, both levels).
-    assert queries == (26, 11)
+    # Its unit locked (found through its team), where it is, the month's ward and unit
+    # tallies deleted, its unit's activities and feedback counted (by ward and field), the
+    # ward's and the unit's tallies written.
+    assert queries == (23, 8)
 
 
-def test_save_ward_officer_feedback_costs_11_queries_of_the_tallies(
+def test_save_ward_officer_feedback_costs_8_queries_of_the_tallies(
     client, officer_of, monkeypatch
 ):
     ward, team, client_of = officer_of
@@ -541,10 +542,10 @@ def test_save_ward_officer_feedback_costs_11_queries_of_the_tallies(
     )
 
     # As an activity; the rest are the feedback's own follow-up steps and helpers.
-    assert queries == (41, 11)
+    assert queries == (38, 8)
 
 
-def test_save_ward_officer_member_costs_15_queries_of_the_tallies(client, officer_of, monkeypatch):
+def test_save_ward_officer_member_costs_14_queries_of_the_tallies(client, officer_of, monkeypatch):
     ward, team, client_of = officer_of
     data = {
         "full_name": "Hoàng Văn Nam", "gender": "male", "birth_year": "1965",
@@ -556,8 +557,8 @@ def test_save_ward_officer_member_costs_15_queries_of_the_tallies(client, office
         client_of(client), reverse("teams:member_add", args=[ward.code]), data, monkeypatch
     )
 
-    # Where, the lock, and the four member tallies of the ward and its unit counted again.
-    assert queries == (38, 15)
+    # The lock, where it is, and the four member tallies of its ward and unit counted again.
+    assert queries == (37, 14)
 
 
 def test_save_ward_officer_progress_report_costs_no_query_of_the_tallies(
