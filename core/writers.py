@@ -1,9 +1,8 @@
 """Bulk writers: rows COPYed into a table, and records inserted with their history rows
 (COPY on PostgreSQL, `bulk_create` elsewhere)."""
 
-import time
-
 from django.db import connection
+from django.db.backends.utils import debug_transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
@@ -63,16 +62,12 @@ def copy_rows(model, fields, rows):
     quote = connection.ops.quote_name
     columns = ", ".join(quote(field.column) for field in fields)
     sql = f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN"
-    started = time.monotonic()
     # psycopg's own errors, as Django's (IntegrityError, …), like any other query's.
     with (
+        debug_transaction(connection, sql),
         connection.wrap_database_errors,
         connection.cursor() as cursor,
         cursor.cursor.copy(sql) as copy,
     ):
         for row in rows:
             copy.write_row(row)
-    if connection.queries_logged:
-        connection.queries_log.append(
-            {"sql": sql, "time": f"{time.monotonic() - started:.3f}", "alias": connection.alias}
-        )

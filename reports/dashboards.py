@@ -161,7 +161,9 @@ def district_dashboard(
             wards, period=period, least_first=sort == "activities"
         )
         count = len(ordered)
-    ward_page = None if every_ward else page_of(ordered, page, count=count or wards.count())
+    if count is None and not every_ward:
+        count = wards.count()
+    ward_page = None if every_ward else page_of(ordered, page, count=count)
     in_table = list(ordered if every_ward else ward_page)
     if sort != "name":
         found = wards.in_bulk(in_table)

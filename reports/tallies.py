@@ -83,9 +83,9 @@ def _count_members_again(*, wards, districts):
     _count_members(ward_rows=Q(**{f"{TO_WARD}__in": wards}), districts=districts)
 
 
-def rebuild():
+def rebuild(*, analyze=True):
     """Count every tally again, a few managing units at a time (so that memory stays small
-    at national scale)."""
+    at national scale); then, unless `analyze` is False, renew the planner's statistics."""
     with transaction.atomic():
         _lock(District.objects.values("pk"))
         for model in TALLIES:
@@ -98,7 +98,7 @@ def rebuild():
                 ward_rows=Q(**{f"{TO_WARD}__in": wards}),
                 districts=chunk,
             )
-    if connection.vendor == "postgresql":
+    if analyze and connection.vendor == "postgresql":
         # The planner's statistics of the new tables: the dashboards' plans depend on them.
         with connection.cursor() as cursor:
             for model in TALLIES:
@@ -108,10 +108,12 @@ def rebuild():
 def differences():
     """What counting every tally again would change, written nowhere (the recount is rolled
     back): {tally model: (rows only stored, rows only counted)} for each model that differs,
-    a row being its values without its id."""
+    a row being its values without its id. Writes wait meanwhile, as for a rebuild; both
+    sets of rows are held in memory (some 800,000 rows at national scale)."""
     with transaction.atomic():
+        _lock(District.objects.values("pk"))  # no write between the two readings
         stored = _rows()
-        rebuild()
+        rebuild(analyze=False)
         counted = _rows()
         transaction.set_rollback(True)
     return {
@@ -317,8 +319,8 @@ def refresh_places(model, *, previous=(), written=()):
     first and where the records are is read then: a team, group or ward moved by a
     transaction that ended meanwhile takes them along. A team, group or ward changes tallies
     only when it moved."""
-    # Within the write's own transaction when there is one (no savepoint: a failure here
-    # fails the write).
+    # Within the write's own transaction when there is one, with no savepoint: a failure
+    # here fails the write. (Outside one, the record is already saved: this is its own.)
     with transaction.atomic(savepoint=False):
         locked = _lock(_districts_of(model, [*previous, *written])) if model in COUNTED else set()
         found = _changed(model, places(model, previous), places(model, written))

@@ -201,7 +201,8 @@ def test_an_action_on_more_rows_than_are_counted_is_refused_superuser(admin_clie
     ],
 )
 def test_a_sort_not_offered_is_ignored_when_typed_superuser(admin_client, query, titles):
-    for title, day in [("An ninh", 1), ("Cờ thi đua", 2), ("Bảo vệ môi trường", 3)]:
+    # Made out of date order, so that the order they were made in is not the list's.
+    for title, day in [("Cờ thi đua", 2), ("Bảo vệ môi trường", 3), ("An ninh", 1)]:
         ActivityFactory(title=title, date=datetime.date(2025, 3, day))
 
     response = admin_client.get(ACTIVITIES + query)

@@ -6,7 +6,7 @@ import functools
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
-from django.contrib.admin.views.main import ChangeList
+from django.contrib.admin.views.main import ORDER_VAR, ChangeList
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -161,12 +161,21 @@ def row_count(queryset):
 class OfferedSortsChangeList(ChangeList):
     """A list sorted only by the columns it offers to sort by (`sortable_by`): a sort typed
     into the address on another column (`?o=5`: the title of millions of activities, with
-    no index to read them in that order) is ignored, as the headers ignore it."""
+    no index to read them in that order) is ignored, as the headers ignore it; with none
+    left, the list has its usual order."""
 
-    def get_ordering_field(self, field_name):
-        if field_name not in self.sortable_by:
-            return None
-        return super().get_ordering_field(field_name)
+    def get_ordering(self, request, queryset):
+        typed = self.params.pop(ORDER_VAR, None)
+        offered = [part for part in (typed or "").split(".") if self.offers(part)]
+        if offered:
+            self.params[ORDER_VAR] = ".".join(offered)
+        return super().get_ordering(request, queryset)
+
+    def offers(self, part):
+        number = part.removeprefix("-")
+        if not (is_id(number) and int(number) < len(self.list_display)):
+            return False
+        return self.list_display[int(number)] in self.sortable_by
 
 
 class CheckedDateHierarchyMixin:

@@ -1,8 +1,9 @@
 // The admin's boxes that Django's scripts build, made readable by a screen reader and the
 // keyboard: an autocomplete box (select2), its choices and its search field are named by
-// their field's label, its "clear" button leaves the list of choices; a filter box's help icon is an image; a table of rows wider than the screen
-// takes the focus, so that the keyboard can scroll it. Boxes added later (a row added,
-// a drop-down opened) are handled as they appear.
+// their field's label, its "clear" button is an item of its list of choices; a filter box's
+// help icon is an image; a table of rows wider than the screen takes the focus, so that the
+// keyboard can scroll it. Boxes added later (a row added, a drop-down opened) are handled as
+// they appear.
 "use strict";
 
 (function () {
@@ -30,15 +31,20 @@
       const name = labelOfSelect(selectIdOf(element));
       if (name) element.setAttribute("aria-label", name);
     }
-    // select2 puts its "clear all" button inside the list of choices, where only items go.
-    for (const clear of root.querySelectorAll("ul > .select2-selection__clear")) {
-      clear.parentElement.before(clear);
+    // select2 puts its "clear all" button inside the list of choices, where only items go
+    // (it removes it from there on each change: it stays where it is, as an item).
+    for (const clear of root.querySelectorAll("ul > .select2-selection__clear:not([role])")) {
+      clear.setAttribute("role", "listitem");
     }
     for (const icon of root.querySelectorAll("span.help-tooltip[aria-label]:not([role])")) {
       icon.setAttribute("role", "img");
     }
-    for (const group of root.querySelectorAll(".inline-group:not([tabindex])")) {
+    for (const group of root.querySelectorAll(".inline-group:has(.tabular):not([tabindex])")) {
+      if (group.scrollWidth <= group.clientWidth) continue;
+      const heading = group.querySelector("h2");
       group.setAttribute("tabindex", "0");
+      group.setAttribute("role", "region");
+      if (heading) group.setAttribute("aria-label", heading.textContent.trim());
     }
   }
 
