@@ -128,7 +128,8 @@ def test_the_english_catalogue_is_read(english):
     for text in ("Save and add another", "Import", "Export", "Change password", "Reminders"):
         assert text in whole
     assert patterns.fullmatch("Select hoạt động to change")
-    assert patterns.fullmatch("Added hoạt động “Họp tổ”.")  # typographic quotes are English too
+    # A msgid with typographic quotes is English too.
+    assert patterns.fullmatch("The hoạt động “Họp tổ” was added successfully.")
     assert english_on('<p title="Log out">Xin chào</p><button>Delete</button>', *english) == [
         "Log out",
         "Delete",
