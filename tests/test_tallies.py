@@ -498,84 +498,69 @@ def save_queries(client, url, data, monkeypatch):
     return counted, counted - without
 
 
-@pytest.fixture
-def officer_of(two_wards):
-    (first, *_rest), (team, *_teams) = two_wards
-
-    def client_of(client):
-        client.force_login(RoleUserFactory(role=Role.WARD_OFFICER, wards=[first]))
-        return client
-
-    return first, team, client_of
+def task_of(ward):
+    return TaskAssignmentFactory(ward=ward, due_on=datetime.date(2020, 6, 30)).pk
 
 
-def test_save_ward_officer_activity_costs_8_queries_of_the_tallies(
-    client, officer_of, monkeypatch
+# An officer's save of each kind: the page, its argument, the form, (queries in all, those
+# of the tallies).
+SAVES = [
+    pytest.param(
+        "teams:activity_add",
+        lambda ward: ward.code,
+        lambda team: {
+            "team": team.pk, "date": "05/09/2025", "field": "environment",
+            "title": "Tổng vệ sinh ngõ 12", "households_reached": "35", "participants": "20",
+        },
+        # Its unit locked (found through its team), where it is, the month's ward and unit
+        # tallies deleted, its unit's activities and feedback counted (by ward and field),
+        # the ward's and the unit's tallies written.
+        (23, 8),
+        id="activity",
+    ),
+    pytest.param(
+        "teams:feedback_add",
+        lambda ward: ward.code,
+        lambda team: {
+            "team": team.pk, "received_on": "10/09/2025", "field": "urban_order",
+            "summary": "Đề nghị dọn vỉa hè", "status": "new",
+        },
+        # As an activity; the rest are the feedback's own follow-up steps and helpers.
+        (38, 8),
+        id="feedback",
+    ),
+    pytest.param(
+        "teams:member_add",
+        lambda ward: ward.code,
+        lambda team: {
+            "full_name": "Hoàng Văn Nam", "gender": "male", "birth_year": "1965",
+            "phone": "0912 000 222", "id_number": "", "team": team.pk,
+            "organisation": "veterans", "role": "member", "joined_on": "", "left_on": "",
+        },
+        # The lock, where it is, and the four member tallies of its ward and unit counted.
+        (37, 14),
+        id="member",
+    ),
+    pytest.param(
+        "meetings:progress_add",
+        task_of,
+        lambda team: {
+            "period_start": "01/07/2025", "period_end": "30/09/2025",
+            "status": "in_progress", "percent": "60", "narrative": "Đã tập huấn hai tổ.",
+        },
+        (27, 0),  # a task's progress is in no tally
+        id="progress report",
+    ),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("page", "argument", "form", "expected"), SAVES)
+def test_save_ward_officer_costs_a_pinned_number_of_queries_of_the_tallies(
+    client, two_wards, monkeypatch, page, argument, form, expected
 ):
-    ward, team, client_of = officer_of
-    data = {
-        "team": team.pk, "date": "05/09/2025", "field": "environment",
-        "title": "Tổng vệ sinh ngõ 12", "households_reached": "35", "participants": "20",
-    }  # fmt: skip
+    (ward, *_rest), (team, *_teams) = two_wards
+    client.force_login(RoleUserFactory(role=Role.WARD_OFFICER, wards=[ward]))
 
-    queries = save_queries(
-        client_of(client), reverse("teams:activity_add", args=[ward.code]), data, monkeypatch
-    )
+    queries = save_queries(client, reverse(page, args=[argument(ward)]), form(team), monkeypatch)
 
-    # Its unit locked (found through its team), where it is, the month's ward and unit
-    # tallies deleted, its unit's activities and feedback counted (by ward and field), the
-    # ward's and the unit's tallies written.
-    assert queries == (23, 8)
-
-
-def test_save_ward_officer_feedback_costs_8_queries_of_the_tallies(
-    client, officer_of, monkeypatch
-):
-    ward, team, client_of = officer_of
-    data = {
-        "team": team.pk, "received_on": "10/09/2025", "field": "urban_order",
-        "summary": "Đề nghị dọn vỉa hè", "status": "new",
-    }  # fmt: skip
-
-    queries = save_queries(
-        client_of(client), reverse("teams:feedback_add", args=[ward.code]), data, monkeypatch
-    )
-
-    # As an activity; the rest are the feedback's own follow-up steps and helpers.
-    assert queries == (38, 8)
-
-
-def test_save_ward_officer_member_costs_14_queries_of_the_tallies(client, officer_of, monkeypatch):
-    ward, team, client_of = officer_of
-    data = {
-        "full_name": "Hoàng Văn Nam", "gender": "male", "birth_year": "1965",
-        "phone": "0912 000 222", "id_number": "", "team": team.pk, "organisation": "veterans",
-        "role": "member", "joined_on": "", "left_on": "",
-    }  # fmt: skip
-
-    queries = save_queries(
-        client_of(client), reverse("teams:member_add", args=[ward.code]), data, monkeypatch
-    )
-
-    # The lock, where it is, and the four member tallies of its ward and unit counted again.
-    assert queries == (37, 14)
-
-
-def test_save_ward_officer_progress_report_costs_no_query_of_the_tallies(
-    client, officer_of, monkeypatch
-):
-    ward, _team, client_of = officer_of
-    assignment = TaskAssignmentFactory(ward=ward, due_on=datetime.date(2020, 6, 30))
-    data = {
-        "period_start": "01/07/2025", "period_end": "30/09/2025", "status": "in_progress",
-        "percent": "60", "narrative": "Đã tập huấn hai tổ.",
-    }  # fmt: skip
-
-    queries = save_queries(
-        client_of(client),
-        reverse("meetings:progress_add", args=[assignment.pk]),
-        data,
-        monkeypatch,
-    )
-
-    assert queries == (27, 0)
+    assert queries == expected
