@@ -155,20 +155,20 @@ def district_dashboard(
     )
     tasks = list(directive.tasks.order_by("number")) if directive else []
     if sort == "name":
-        ordered, count = wards.order_by("sort_name", "code"), None
+        ordered = wards.order_by("sort_name", "code")
     else:  # the wards' ids, in order
         ordered = selectors.wards_by_activities(
             wards, period=period, least_first=sort == "activities"
         )
-        count = len(ordered)
-    if count is None and not every_ward:
-        count = wards.count()
-    ward_page = None if every_ward else page_of(ordered, page, count=count)
-    in_table = list(ordered if every_ward else ward_page)
+    ward_page = None
+    if not every_ward:
+        count = wards.count() if sort == "name" else len(ordered)
+        ward_page = page_of(ordered, page, count=count)
+    in_table = list(ordered if ward_page is None else ward_page)
     if sort != "name":
         found = wards.in_bulk(in_table)
         in_table = [found[pk] for pk in in_table]
-    ward_count = len(in_table) if every_ward else ward_page.paginator.count
+    ward_count = len(in_table) if ward_page is None else ward_page.paginator.count
     by_ward = selectors.figures_by_unit(
         wards=wards, period=period, units=None if every_ward else in_table, by="ward"
     )
