@@ -30,11 +30,12 @@ import openpyxl
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured, ValidationError
 from django.db import DatabaseError, transaction
-from django.db.models import CheckConstraint, Model
+from django.db.models import CharField, CheckConstraint, Model, TextField
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from import_export import widgets
 from import_export.widgets import ForeignKeyWidget
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
@@ -72,6 +73,8 @@ class ImportResult:
     samples: list[tuple] = dataclasses.field(default_factory=list)
     written: bool = False
     seconds: float = 0.0
+    # Where the time went (`Stopwatch`): read, parse, resolve, match, validate, write.
+    stages: dict = dataclasses.field(default_factory=dict)
 
     @property
     def error_rows(self):
@@ -100,6 +103,7 @@ class ImportResult:
             "error_rows": self.error_rows,
             "written": self.written,
             "seconds": round(self.seconds, 2),
+            "stages": {name: round(seconds, 3) for name, seconds in self.stages.items()},
             "errors": [
                 {**dataclasses.asdict(error), "value": shown(error.value)}
                 for error in self.errors[:max_errors]
@@ -161,6 +165,9 @@ class Importer:
         self.key = tuple(
             self.resource.fields[name].attribute for name in self.resource.get_import_id_fields()
         )
+        # Relations are checked by their lookups; validating them would read each one.
+        relations = {field.name for field in self.model._meta.fields if field.is_relation}
+        self.field_checks = FieldChecks(self.model, exclude=relations)
 
     # An example row of the template, by column ("Mã phường": "00115", …).
     example = {}
@@ -290,12 +297,17 @@ class Importer:
         in the records the rows change."""
         started = time.perf_counter()
         result = ImportResult(rows=len(table.rows))
+        self.stopwatch = Stopwatch(result.stages)
         fields = self.columns_of(table.headers)
-        records = self.read(table, fields, result, progress)
-        self.resolve(records, result)
-        self.match(records, result, [field.attribute for field in fields])
+        with self.stopwatch.step("parse"):
+            records = self.read(table, fields, result, progress)
+        with self.stopwatch.step("resolve"):
+            self.resolve(records, result)
+        with self.stopwatch.step("match"):
+            self.match(records, result, [field.attribute for field in fields])
         if commit and not result.errors:
-            self.write(records, result, [field.attribute for field in fields])
+            with self.stopwatch.step("write"):
+                self.write(records, result, [field.attribute for field in fields])
         result.seconds = time.perf_counter() - started
         return result
 
@@ -331,15 +343,17 @@ class Importer:
 
     def read(self, table, fields, result, progress):
         records = []
+        readers = [(field.column_name, field.attribute, Cells(field.widget)) for field in fields]
         for index, (number, cells) in enumerate(table.rows, start=1):
             row = dict(zip(table.headers, cells, strict=True))
             record = Record(number, row, {})
-            for field in fields:
-                value = row.get(field.column_name)
-                try:
-                    record.values[field.attribute] = field.widget.clean(value, row=row)
-                except ValueError as error:
-                    self.fail(result, record, field.column_name, value, str(error))
+            for column, attribute, reader in readers:
+                value = row.get(column)
+                read, error = reader.read(value)
+                if error is None:
+                    record.values[attribute] = read
+                else:
+                    self.fail(result, record, column, value, error)
             records.append(record)
             if progress and index % PROGRESS_EVERY == 0:
                 progress(index, len(table.rows))
@@ -444,8 +458,10 @@ class Importer:
                     continue
             if record.action != "unchanged":
                 record.instance = instance
-                self.validate(record, result)
-        self.check_rows([r for _key, r in candidates if r.instance and not r.failed], result)
+                with self.stopwatch.step("validate"):
+                    self.validate(record, result)
+        with self.stopwatch.step("validate"):
+            self.check_rows([r for _key, r in candidates if r.instance and not r.failed], result)
         for _key, record in candidates:
             if not record.failed:
                 setattr(result, record.action, getattr(result, record.action) + 1)
@@ -518,20 +534,14 @@ class Importer:
         """The model's own field validation, constraints and `clean_loaded()` (rules on the
         records already loaded), in Python (no query)."""
         instance = record.instance
-        try:
-            # Relations are checked by their lookups; validating them would read each one.
-            instance.clean_fields(
-                exclude={field.name for field in self.model._meta.fields if field.is_relation}
+        for name, messages in self.field_checks.errors(instance).items():
+            self.fail(
+                result,
+                record,
+                self.header_of(name),
+                getattr(instance, name, ""),
+                " ".join(messages),
             )
-        except ValidationError as error:
-            for name, messages in error.message_dict.items():
-                self.fail(
-                    result,
-                    record,
-                    self.header_of(name),
-                    getattr(instance, name, ""),
-                    " ".join(messages),
-                )
         for message in self.constraint_errors(instance):
             self.fail(result, record, "", "", message)
         # A model's rules that read only the records the row's relations loaded.
@@ -596,6 +606,101 @@ class Importer:
         return [changed] if changed else []
 
 
+class Stopwatch:
+    """The seconds spent in each step of an import ({step: seconds}), a step inside another
+    counted in its own only."""
+
+    def __init__(self, seconds):
+        self.seconds = seconds
+        self.inner = []  # the seconds of the steps inside each step under way
+
+    def step(self, name):
+        return _Step(self, name)
+
+
+class _Step:
+    def __init__(self, stopwatch, name):
+        self.stopwatch, self.name = stopwatch, name
+
+    def __enter__(self):
+        self.stopwatch.inner.append(0.0)
+        self.started = time.perf_counter()
+
+    def __exit__(self, *exception):
+        elapsed = time.perf_counter() - self.started
+        stopwatch = self.stopwatch
+        inner = stopwatch.inner.pop()
+        stopwatch.seconds[self.name] = stopwatch.seconds.get(self.name, 0.0) + elapsed - inner
+        if stopwatch.inner:
+            stopwatch.inner[-1] += elapsed
+
+
+class Cells:
+    """A column's cells read by its widget: text as it is, other values (choices, dates,
+    numbers, “Có/Không”) once per distinct cell, as a file repeats them row after row. The
+    widgets of value columns read nothing but their cell."""
+
+    def __init__(self, widget):
+        self.widget = widget
+        self.outcomes = None if type(widget) is widgets.CharWidget else {}
+
+    def read(self, value):
+        """(the value, None), or (None, why the cell is wrong)."""
+        if self.outcomes is None:
+            return self.widget.clean(value), None
+        key = (type(value), value)
+        outcome = self.outcomes.get(key)
+        if outcome is None:
+            try:
+                outcome = (self.widget.clean(value), None)
+            except ValueError as error:
+                outcome = (None, str(error))
+            self.outcomes[key] = outcome
+        return outcome
+
+
+class FieldChecks:
+    """A model's field validation, as `Model.clean_fields` does it (without changing the
+    instance: the values of a row are already those of the field's type), each distinct
+    value of a field other than text checked once."""
+
+    TEXT = (CharField, TextField)
+
+    def __init__(self, model, *, exclude=()):
+        self.fields = [
+            field
+            for field in model._meta.fields
+            if field.name not in exclude and not field.generated
+        ]
+        self.outcomes = {}
+
+    def errors(self, instance):
+        """{field name: [messages]} of the fields whose value is not valid."""
+        errors = {}
+        for field in self.fields:
+            value = getattr(instance, field.attname)
+            if field.blank and value in field.empty_values:
+                continue
+            if isinstance(field, self.TEXT):
+                messages = self.check(field, value, instance)
+            else:
+                key = (field.attname, type(value), value)
+                messages = self.outcomes.get(key)
+                if messages is None:
+                    messages = self.outcomes[key] = self.check(field, value, instance)
+            if messages:
+                errors[field.name] = messages
+        return errors
+
+    @staticmethod
+    def check(field, value, instance):
+        try:
+            field.clean(value, instance)
+        except ValidationError as error:
+            return error.messages
+        return ()
+
+
 AMBIGUOUS = object()  # what a lookup gives for a key that several records share
 
 
@@ -650,7 +755,12 @@ def import_file(importer, file_name, data, *, commit, progress=None):
     cannot be read raises `FileRefused`."""
     outcome = str(UNPROCESSED)
     try:
-        result = importer.run(read_table(file_name, data), commit=commit, progress=progress)
+        started = time.perf_counter()
+        table = read_table(file_name, data)
+        read = time.perf_counter() - started
+        result = importer.run(table, commit=commit, progress=progress)
+        result.stages = {"read": read, **result.stages}
+        result.seconds += read
         outcome = result.summary()
         return result
     except FileRefused as refusal:

@@ -4,6 +4,7 @@ Neither database folds Vietnamese accents in an indexable way on both engines, s
 folded and sortable forms are computed here and stored in indexed columns.
 """
 
+import functools
 import re
 import unicodedata
 
@@ -34,10 +35,20 @@ NUMBER = "01"  # before a number's length and digits: numbers sort before words 
 KEY_LENGTH = 300  # the sort keys' columns
 
 
+# The words of names come back again and again (Nguyễn, Thị, Văn): each is worked out once.
+WORDS_REMEMBERED = 65_536
+
+
 def fold(text):
     """Lower case words without tones, letter marks or punctuation, đ as d:
     “Thượng Thanh” → “thuong thanh”."""
-    decomposed = unicodedata.normalize("NFD", (text or "").casefold().replace("đ", "d"))
+    return " ".join(filter(None, map(fold_word, (text or "").split())))
+
+
+@functools.lru_cache(maxsize=WORDS_REMEMBERED)
+def fold_word(word):
+    """`fold` of a word without spaces (punctuation inside it makes several words)."""
+    decomposed = unicodedata.normalize("NFD", word.casefold().replace("đ", "d"))
     plain = "".join(char for char in decomposed if not unicodedata.combining(char))
     # Punctuation separates words: “Dân vận khéo”, (Tổ 5), đường-phố.
     return " ".join(re.sub(r"[\W_]+", " ", plain).split())
@@ -83,18 +94,23 @@ def words_key(words):
 
     Made of digits only, so that any collation orders it as a byte string would.
     """
+    return "".join(map(word_key, words))[:KEY_LENGTH]
+
+
+@functools.lru_cache(maxsize=WORDS_REMEMBERED)
+def word_key(word):
+    """A word's part of `words_key`."""
+    letters, tones = letters_and_tones(word)
     parts = []
-    for word in words:
-        letters, tones = letters_and_tones(word)
-        if word.isdigit():
-            letters = list(word.lstrip("0") or "0")  # 02 is 2: before 3, and 10
-            tones = [0] * len(letters)
-            parts += [NUMBER, f"{min(len(letters), 99):02d}"]
-        parts += [LETTER_CODES.get(letter, DIGIT_CODES.get(letter, "")) for letter in letters]
-        parts.append(WORD_BREAK)
-        # Equal letters mean as many tones, so the next word's codes still line up.
-        parts += [str(tone) for tone in tones]
-    return "".join(parts)[:KEY_LENGTH]
+    if word.isdigit():
+        letters = list(word.lstrip("0") or "0")  # 02 is 2: before 3, and 10
+        tones = [0] * len(letters)
+        parts += [NUMBER, f"{min(len(letters), 99):02d}"]
+    parts += [LETTER_CODES.get(letter, DIGIT_CODES.get(letter, "")) for letter in letters]
+    parts.append(WORD_BREAK)
+    # Equal letters mean as many tones, so the next word's codes still line up.
+    parts += [str(tone) for tone in tones]
+    return "".join(parts)
 
 
 def validate_search(query):

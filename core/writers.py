@@ -1,8 +1,11 @@
 """Bulk writers: rows COPYed into a table, and records inserted with their history rows
 (COPY on PostgreSQL, `bulk_create` elsewhere)."""
 
+from operator import attrgetter
+
 from django.db import connection
 from django.db.backends.utils import debug_transaction
+from django.db.models import Field
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
@@ -27,12 +30,15 @@ def insert_with_history(model, objects, *, user):
         for instance, (pk,) in zip(objects, cursor.fetchall(), strict=True):
             instance.pk = pk
     fields = model._meta.concrete_fields
+    # The fields that set their value when saved (auto_now(_add) dates).
+    setting = [field for field in fields if type(field).pre_save is not Field.pre_save]
     for instance in objects:
         if hasattr(instance, "fill_derived_fields"):
             instance.fill_derived_fields()
-        for field in fields:
-            field.pre_save(instance, add=True)  # auto_now(_add) dates
-    copy_rows(model, fields, ([getattr(o, f.attname) for f in fields] for o in objects))
+        for field in setting:
+            field.pre_save(instance, add=True)
+    values = attrgetter(*(field.attname for field in fields))
+    copy_rows(model, fields, map(values, objects))
     notify_written(model, written=objects)
     history = model.history.model
     tracked = [field.attname for field in history.tracked_fields]
@@ -40,19 +46,16 @@ def insert_with_history(model, objects, *, user):
         "history_date": timezone.now(),
         "history_type": "+",
         "history_user_id": user and user.pk,
+        "history_change_reason": None,
     }
-    extra["history_change_reason"] = None
-    history_fields = [f for f in history._meta.concrete_fields if f.attname != "history_id"]
+    # A history row: the record's tracked values, then the history's own.
+    columns = {field.attname: field for field in history._meta.concrete_fields}
+    recorded = attrgetter(*tracked)
+    own = tuple(extra.values())
     copy_rows(
         history,
-        history_fields,
-        (
-            [
-                getattr(o, f.attname) if f.attname in tracked else extra[f.attname]
-                for f in history_fields
-            ]
-            for o in objects
-        ),
+        [columns[name] for name in [*tracked, *extra]],
+        (recorded(instance) + own for instance in objects),
     )
 
 

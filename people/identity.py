@@ -4,6 +4,8 @@ folded name and year of birth with the same phone or the same residential group 
 same name and year alone is only likely the same, and is asked about, never assumed."""
 
 import dataclasses
+import functools
+from collections import defaultdict
 
 from core.text import fold
 
@@ -18,7 +20,7 @@ class Identity:
     group_id: int | None = None
     id_number: str = ""
 
-    @property
+    @functools.cached_property
     def name_key(self):
         return fold(self.full_name)[:100]
 
@@ -72,6 +74,40 @@ def match(identity, people):
     —; those it is likely to be)."""
     found = [person for person in people if same(identity, person)]
     return found, [] if found else [person for person in people if likely(identity, person)]
+
+
+class People:
+    """People (a list) found by folded name or identity number: `match` against them looks
+    only at those that share one of the two with the row (no one else can be the same or
+    likely the same), so that a file of many rows is matched in linear time."""
+
+    def __init__(self, people=()):
+        self.by_name = defaultdict(list)
+        self.by_number = defaultdict(list)
+        self.order = {}
+        for person in people:
+            self.add(person)
+
+    def add(self, person):
+        self.order[id(person)] = len(self.order)
+        self.by_name[person.name_key].append(person)
+        if person.id_number:
+            self.by_number[person.id_number].append(person)
+
+    def near(self, identity):
+        """Those that share the folded name or the identity number of `identity`, in the
+        order they were added."""
+        near = {id(person): person for person in self.by_name.get(identity.name_key, ())}
+        if identity.id_number:
+            near.update((id(p), p) for p in self.by_number.get(identity.id_number, ()))
+        return sorted(near.values(), key=lambda person: self.order[id(person)])
+
+    def match(self, identity, *, ward=None):
+        """`match` against them, or against those who live in the ward `ward` (its id)."""
+        near = self.near(identity)
+        if ward is not None:
+            near = [person for person in near if person.residential_group.ward_id == ward]
+        return match(identity, near)
 
 
 def find(identity, *, people=None):

@@ -5,19 +5,19 @@ with the same phone or group), or a new one. A row that only shares a name and a
 birth with someone recorded is refused with their names, never made a second record of them.
 """
 
-from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.exceptions import FieldDoesNotExist
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
-from core.imports import Importer, plain, register
+from core.imports import Cells, FieldChecks, Importer, plain, register
 from core.text import fold
 from core.writers import BATCH, insert_with_history
 from wards.imports import GROUP
 from wards.resources import GROUP_CODE, WARD_CODE
 
-from .identity import Identity, candidates, describe_person, match
+from .identity import Identity, People, candidates, describe_person
 from .models import Person, Position
 from .resources import PersonResource, PositionResource
 
@@ -38,6 +38,10 @@ class PersonRowsImporter(Importer):
             name: self.resource.fields[name]
             for name in self.PERSON_REQUIRED + self.PERSON_OPTIONAL
         }
+        self.person_cells = {
+            name: Cells(field.widget) for name, field in self.person_fields.items()
+        }
+        self.person_checks = FieldChecks(Person, exclude={"residential_group"})
 
     def group_of(self, record):
         """The residential group the row's person lives in (a new one, or one found by a
@@ -86,7 +90,8 @@ class PersonRowsImporter(Importer):
             .values_list("id_number", flat=True)
         )
         by_number = {person.id_number: person for person in known if person.id_number}
-        new = []  # the people this file adds, each once
+        known_people = People(known)
+        new = People()  # the people this file adds, each once
         self.typed = {record.row: person for record, person in rows}
         self.people = {}
         name_column = self.person_fields["full_name"].column_name
@@ -124,14 +129,14 @@ class PersonRowsImporter(Importer):
             found, likely = (
                 ([by_number[identity.id_number]], [])
                 if identity.id_number in by_number
-                else match(identity, [p for p in known if p.residential_group.ward_id == ward])
+                else known_people.match(identity, ward=ward)
             )
             if not found and identity.birth_year is None:
                 role = self.role_of(record)
                 found = [p for p in likely if (role, p.pk) in holders]
                 likely = [] if found else likely
             if not found:
-                found, _likely = match(identity, new)
+                found, _likely = new.match(identity)
             if len(found) > 1:
                 self.fail(
                     result,
@@ -159,7 +164,7 @@ class PersonRowsImporter(Importer):
                 continue
             if person is None:
                 person = row_person
-                new.append(person)
+                new.add(person)
             self.people[record.row] = person
             self.found(record, person)
 
@@ -171,21 +176,19 @@ class PersonRowsImporter(Importer):
             column = field.column_name
             if column not in record.cells:
                 continue
-            try:
-                values[name] = field.widget.clean(record.cells[column], row=record.cells)
-            except ValueError as error:
-                self.fail(result, record, column, record.cells[column], str(error))
+            values[name], error = self.person_cells[name].read(record.cells[column])
+            if error is not None:
+                self.fail(result, record, column, record.cells[column], error)
         if record.failed:
             return None
         # A date of birth (the people's own import) gives the year the identity needs.
         birth_date = record.values.get("birth_date")
         person = Person(residential_group=self.group_of(record), birth_date=birth_date, **values)
-        try:
-            person.clean_fields(exclude=["residential_group"])
-        except ValidationError as errors:
-            for name, messages in errors.message_dict.items():
-                column = self.person_fields[name].column_name
-                self.fail(result, record, column, record.cells.get(column), " ".join(messages))
+        errors = self.person_checks.errors(person)
+        for name, messages in errors.items():
+            column = self.person_fields[name].column_name
+            self.fail(result, record, column, record.cells.get(column), " ".join(messages))
+        if errors:
             return None
         person.fill_derived_fields()
         return person
