@@ -258,10 +258,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     # Sign-ins are in the security log; django-axes need only say what goes wrong. WeasyPrint
-    # reports each step of every PDF at INFO, and a refused URL as a warning.
+    # reports each step of every PDF at INFO, and a refused URL as a warning; fontTools each
+    # table of every font it subsets for it (some 160 lines a document).
     "loggers": {
         "axes": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
         "django_tasks": {"level": "WARNING"},
     },
 }

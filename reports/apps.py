@@ -7,6 +7,6 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Reports")
 
     def ready(self):
-        from . import tallies
+        from . import checks, tallies  # noqa: F401 (checks registers itself)
 
         tallies.connect()

@@ -5,16 +5,18 @@ tasks to the wards, and WeasyPrint reads nothing but the project's own files."""
 import datetime
 import io
 import re
+import threading
 
 import pypdf
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from weasyprint.text import ffi
 
 from meetings.demo import DIRECTIVE_POINTS, TASKS, load_demo_seminar
 from meetings.models import Contribution, DirectiveTask, Seminar, TaskAssignment
-from reports import pdf
+from reports import checks, pdf
 from tests.factories import (
     AttendeeFactory,
     ContributionFactory,
@@ -177,6 +179,29 @@ def test_seminar_report_embeds_its_serif_font_page_numbers_included(staff_client
     assert (round(float(width) / 72 * 25.4), round(float(height) / 72 * 25.4)) == (210, 297)
 
 
+def test_documents_printed_one_after_another_are_set_in_the_stylesheet_parsed_once(
+    staff_client, seed
+):
+    pdf.warm_up()  # as the web server does at start-up
+    parsed = pdf.document_style()
+
+    notice = staff_client.get(reverse("reports:conclusion_notice_pdf", args=[seed.pk]))
+    report = staff_client.get(reverse("reports:seminar_report_pdf", args=[seed.pk]))
+
+    assert pdf.document_style() is parsed
+    assert "Danvan-Serif" in fonts_of(notice) and "Danvan-Serif" in fonts_of(report)
+    assert all(fonts_of(notice).values()) and all(fonts_of(report).values())
+
+
+@pytest.mark.parametrize(("subsetter", "warnings"), [(object(), []), (None, ["reports.W001"])])
+def test_deploy_check_warns_when_fonts_would_be_subset_by_fonttools(
+    monkeypatch, subsetter, warnings
+):
+    monkeypatch.setattr(ffi, "harfbuzz_subset", subsetter)
+
+    assert [warning.id for warning in checks.font_subsetter(None)] == warnings
+
+
 def test_seminar_report_is_logged_as_an_export(staff_client, seed, staff):
     staff_client.get(reverse("reports:seminar_report_pdf", args=[seed.pk]))
 
@@ -275,6 +300,7 @@ def test_seminar_report_user_text_with_markup_is_printed_as_text_and_nothing_is_
         return fetch(self, url, headers)
 
     monkeypatch.setattr(pdf.StaticFilesFetcher, "fetch", spy)
+    monkeypatch.setattr(pdf, "_parsed", threading.local())  # the stylesheet read again
 
     response = staff_client.get(reverse("reports:seminar_report_pdf", args=[seed.pk]))
 
