@@ -3,15 +3,19 @@ progress report, each requested as district staff would (view, queries, template
 The first request of each is shown apart: the process's first render pays for what is
 loaded once (the first document's column), unless the site warms it at start-up.
 
-    .venv/bin/python bench/pdf_renders.py [--runs 20] [--out DIR]
+    .venv/bin/python bench/pdf_renders.py [--runs 20] [--out DIR] [--big]
 
 Runs on a fresh SQLite file with the demo data unless DATABASE_URL names a database that
 already has it. With --out, the PDFs are also written to DIR (`make screenshots` turns the
-report's pages into the README's images).
+report's pages into the README's images). With --big, the same three documents of a large
+seminar are timed too: 200 contributions in two clusters of 50 wards each, 20 tasks given
+to all 100 wards, a progress report of each ward on each task.
 """
 
 import argparse
+import datetime
 import io
+import itertools
 import os
 import statistics
 import sys
@@ -31,6 +35,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--out", type=Path)
+    parser.add_argument("--big", action="store_true", help="time a large seminar's too")
     args = parser.parse_args()
 
     sys.path.insert(0, str(ROOT))
@@ -55,7 +60,9 @@ def main():
     call_command("migrate", verbosity=0)
     if not Seminar.objects.exists():
         call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
-    seminar = Seminar.objects.order_by("pk").first()
+    seminars = [("", Seminar.objects.order_by("pk").first())]
+    if args.big:
+        seminars.append(("lớn ", big_seminar(seminars[0][1].district)))
     client = Client()
     client.force_login(User.objects.get(username="canbo.quan"))
 
@@ -64,7 +71,8 @@ def main():
         ("pages", 7), ("kB", 7),
     )  # fmt: skip
     print(f"{'document':<22}" + "".join(f"{title:>{width}}" for title, width in columns))
-    for name, url_name, query in DOCUMENTS:
+    for (prefix, seminar), (name, url_name, query) in itertools.product(seminars, DOCUMENTS):
+        name = prefix + name
         url = reverse(url_name, args=[seminar.pk]) + query
         times = []
         for _ in range(args.runs):
@@ -85,6 +93,44 @@ def main():
         if args.out:
             args.out.mkdir(parents=True, exist_ok=True)
             (args.out / f"{name}.pdf").write_bytes(response.content)
+
+
+def big_seminar(district):
+    """A seminar of 200 contributions and 20 tasks over 100 wards of `district` (made as
+    needed), each ward's progress on each task reported for the fourth quarter of 2019."""
+    from tests.factories import (
+        ContributionFactory,
+        DirectiveTaskFactory,
+        ProgressReportFactory,
+        SeminarFactory,
+        SeminarSessionFactory,
+        TaskAssignmentFactory,
+        WardFactory,
+    )
+    from wards.models import Ward
+
+    wards = list(Ward.objects.filter(district=district).order_by("pk")[:100])
+    wards += WardFactory.create_batch(100 - len(wards), district=district)
+    seminar = SeminarFactory(district=district, title="Tọa đàm lớn: 200 ý kiến, 20 nhiệm vụ")
+    for number, half in ((1, wards[::2]), (2, wards[1::2])):
+        session = SeminarSessionFactory(seminar=seminar, number=number, wards=half)
+        for order in range(1, 101):
+            ContributionFactory(
+                session=session, order=order, speaker=f"Đại biểu {number}.{order}",
+                summary="Kinh nghiệm vận động nhân dân giải phóng mặt bằng, giữ gìn trật tự "
+                "đô thị và vệ sinh môi trường ở tổ dân phố. " * 3,
+            )  # fmt: skip
+    for number in range(1, 21):
+        task = DirectiveTaskFactory(seminar=seminar, number=number)
+        for ward in wards:
+            assignment = TaskAssignmentFactory(
+                task=task, ward=ward, due_on=datetime.date(2020, 6, 30)
+            )
+            ProgressReportFactory(
+                assignment=assignment, period_start=datetime.date(2019, 10, 1),
+                period_end=datetime.date(2019, 12, 31), percent=10 * (ward.pk % 11),
+            )  # fmt: skip
+    return seminar
 
 
 if __name__ == "__main__":
