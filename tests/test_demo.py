@@ -13,6 +13,7 @@ from django.utils import timezone
 from meetings.models import Attendee, Seminar, TaskAssignment
 from meetings.selectors import seminar_facts
 from teams.models import Activity, Member, Team
+from tests.shared import module_records
 from wards.demo import DEMO_USERS
 from wards.models import Ward, WardSuccession
 from workreports.models import ReportingPeriod
@@ -37,9 +38,16 @@ def snapshot():
     }
 
 
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """What the demo's first load printed: loaded once for the module (a load takes 5 to
+    10 s), each test in a savepoint of its transaction."""
+    with module_records(django_db_blocker, load_demo) as output:
+        yield output
+
+
 @pytest.fixture
-def seminar(db):
-    load_demo()
+def seminar(demo, db):
     return Seminar.objects.get(title__icontains="chất lượng hoạt động của tổ dân vận")
 
 
@@ -199,18 +207,17 @@ def test_load_demo_has_a_monthly_report_cycle_of_the_new_wards(seminar):
     assert last.consolidated.document is None
 
 
-def test_load_demo_twice_changes_nothing(db):
-    first_output = load_demo()
+def test_load_demo_twice_changes_nothing(demo, db):
     before = snapshot()
 
     second_output = load_demo()
 
     assert snapshot() == before
-    assert second_output == first_output
+    assert second_output == demo
 
 
-def test_load_demo_prints_a_login_for_every_role(db):
-    output = load_demo()
+def test_load_demo_prints_a_login_for_every_role(demo):
+    output = demo
 
     for username in (
         "admin",
