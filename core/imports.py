@@ -30,7 +30,7 @@ import openpyxl
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured, ValidationError
 from django.db import DatabaseError, transaction
-from django.db.models import CharField, CheckConstraint, Model, TextField
+from django.db.models import CharField, CheckConstraint, DecimalField, Model, TextField
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext as _
@@ -662,9 +662,10 @@ class Cells:
 class FieldChecks:
     """A model's field validation, as `Model.clean_fields` does it (without changing the
     instance: the values of a row are already those of the field's type), each distinct
-    value of a field other than text checked once."""
+    value of a field other than text and decimals checked once (1,5 and 1,50 are equal
+    decimals, but only one of them has a single decimal place)."""
 
-    TEXT = (CharField, TextField)
+    UNREMEMBERED = (CharField, TextField, DecimalField)
 
     def __init__(self, model, *, exclude=()):
         self.fields = [
@@ -681,7 +682,7 @@ class FieldChecks:
             value = getattr(instance, field.attname)
             if field.blank and value in field.empty_values:
                 continue
-            if isinstance(field, self.TEXT):
+            if isinstance(field, self.UNREMEMBERED):
                 messages = self.check(field, value, instance)
             else:
                 key = (field.attname, type(value), value)

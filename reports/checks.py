@@ -1,13 +1,15 @@
 """Checks of the machine the documents are printed on (`manage.py check --deploy`)."""
 
 from django.core.checks import Tags, Warning, register
-from weasyprint.text import ffi
 
 
 @register(Tags.compatibility, deploy=True)
 def font_subsetter(app_configs, **kwargs):
     """WeasyPrint subsets the documents' fonts with HarfBuzz when the system has its
-    subsetter, otherwise with fontTools: a document then takes about three times as long."""
+    subsetter, otherwise with fontTools: a document then takes about three times as long.
+    (WeasyPrint's libraries are loaded here, not by every command that sets Django up.)"""
+    from weasyprint.text import ffi
+
     if ffi.harfbuzz_subset is not None:
         return []
     return [

@@ -4,6 +4,7 @@ one bad row; a fake workbook; rows of two wards. Through the importer, the admin
 check, confirm) and `manage.py import_data`."""
 
 import datetime
+import decimal
 import io
 import unicodedata
 import zipfile
@@ -16,13 +17,13 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from core import tables
-from core.imports import importers
+from core.imports import FieldChecks, importers
 from core.models import ImportJob
 from core.tables import FileRefused, read_table
 from core.tasks import run_import
 from meetings.imports import ProgressReportImporter
 from teams.imports import ActivityImporter, MemberImporter
-from teams.models import Activity, Member
+from teams.models import Activity, Member, Training
 from tests.factories import (
     ActivityFactory,
     DirectiveTaskFactory,
@@ -664,3 +665,16 @@ def test_import_a_row_the_database_refuses_fails_the_job_and_writes_nothing(clie
             "trùng khóa); không ghi dòng nào.",
         )
     ]
+
+
+@pytest.mark.parametrize("order", [["1.50", "1.5"], ["1.5", "1.50"]])
+def test_field_checks_judge_each_decimal_as_written_whatever_came_before(order):
+    """Values checked once per distinct value: 1,5 and 1,50 are equal decimals, but only
+    one has a single decimal place."""
+    checks = FieldChecks(Training)
+
+    refused = {
+        hours: "hours" in checks.errors(Training(hours=decimal.Decimal(hours))) for hours in order
+    }
+
+    assert refused == {"1.5": False, "1.50": True}
