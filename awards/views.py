@@ -21,6 +21,7 @@ from teams.models import ExemplaryModel
 from teams.recognition import LEVELS
 from wards.models import Ward
 from wards.pages import manages, require_managed, seen_or_404, ward_for
+from wards.scope import works_for_a_unit
 
 from . import forms, services
 from .models import CRITERIA, Evidence
@@ -58,11 +59,12 @@ def model_list(request):
         rows = rows.filter(ward__code=request.GET["ward"])
     if request.GET.get("format") in ("pdf", "xlsx"):
         return recognised_list(request, rows, year)
-    # An officer registers a model of a ward they manage (staff, from the ward's pages).
+    # An officer registers a model of a ward they manage; staff and superusers from the
+    # ward's pages (a button a ward would be 10,000 of them for a superuser).
     own = (
-        Ward.objects.managed_by(request.user).order_by("sort_name", "code")
-        if not request.user.district_id
-        else []
+        []
+        if works_for_a_unit(request.user)
+        else Ward.objects.managed_by(request.user).order_by("sort_name", "code")
     )
     return render(
         request,

@@ -359,3 +359,32 @@ def test_recognised_list_prints_by_level_as_a_pdf_and_a_workbook(client, ward):
     assert xlsx["Content-Disposition"].startswith(
         'attachment; filename="mo-hinh-dan-van-kheo-2026'
     )
+
+
+@pytest.mark.parametrize(
+    ("role", "buttons"),
+    [
+        (Role.WARD_OFFICER, ["Đăng ký mô hình của Phường Một"]),
+        (Role.DISTRICT_STAFF, []),
+        ("superuser", []),
+    ],
+)
+def test_model_list_offers_to_register_a_model_of_an_officers_own_wards_only(
+    client, django_user_model, role, buttons
+):
+    """Staff and superusers register a ward's model from the ward's pages: a button for each
+    ward they manage was 10,000 buttons (1.8 s) for a superuser at national scale."""
+    ward = WardFactory(name="Phường Một", district=DistrictFactory())
+    WardFactory(name="Phường Hai", district=ward.district)
+    if role == "superuser":
+        client.force_login(django_user_model.objects.create_superuser("quantri", password="x"))
+    else:
+        login(client, role, ward)
+
+    page = client.get(reverse("awards:model_list")).text
+
+    assert [
+        text
+        for text in ("Đăng ký mô hình của Phường Một", "Đăng ký mô hình của Phường Hai")
+        if text in page
+    ] == buttons
