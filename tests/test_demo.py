@@ -216,7 +216,9 @@ def test_load_demo_twice_changes_nothing(demo, db):
     assert second_output == demo
 
 
-def test_load_demo_prints_a_login_for_every_role(demo):
+def test_load_demo_prints_a_login_for_every_role(demo, db):
+    # `db` too: pytest-django runs the tests without it last, after the browser tests, whose
+    # event loop forbids the module's transaction.
     output = demo
 
     for username in (
