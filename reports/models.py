@@ -28,11 +28,15 @@ class MonthCounts(models.Model):
 
 
 class MemberCounts(models.Model):
-    """Current members who represent an organisation, and how many are party members."""
+    """Current members who represent an organisation, or (organisation "") all of them: the
+    seats, the party members among them, and the people, each once however many teams they
+    sit in. A place's row for all is not the sum of its organisations' rows: one person can
+    represent two."""
 
-    organisation = models.CharField(max_length=20, choices=Member.Organisation.choices)
+    organisation = models.CharField(max_length=20, choices=Member.Organisation.choices, blank=True)
     members = models.PositiveIntegerField(default=0)
     party_members = models.PositiveIntegerField(default=0)
+    people = models.PositiveIntegerField(default=0)
 
     class Meta:
         abstract = True
@@ -110,31 +114,3 @@ class DistrictMembers(MemberCounts):
 
     def __str__(self):
         return f"{self.district_id} {self.organisation}"
-
-
-class WardPeople(models.Model):
-    """The people among a ward's current members, each once however many teams they sit
-    in (the members' tallies count the seats)."""
-
-    ward = models.OneToOneField(Ward, on_delete=models.CASCADE, related_name="+")
-    people = models.PositiveIntegerField(default=0)
-    ward_path = "ward"
-
-    class Meta:
-        verbose_name = _("tally of a ward's people")
-
-    def __str__(self):
-        return f"{self.ward_id} {self.people}"
-
-
-class DistrictPeople(models.Model):
-    """The people among a managing unit's current members, each once."""
-
-    district = models.OneToOneField(District, on_delete=models.CASCADE, related_name="+")
-    people = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        verbose_name = _("tally of a managing unit's people")
-
-    def __str__(self):
-        return f"{self.district_id} {self.people}"

@@ -38,14 +38,7 @@ from wards.models import (
     existing_during,
 )
 
-from .models import (
-    DistrictMembers,
-    DistrictMonth,
-    DistrictPeople,
-    WardMembers,
-    WardMonth,
-    WardPeople,
-)
+from .models import DistrictMembers, DistrictMonth, WardMembers, WardMonth
 
 
 def wards_in_scope(*, user, period=None):
@@ -204,10 +197,11 @@ def _totals(wards, period, units) -> Figures:
         # Counted apart, as two index scans, rather than as a join of the two tables.
         _in_wards(ResidentialGroup.objects.all(), wards).aggregate(groups=Count("pk")),
         _in_wards(Team.objects.all(), wards).aggregate(teams=Count("pk")),
-        _member_tallies(wards, units).aggregate(
-            members=Sum("members"), party_members=Sum("party_members")
+        _member_tallies(wards, units)
+        .filter(organisation="")
+        .aggregate(
+            members=Sum("members"), party_members=Sum("party_members"), people=Sum("people")
         ),
-        _people_tallies(wards, units).aggregate(people=Sum("people")),
     ]
     if months:
         tallies = _unit_tallies(units, months)
@@ -236,7 +230,7 @@ def figures_by_unit(*, wards, period, by, units=None) -> dict[int, Figures]:
         sources = [
             (ResidentialGroup.objects.all(), {"groups": Count("pk"), "teams": Count("team")}),
             (
-                WardMembers.objects.all(),
+                WardMembers.objects.filter(organisation=""),
                 {"members": Sum("members"), "party_members": Sum("party_members")},
             ),
         ]
@@ -342,18 +336,11 @@ def _unit_tallies(units, months):
 
 
 def _member_tallies(wards, units):
-    """The member tallies of `wards`: their units' when they are whole units."""
+    """The member tallies of `wards`: their units' when they are whole units (a person who
+    sits in teams of two units is counted in each)."""
     if units is None:
         return _in_wards(WardMembers.objects.all(), wards)
     return DistrictMembers.objects.filter(units)
-
-
-def _people_tallies(wards, units):
-    """The people tallies of `wards`: their units' when they are whole units (a person who
-    sits in teams of two units is counted in each)."""
-    if units is None:
-        return _in_wards(WardPeople.objects.all(), wards)
-    return DistrictPeople.objects.filter(units)
 
 
 def whole_districts(wards):
@@ -378,6 +365,7 @@ def _members_by_organisation(wards, units):
     the tallies."""
     rows = (
         _member_tallies(wards, units)
+        .exclude(organisation="")
         .values("organisation")
         .annotate(count=Sum("members"))
         .order_by()

@@ -33,14 +33,7 @@ from core.writers import copy_rows
 from teams.models import Activity, CitizenFeedback, Member, Team
 from wards.models import District, ResidentialGroup, Ward
 
-from .models import (
-    DistrictMembers,
-    DistrictMonth,
-    DistrictPeople,
-    WardMembers,
-    WardMonth,
-    WardPeople,
-)
+from .models import DistrictMembers, DistrictMonth, WardMembers, WardMonth
 
 # The records the tallies count, and those that move them between wards and units: the path
 # from each to its ward ("" for a ward), and the date that puts it in a month (None: it
@@ -57,7 +50,7 @@ TRACKED = {
 # when they move to another ward or unit.
 COUNTED = (Activity, CitizenFeedback, Member)
 TO_WARD = f"team__{Team.ward_path}"  # every counted record's, through its team
-TALLIES = (WardMonth, WardMembers, WardPeople, DistrictMonth, DistrictMembers, DistrictPeople)
+TALLIES = (WardMonth, WardMembers, DistrictMonth, DistrictMembers)
 BATCH = 10_000
 REBUILD_DISTRICTS = 50
 
@@ -77,10 +70,8 @@ def _count_members_again(*, wards, districts):
     """Count again the member tallies of `wards` and `districts` (ids). The caller holds
     their units' lock."""
     WardMembers.objects.filter(ward__in=wards).delete()
-    WardPeople.objects.filter(ward__in=wards).delete()
     DistrictMembers.objects.filter(district__in=districts).delete()
-    DistrictPeople.objects.filter(district__in=districts).delete()
-    _count_members(ward_rows=Q(**{f"{TO_WARD}__in": wards}), districts=districts)
+    _count_members(wards=wards, districts=districts)
 
 
 def rebuild(*, analyze=True):
@@ -92,12 +83,8 @@ def rebuild(*, analyze=True):
             model.objects.all().delete()
         districts = District.objects.order_by("pk").values_list("pk", flat=True).iterator()
         while chunk := list(itertools.islice(districts, REBUILD_DISTRICTS)):
-            wards = Ward.objects.filter(district__in=chunk).values("pk")
             _count_months(wards=None, districts=chunk, months=None)
-            _count_members(
-                ward_rows=Q(**{f"{TO_WARD}__in": wards}),
-                districts=chunk,
-            )
+            _count_members(wards=None, districts=chunk)
     if analyze and connection.vendor == "postgresql":
         # The planner's statistics of the new tables: the dashboards' plans depend on them.
         with connection.cursor() as cursor:
@@ -207,46 +194,67 @@ def _count_months(*, wards, districts, months):
     )
 
 
-def _count_members(*, ward_rows, districts):
-    """The wards' member tallies from their members; the units' from their wards' tallies
-    (a few rows a ward, however many members a unit has)."""
-    members = (
-        Member.objects.filter(ward_rows, left_on__isnull=True)
-        .values("organisation", ward=F(TO_WARD))
-        .annotate(members=Count("pk"), party_members=Count("pk", filter=Q(is_party_member=True)))
-        .order_by()
+# The member tallies' rows of a place: for all its members (""), and for each organisation.
+ORGANISATIONS = ["", *Member.Organisation.values]
+
+
+def _member_counts(organisation):
+    """What a member tally counts of a place's current members who represent `organisation`
+    ("": all of them), as aggregates named after it."""
+    mine = Q(organisation=organisation) if organisation else Q()
+    return {
+        f"members_{organisation}": Count("pk", filter=mine or None),
+        f"party_members_{organisation}": Count("pk", filter=mine & Q(is_party_member=True)),
+        f"people_{organisation}": Count("person", distinct=True, filter=mine or None),
+    }
+
+
+MEMBER_COUNTS = {
+    name: count
+    for organisation in ORGANISATIONS
+    for name, count in _member_counts(organisation).items()
+}
+
+
+def _count_members(*, wards, districts):
+    """Write the member tallies of `districts` and of `wards` (ids; None: every ward of the
+    districts): one grouped query of their current members by ward and one by unit (people
+    are counted once in a unit, not once in each of its wards)."""
+    current = Member.objects.filter(left_on__isnull=True).order_by()
+    in_wards = (
+        {f"{TO_WARD}__district__in": districts} if wards is None else {f"{TO_WARD}__in": wards}
     )
-    _insert(WardMembers, (WardMembers(ward_id=row.pop("ward"), **row) for row in members))
-    of_wards = (
-        WardMembers.objects.filter(ward__district__in=districts)
-        .values("organisation", district=F("ward__district"))
-        .annotate(members=Sum("members"), party_members=Sum("party_members"))
-        .order_by()
+    _insert(
+        WardMembers,
+        _member_tallies(
+            WardMembers, "ward_id", current.filter(**in_wards).values(place=F(TO_WARD))
+        ),
     )
     _insert(
         DistrictMembers,
-        (DistrictMembers(district_id=row.pop("district"), **row) for row in of_wards),
-    )
-    # People, each once: a person in two teams is one person and two seats.
-    current = Member.objects.filter(left_on__isnull=True).order_by()
-    _insert(
-        WardPeople,
-        (
-            WardPeople(ward_id=row["ward"], people=row["people"])
-            for row in current.filter(ward_rows)
-            .values(ward=F(TO_WARD))
-            .annotate(people=Count("person", distinct=True))
+        _member_tallies(
+            DistrictMembers,
+            "district_id",
+            current.filter(**{f"{TO_WARD}__district__in": districts}).values(
+                place=F(f"{TO_WARD}__district")
+            ),
         ),
     )
-    _insert(
-        DistrictPeople,
-        (
-            DistrictPeople(district_id=row["district"], people=row["people"])
-            for row in current.filter(**{f"{TO_WARD}__district__in": districts})
-            .values(district=F(f"{TO_WARD}__district"))
-            .annotate(people=Count("person", distinct=True))
-        ),
-    )
+
+
+def _member_tallies(model, place, grouped):
+    """Tallies of `model` from the members `grouped` by place: the place's row for all its
+    members, and one for each organisation they represent."""
+    for row in grouped.annotate(**MEMBER_COUNTS):
+        for organisation in ORGANISATIONS:
+            if row[f"members_{organisation}"]:
+                yield model(
+                    **{place: row["place"]},
+                    organisation=organisation,
+                    members=row[f"members_{organisation}"],
+                    party_members=row[f"party_members_{organisation}"],
+                    people=row[f"people_{organisation}"],
+                )
 
 
 def _insert(model, tallies):

@@ -726,7 +726,7 @@ def test_ward_dashboard_queries_are_the_same_for_1_and_30_groups_and_1000_activi
     assert figures_of(client.get(url, {"period": YEAR}))["activities"] == 1000
 
 
-def test_overview_staff_reads_30_queries(client, one_ward):
+def test_overview_staff_reads_29_queries(client, one_ward):
     """What the overview costs, query by query:
     1-2   the session, the user (with the wards its own came from, `scope.ancestor_ids`);
     3     the ids of the wards in the user's scope that existed in the period;
@@ -736,25 +736,25 @@ def test_overview_staff_reads_30_queries(client, one_ward):
     8-10  their groups and teams, their members, their activities and feedback (tallies);
     11    the units wholly in the scope, whose tallies the key figures and charts read;
     12-13 the scope's groups, its teams;
-    14-19 the key figures and charts: members (14), people (15), activities and households
-          (16), days to resolve feedback (17), activities by month and field (18), members by
-          organisation (19);
-    20-21 the matrix: the number of its wards, its page of them;
-    22    their assignments, each with its latest report;
-    23    the progress chart: the tasks' assignments by latest status;
-    24-25 the user's permissions: their own, their groups';
-    26-27 the deadlines of the unit's wards: tasks, work reports (`reminders.deadlines.due_for`);
-    28-30 the session's idle timer, saved in a savepoint.
+    14-18 the key figures and charts: members and people (14), activities and households
+          (15), days to resolve feedback (16), activities by month and field (17), members by
+          organisation (18);
+    19-20 the matrix: the number of its wards, its page of them;
+    21    their assignments, each with its latest report;
+    22    the progress chart: the tasks' assignments by latest status;
+    23-24 the user's permissions: their own, their groups';
+    25-26 the deadlines of the unit's wards: tasks, work reports (`reminders.deadlines.due_for`);
+    27-29 the session's idle timer, saved in a savepoint.
     (The feedback overdue today is a query more for a period that has not ended.)"""
     district, _tasks, _team = one_ward
     client.force_login(RoleUserFactory(role=Role.DISTRICT_STAFF, district=district))
     url = reverse("reports:overview")
     client.get(url, {"period": YEAR})  # fills per-process caches (content types)
 
-    assert page_queries(client, url, {"period": YEAR}) == 30
+    assert page_queries(client, url, {"period": YEAR}) == 29
 
 
-def test_overview_workbook_staff_reads_26_queries(client, one_ward):
+def test_overview_workbook_staff_reads_25_queries(client, one_ward):
     """What the overview's workbook costs, query by query:
     1-2   the session, the user (with the wards its own came from);
     3-4   the user's permissions (the export's): their own, their groups';
@@ -764,20 +764,20 @@ def test_overview_workbook_staff_reads_26_queries(client, one_ward):
     9-11  their groups and teams, their members, their activities and feedback (tallies);
     12    the units wholly in the scope, whose tallies the key figures read;
     13-14 the scope's groups, its teams;
-    15-20 the key figures: members, people, activities and households, days to resolve
+    15-19 the key figures: members and people, activities and households, days to resolve
           feedback, activities by month and field, members by organisation;
-    21-22 the matrix: its wards, their assignments, each with its latest report;
-    23    the export, in the security log;
-    24-26 the session's idle timer, saved in a savepoint."""
+    20-21 the matrix: its wards, their assignments, each with its latest report;
+    22    the export, in the security log;
+    23-25 the session's idle timer, saved in a savepoint."""
     district, _tasks, _team = one_ward
     client.force_login(RoleUserFactory(role=Role.DISTRICT_STAFF, district=district))
     url = reverse("reports:overview")
     client.get(url, {"period": YEAR, "format": "xlsx"})  # fills per-process caches
 
-    assert page_queries(client, url, {"period": YEAR, "format": "xlsx"}) == 26
+    assert page_queries(client, url, {"period": YEAR, "format": "xlsx"}) == 25
 
 
-def test_ward_dashboard_officer_reads_23_queries(client, one_ward):
+def test_ward_dashboard_officer_reads_22_queries(client, one_ward):
     """What a ward's dashboard costs, query by query:
     1-2   the session, the user (with the wards its own came from);
     3     the ward;
@@ -785,13 +785,13 @@ def test_ward_dashboard_officer_reads_23_queries(client, one_ward):
     6-9   their teams, members, activities and feedback;
     10    whether the ward is a whole unit, whose tallies the key figures would then read;
     11-12 the ward's groups, its teams;
-    13-18 the key figures and charts, as on the overview (14-19 there);
-    19-20 the user's permissions: their own, their groups';
-    21-23 the session's idle timer, saved in a savepoint."""
+    13-17 the key figures and charts, as on the overview (14-18 there);
+    18-19 the user's permissions: their own, their groups';
+    20-22 the session's idle timer, saved in a savepoint."""
     _district, _tasks, team = one_ward
     ward = team.residential_group.ward
     client.force_login(RoleUserFactory(role=Role.WARD_OFFICER, wards=[ward]))
     url = reverse("reports:ward_dashboard", args=[ward.code])
     client.get(url, {"period": YEAR})
 
-    assert page_queries(client, url, {"period": YEAR}) == 23
+    assert page_queries(client, url, {"period": YEAR}) == 22

@@ -84,8 +84,6 @@ INTERNAL_MODELS = {
     "reports.DistrictMonth",
     "reports.WardMembers",
     "reports.DistrictMembers",
-    "reports.WardPeople",
-    "reports.DistrictPeople",
     "registry.DocumentSequence",
 }
 # Words that are the same in both languages.

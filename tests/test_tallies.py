@@ -133,6 +133,37 @@ def test_member_who_leaves_is_no_longer_tallied(two_wards):
     assert_tallies_are_counts()
 
 
+def member_tallies(model, **place):
+    return sorted(
+        model.objects.filter(**place).values_list(
+            "organisation", "members", "party_members", "people"
+        )
+    )
+
+
+def test_person_in_two_teams_is_two_seats_and_one_person(two_wards):
+    (first, second, _other), (team, second_team, _other_team) = two_wards
+    seat = MemberFactory(team=team, organisation="women", is_party_member=True)
+    neighbours = TeamFactory(residential_group__ward=first)
+    MemberFactory(team=neighbours, organisation="youth", is_party_member=False, person=seat.person)
+    MemberFactory(team=second_team, organisation="women", person=seat.person)
+    MemberFactory(team=second_team, organisation="women", is_party_member=False)
+
+    # (organisation, seats, party members, people): "" for all of them.
+    assert member_tallies(WardMembers, ward=first) == [
+        ("", 2, 1, 1),
+        ("women", 1, 1, 1),
+        ("youth", 1, 0, 1),
+    ]
+    assert member_tallies(WardMembers, ward=second) == [("", 2, 1, 2), ("women", 2, 1, 2)]
+    assert member_tallies(DistrictMembers, district=first.district) == [
+        ("", 4, 2, 2),
+        ("women", 3, 2, 2),
+        ("youth", 1, 0, 1),
+    ]
+    assert_tallies_are_counts()
+
+
 def test_team_moved_to_another_wards_group_takes_its_tallies(two_wards):
     (first, _second, other), (team, _second_team, other_team) = two_wards
     ActivityFactory(team=team, date=datetime.date(2025, 3, 14))
@@ -537,8 +568,9 @@ SAVES = [
             "phone": "0912 000 222", "id_number": "", "team": team.pk,
             "organisation": "veterans", "role": "member", "joined_on": "", "left_on": "",
         },
-        # The lock, where it is, and the four member tallies of its ward and unit counted.
-        (37, 14),
+        # Its unit locked, where it is, its ward's and unit's member tallies deleted, counted
+        # (a query each) and written.
+        (31, 8),
         id="member",
     ),
     pytest.param(
