@@ -7,6 +7,7 @@ import re
 import pytest
 from axes.models import AccessAttempt
 from django.contrib import admin
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.sessions.models import Session
@@ -15,6 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from danvan import settings as configured
 from teams.models import Member
 from tests.factories import MemberFactory, UserFactory
 from wards.models import SecurityEvent
@@ -101,6 +103,19 @@ def test_password_short_common_or_numeric_is_refused(password):
 
 def test_password_long_and_uncommon_is_accepted():
     validate_password("tổ-dân-vận-phường-7")
+
+
+def test_password_stored_with_pbkdf2_signs_in_and_is_stored_again_with_argon2id(client, settings):
+    settings.PASSWORD_HASHERS = configured.PASSWORD_HASHERS  # not the tests' fast one
+    user = UserFactory()
+    user.password = make_password(PASSWORD, hasher="pbkdf2_sha256")
+    user.save()
+
+    response = client.post(reverse("login"), {"username": user.username, "password": PASSWORD})
+
+    user.refresh_from_db()
+    assert response.status_code == 302
+    assert user.password.startswith("argon2$argon2id$v=19$m=102400,t=2,p=8$")
 
 
 def test_session_user_expires_after_30_idle_minutes_and_at_browser_close(client):
