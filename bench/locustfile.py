@@ -1,113 +1,249 @@
-"""The load test's users (run by bench/load_test.py): ward officers, district staff and the
-country's staff (a superuser), who sign in once, then move between the pages they use, with
-a second or two between clicks.
+"""The load test's users (run by bench/load_test.py): ward officers and district staff, each
+locust user one person at a time — it signs in with the next of the accounts made for the
+test, does a short working session on their own ward's (or unit's) pages, as on a phone,
+signs out, and takes the next account. The sign-ins are measured with everything else. A
+person reads a page for 2–6 s before the next click, and fills a form for 5–15 s.
 
-The measured window starts when the last user has signed in: the statistics are reset then,
-every user starts work at once, and the test stops `BENCH_SECONDS` later. How long the
-sign-ins took is written to `BENCH_SIGN_IN_FILE`.
+Officers read their ward's pages and write: an activity, a feedback item, a progress report
+on one of the ward's tasks, now and then a small import of activities (upload, the check's
+preview, confirm, the outcome). A write is one POST, named "write: …"; it fails unless the
+application answers with its redirect (a form shown again means it refused the data).
+
+The accounts are in the JSON file `BENCH_ACCOUNTS` (made by load_test.py), their password
+`BENCH_PASSWORD`.
 """
 
+import datetime
+import itertools
+import json
 import os
 import random
 import re
-import time
 
 import gevent
-from gevent.event import Event
-from locust import HttpUser, between, task
+from locust import HttpUser, task
 
 PASSWORD = os.environ["BENCH_PASSWORD"]
-WARD = os.environ["BENCH_WARD"]
-TEAM = os.environ["BENCH_TEAM"]
-SEMINAR = os.environ["BENCH_SEMINAR"]
-USERS = int(os.environ["BENCH_USERS"])
-SECONDS = int(os.environ["BENCH_SECONDS"])
-STARTED = time.monotonic()
-signed_in = []
-all_signed_in = Event()
+ACCOUNTS = json.load(open(os.environ["BENCH_ACCOUNTS"]))  # noqa: SIM115
+OFFICERS = itertools.cycle(ACCOUNTS["officers"])
+STAFF = itertools.cycle(ACCOUNTS["staff"])
+STEPS = 4  # pages or writes in a working session: a few minutes' work on a phone
+# The pauses of a person: reading a page before the next click, filling a form.
+READING = (2, 6)
+FILLING = (5, 15)
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+IMPORT_HEADERS = (
+    "Mã phường,Mã tổ dân phố,Tên tổ dân phố,Ngày,Lĩnh vực,Tên hoạt động,Mô tả,Số hộ tiếp cận,"
+    "Số người tham gia,Kết quả"
+)
+written = itertools.count(1)
+
+
+def day(days_ago):
+    return (datetime.date.today() - datetime.timedelta(days=days_ago)).strftime("%d/%m/%Y")
 
 
 class Person(HttpUser):
     abstract = True
-    wait_time = between(1, 2)
-    username = ""
+    accounts = None
+    # The pause between two clicks is in `session`; a session follows the last at once.
+    wait_time = staticmethod(lambda: 0)
 
-    def on_start(self):
-        page = self.client.get("/accounts/login/", name="sign in")
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+    @task
+    def session(self):
+        self.account = next(self.accounts)
+        page = self.client.get("/accounts/login/", name="sign in: form")
         self.client.post(
             "/accounts/login/",
-            {"username": self.username, "password": PASSWORD, "csrfmiddlewaretoken": token},
+            {
+                "username": self.account["username"],
+                "password": PASSWORD,
+                "csrfmiddlewaretoken": self.token(page),
+            },
             name="sign in",
         )
-        signed_in.append(self)
-        if len(signed_in) == USERS:
-            with open(os.environ["BENCH_SIGN_IN_FILE"], "w") as file:
-                file.write(f"{time.monotonic() - STARTED:.1f}")
-            self.environment.runner.stats.reset_all()
-            gevent.spawn_later(SECONDS, self.environment.runner.quit)
-            all_signed_in.set()
-        all_signed_in.wait()
+        steps = self.steps()
+        for step in random.choices(list(steps), weights=list(steps.values()), k=STEPS):
+            gevent.sleep(random.uniform(*READING))
+            step()
+        self.client.post(
+            "/accounts/logout/",
+            {"csrfmiddlewaretoken": self.client.cookies.get("csrftoken", "")},
+            name="sign out",
+        )
+
+    def steps(self):
+        raise NotImplementedError
+
+    def token(self, page):
+        found = TOKEN.search(page.text)
+        return found.group(1) if found else ""
+
+    def write(self, url, data, name, files=None, form=None):
+        """POST `data` to `url` (with the token of `form`, the page read first) and expect
+        the application's redirect: a form shown again is a refusal, counted as a failure."""
+        form = form or self.client.get(url, name=f"{name}: form")
+        gevent.sleep(random.uniform(*FILLING))
+        with self.client.post(
+            url,
+            {**data, "csrfmiddlewaretoken": self.token(form)},
+            files=files,
+            name=f"write: {name}",
+            allow_redirects=False,
+            catch_response=True,
+        ) as response:
+            if response.status_code != 302:
+                response.failure(f"{response.status_code}, not a redirect: refused")
+                return None
+            return response.headers["Location"]
 
 
-# Of 50 users: 36 ward officers, 12 district staff, 2 of the country's staff.
 class WardOfficer(Person):
-    weight = 18
-    username = "bench.officer"
+    weight = 4
+    accounts = OFFICERS
 
-    @task(4)
+    def steps(self):
+        return {
+            self.ward_home: 2,
+            self.lists: 2,
+            self.search: 1,
+            self.dashboard: 1,
+            self.team: 1,
+            self.add_activity: 4,
+            self.add_feedback: 2,
+            self.report_progress: 1.5,
+            self.import_activities: 0.4,
+        }
+
+    @property
+    def ward(self):
+        return self.account["ward"]
+
     def ward_home(self):
-        self.client.get(f"/wards/{WARD}/", name="ward home")
+        self.client.get(f"/wards/{self.ward}/", name="ward home")
 
-    @task(2)
     def lists(self):
         kind = random.choice(["members", "activities", "feedback"])
-        self.client.get(f"/wards/{WARD}/{kind}/", name=f"{kind} list")
+        self.client.get(f"/wards/{self.ward}/{kind}/", name=f"{kind} list")
 
-    @task(1)
     def search(self):
-        self.client.get(f"/wards/{WARD}/activities/?q=ve+sinh", name="activities search")
+        self.client.get(f"/wards/{self.ward}/activities/?q=ve+sinh", name="activities search")
 
-    @task(1)
     def dashboard(self):
-        self.client.get(f"/wards/{WARD}/dashboard/", name="ward dashboard")
+        self.client.get(f"/wards/{self.ward}/dashboard/", name="ward dashboard")
 
-    @task(1)
     def team(self):
-        self.client.get(f"/teams/{TEAM}/", name="team page")
+        team = random.choice(self.account["groups"])["team"]
+        self.client.get(f"/teams/{team}/", name="team page")
+
+    def add_activity(self):
+        number = next(written)
+        self.write(
+            f"/wards/{self.ward}/activities/add/",
+            {
+                "team": random.choice(self.account["groups"])["team"],
+                "date": day(random.randint(0, 20)),
+                "field": random.choice(["environment", "security", "social_welfare"]),
+                "title": f"Tổng vệ sinh ngõ {number}",
+                "households_reached": str(random.randint(5, 60)),
+                "participants": str(random.randint(3, 30)),
+            },
+            "activity",
+        )
+
+    def add_feedback(self):
+        self.write(
+            f"/wards/{self.ward}/feedback/add/",
+            {
+                "team": random.choice(self.account["groups"])["team"],
+                "received_on": day(random.randint(0, 20)),
+                "field": "urban_order",
+                "summary": f"Đề nghị dọn vỉa hè số {next(written)}",
+                "status": "new",
+            },
+            "feedback",
+        )
+
+    def report_progress(self):
+        """This period's report on one of the ward's tasks: made, or corrected when made."""
+        url = f"/assignments/{random.choice(self.account['assignments'])}/progress/"
+        form = self.client.get(url, name="progress report: form")  # or the made one's
+        period = {
+            name: re.search(rf'name="{name}" value="([^"]*)"', form.text)
+            for name in ("period_start", "period_end")
+        }
+        self.write(
+            form.url,
+            {
+                **{name: found.group(1) if found else "" for name, found in period.items()},
+                "status": "in_progress",
+                "percent": str(random.randint(10, 90)),
+                "narrative": "Đã tập huấn các tổ dân vận.",
+            },
+            "progress report",
+            form=form,
+        )
+
+    def import_activities(self):
+        """Five activities in a CSV file: upload, wait for the check, confirm, wait."""
+        group = random.choice(self.account["groups"])
+        rows = [
+            f"{self.ward},{group['code']},{group['name']},{day(3)},Vệ sinh môi trường,"
+            f"Ra quân làm sạch ngõ {next(written)},,{10 + n},{5 + n},"
+            for n in range(5)
+        ]
+        data = "\n".join([IMPORT_HEADERS, *rows]).encode("utf-8-sig")
+        job = self.write(
+            "/admin/teams/activity/import/",
+            {},
+            "import upload",
+            files={"file": ("hoat-dong.csv", data, "text/csv")},
+        )
+        checked = job and self.wait_for(job, 'name="job"')  # the confirm button's form
+        if not checked:
+            return
+        location = self.write(
+            "/admin/teams/activity/process_import/",
+            {"job": job.rstrip("/").rsplit("/", 1)[-1]},
+            "import confirm",
+            form=checked,
+        )
+        if location is not None:
+            self.wait_for(location, "Đã nhập xong")
+
+    def wait_for(self, url, done):
+        """The job's page, read as its own reload does (every 2 s) until the worker has done
+        its part, when it shows `done`; None if it does not."""
+        for attempt in range(30):
+            with self.client.get(url, name="import: job", catch_response=True) as page:
+                if 'http-equiv="refresh"' not in page.text:
+                    if done not in page.text:
+                        page.failure("the import's job did not end as expected")
+                        return None
+                    return page
+                if attempt == 29:
+                    page.failure("the import's job still running after a minute")
+            gevent.sleep(2)
+        return None
 
 
 class DistrictStaff(Person):
-    weight = 6
-    username = "bench.staff"
+    weight = 1
+    accounts = STAFF
 
-    @task(3)
+    def steps(self):
+        return {self.overview: 3, self.ward_dashboard: 2, self.seminar: 1, self.ward_list: 1}
+
     def overview(self):
         self.client.get("/overview/", name="district overview")
 
-    @task(1)
+    def ward_dashboard(self):
+        ward = random.choice(self.account["wards"])
+        self.client.get(f"/wards/{ward}/dashboard/", name="ward dashboard (staff)")
+
     def seminar(self):
-        self.client.get(f"/seminars/{SEMINAR}/", name="seminar detail")
+        self.client.get(f"/seminars/{self.account['seminar']}/", name="seminar detail")
 
-    @task(1)
-    def ward(self):
-        self.client.get(f"/wards/{WARD}/dashboard/", name="ward dashboard")
-
-
-class CountryStaff(Person):
-    """Sees every ward: the overview over the whole country, and the admin's lists."""
-
-    weight = 1
-    username = "bench.root"
-
-    @task(3)
-    def overview(self):
-        self.client.get("/overview/", name="country overview")
-
-    @task(1)
-    def least_active(self):
-        self.client.get("/overview/?sort=activities", name="country overview, least active")
-
-    @task(1)
-    def activities(self):
-        self.client.get("/admin/teams/activity/", name="admin activities")
+    def ward_list(self):
+        ward = random.choice(self.account["wards"])
+        self.client.get(f"/wards/{ward}/activities/", name="activities list (staff)")

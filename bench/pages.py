@@ -29,11 +29,6 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--only", default="", help="only the pages whose name has this text")
-    parser.add_argument(
-        "--setup-only",
-        action="store_true",
-        help="make the users (password $BENCH_PASSWORD) and print the records to visit",
-    )
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "danvan.settings")
@@ -62,12 +57,6 @@ def main():
     staff = bench_user("bench.staff", Role.DISTRICT_STAFF, district=district)
     officer = bench_user("bench.officer", Role.WARD_OFFICER, wards=[ward])
     root = bench_user("bench.root", Role.ADMINISTRATOR, is_superuser=True)
-    if args.setup_only:  # for the load test
-        for user in (staff, officer, root):
-            user.set_password(os.environ["BENCH_PASSWORD"])
-            user.save(update_fields=["password"])
-        print(f"BENCH_WARD={ward.code} BENCH_TEAM={team.pk} BENCH_SEMINAR={seminar.pk}")
-        return
     word = Activity.objects.filter(team=team).values_list("title", flat=True).first().split()[-1]
     clients = {"staff": Client(), "officer": Client(), "root": Client()}
     clients["staff"].force_login(staff)
