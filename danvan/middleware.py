@@ -1,3 +1,5 @@
+import time
+
 from django.conf import settings
 from django.core.exceptions import BadRequest
 from django.utils import translation
@@ -82,4 +84,28 @@ class PrivatePagesMiddleware:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             add_never_cache_headers(response)
+        return response
+
+
+# The session's end is moved on each request, but written at most this often: a session ends
+# between SESSION_IDLE_MINUTES less a minute and SESSION_IDLE_MINUTES after its last request.
+SESSION_WRITTEN_EVERY = 60  # seconds
+WRITTEN_AT = "_written_at"
+
+
+class IdleSessionMiddleware:
+    """A signed-in user's session ends after SESSION_IDLE_MINUTES without a request: each
+    request moves its end, writing the session when it was last written a minute or more
+    ago. (Written on every request, it cost every page three queries and a commit.)"""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            now = int(time.time())
+            if now - request.session.get(WRITTEN_AT, 0) >= SESSION_WRITTEN_EVERY:
+                request.session[WRITTEN_AT] = now  # saved, with its new end, by Django's
         return response

@@ -3,6 +3,7 @@ history and the security log."""
 
 import datetime
 import re
+import time
 
 import pytest
 from axes.models import AccessAttempt
@@ -13,6 +14,8 @@ from django.contrib.auth.password_validation import validate_password
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -118,20 +121,41 @@ def test_password_stored_with_pbkdf2_signs_in_and_is_stored_again_with_argon2id(
     assert user.password.startswith("argon2$argon2id$v=19$m=102400,t=2,p=8$")
 
 
-def test_session_user_expires_after_30_idle_minutes_and_at_browser_close(client):
+def test_session_user_expires_after_30_idle_minutes_and_at_browser_close(client, monkeypatch):
     user = UserFactory()
     client.post(reverse("login"), {"username": user.username, "password": PASSWORD})
     session = Session.objects.get(session_key=client.session.session_key)
     Session.objects.filter(pk=session.pk).update(expire_date=session.expire_date - TEN_MINUTES)
+    ten_minutes_later = time.time() + TEN_MINUTES.total_seconds()
+    monkeypatch.setattr("danvan.middleware.time.time", lambda: ten_minutes_later)
 
     response = client.get(reverse("password_change"))
 
     assert response.status_code == 200
-    # Each request moves the end of the session to 30 minutes after it.
+    # A request moves the end of the session to 30 minutes after it.
     renewed = Session.objects.get(pk=session.pk).expire_date
     assert renewed - timezone.now() > datetime.timedelta(minutes=29)
     assert renewed - timezone.now() <= datetime.timedelta(minutes=30)
     assert response.cookies["sessionid"]["max-age"] == ""  # gone when the browser closes
+
+
+def test_session_user_not_written_again_within_a_minute_of_its_last_writing(client, monkeypatch):
+    user = UserFactory()
+    client.post(reverse("login"), {"username": user.username, "password": PASSWORD})
+    written = time.time()
+    monkeypatch.setattr("danvan.middleware.time.time", lambda: written + 59)
+
+    with CaptureQueriesContext(connection) as queries:
+        client.get(reverse("password_change"))
+    monkeypatch.setattr("danvan.middleware.time.time", lambda: written + 61)
+    with CaptureQueriesContext(connection) as later:
+        client.get(reverse("password_change"))
+
+    def writes(captured):
+        return [q["sql"].split()[0] for q in captured if '"django_session"' in q["sql"]]
+
+    assert writes(queries) == ["SELECT"]  # read, not written
+    assert writes(later) == ["SELECT", "UPDATE"]
 
 
 def test_login_anonymous_locked_out_after_5_failures_even_with_the_right_password(client):

@@ -378,6 +378,7 @@ def test_seminar_detail_queries_do_not_grow_with_the_seminar(client):
 
     url = reverse("meetings:seminar_detail", args=[seminar.pk])
     grow(1)
+    client.get(url)  # the session's first request writes it
     with CaptureQueriesContext(connection) as small:
         client.get(url)
     for _ in range(4):
@@ -703,6 +704,7 @@ def test_seminar_editor_rows_without_a_place_come_after_those_typed(staff_client
 @pytest.mark.parametrize("part", ["sessions", "attendees", "contributions", "points", "tasks"])
 def test_seminar_editor_queries_do_not_grow_with_the_rows(staff_client, seed, part):
     url = reverse(f"meetings:seminar_{part}", args=[seed.pk])
+    staff_client.get(url)  # the session's first request writes it
     with CaptureQueriesContext(connection) as before:
         staff_client.get(url)
     session = seed.sessions.get(number=1)

@@ -461,8 +461,7 @@ def test_consolidation_staff_reads_a_constant_number_of_queries(
 ):
     """1-2 the session, the user; 3 the period with its unit and its report; 4 the sums of
     the reports sent; 5 whether the user manages the unit; 6 the counts by state; 7-8 the
-    page of wards and their number; 9-10 the user's permissions; 11-13 the session's idle
-    timer."""
+    page of wards and their number; 9-10 the user's permissions."""
     send(report_of(reporting, wards[0]), officer)
     client.force_login(staff)
     url = reverse("workreports:consolidation", args=[reporting.pk])
@@ -472,14 +471,14 @@ def test_consolidation_staff_reads_a_constant_number_of_queries(
         report = WardReport.objects.create(period=reporting, ward=ward)
         send(report, staff)
 
-    assert (with_3, queries_of(client, url)) == (13, 13)
+    assert (with_3, queries_of(client, url)) == (10, 10)
 
 
 def test_ward_report_officer_reads_a_constant_number_of_queries(client, reporting, wards, officer):
     """1-2 the session, the user; 3 the report, its ward and period, and whether the user
     manages it; 4-5 the user's permissions (an officer's has no review: the period is not
     read again); 6-12 the figures counted (`workreports.figures.count_figures`); 13 the
-    report's steps; 14-16 the session's idle timer."""
+    report's steps."""
     report = report_of(reporting, wards[0])
     client.force_login(officer)
     with_few = queries_of(client, report_url(report))
@@ -489,7 +488,7 @@ def test_ward_report_officer_reads_a_constant_number_of_queries(client, reportin
         CitizenFeedbackFactory(team=team, received_on=datetime.date(2026, 10, day))
         MemberFactory(team=team)
 
-    assert (with_few, queries_of(client, report_url(report))) == (16, 16)
+    assert (with_few, queries_of(client, report_url(report))) == (13, 13)
 
 
 # Deadlines
