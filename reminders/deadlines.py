@@ -141,11 +141,14 @@ def due_for(user, *, today=None):
     """What the wards `user` may change have due in the next SOON_DAYS days and what is
     overdue: the first SHOWN of each, and how many more, in one query for the tasks and one
     for the reports (each row numbered and counted within its list). A superuser's home
-    lists none."""
+    lists none. Three queries."""
     if user.is_superuser:  # the whole country's: nobody's to be reminded of
         return Due([], 0, [], 0)
     today = today or timezone.localdate()
-    wards = managed_wards(user)
+    # Read first: as a subquery, the planner reckons every ward of the country may be among
+    # them and reads every open task of the country (34 ms at national scale, 0.3 now).
+    ids = managed_wards(user).filter(existing_during(today, today)).values_list("pk", flat=True)
+    wards = Ward.objects.filter(pk__in=list(ids))
     soon, late, more = [], [], {False: 0, True: 0}
     for rows, day, order, make in (
         (open_tasks(wards, today=today), "due_on", ORDER, deadline),
