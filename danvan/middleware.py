@@ -87,8 +87,9 @@ class PrivatePagesMiddleware:
         return response
 
 
-# The session's end is moved on each request, but written at most this often: a session ends
-# between SESSION_IDLE_MINUTES less a minute and SESSION_IDLE_MINUTES after its last request.
+# The session's end is moved on each request, but written at most this often (or a tenth of
+# the idle time, if shorter): a session ends between SESSION_IDLE_MINUTES less a minute and
+# SESSION_IDLE_MINUTES after its last request.
 SESSION_WRITTEN_EVERY = 60  # seconds
 WRITTEN_AT = "_written_at"
 
@@ -100,12 +101,13 @@ class IdleSessionMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
+        self.every = min(SESSION_WRITTEN_EVERY, settings.SESSION_COOKIE_AGE // 10)
 
     def __call__(self, request):
         response = self.get_response(request)
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             now = int(time.time())
-            if now - request.session.get(WRITTEN_AT, 0) >= SESSION_WRITTEN_EVERY:
+            if now - request.session.get(WRITTEN_AT, 0) >= self.every:
                 request.session[WRITTEN_AT] = now  # saved, with its new end, by Django's
         return response
