@@ -31,6 +31,7 @@ STEPS = 4  # pages or writes in a working session: a few minutes' work on a phon
 # The pauses of a person: reading a page before the next click, filling a form.
 READING = (2, 6)
 FILLING = (5, 15)
+SIGN_IN = "/accounts/login/"
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 IMPORT_HEADERS = (
     "Mã phường,Mã tổ dân phố,Tên tổ dân phố,Ngày,Lĩnh vực,Tên hoạt động,Mô tả,Số hộ tiếp cận,"
@@ -52,16 +53,22 @@ class Person(HttpUser):
     @task
     def session(self):
         self.account = next(self.accounts)
-        page = self.client.get("/accounts/login/", name="sign in: form")
-        self.client.post(
-            "/accounts/login/",
+        page = self.client.get(SIGN_IN, name="sign in: form")
+        with self.client.post(
+            SIGN_IN,
             {
                 "username": self.account["username"],
                 "password": PASSWORD,
                 "csrfmiddlewaretoken": self.token(page),
             },
             name="sign in",
-        )
+            allow_redirects=False,
+            catch_response=True,
+        ) as response:
+            if response.status_code != 302:
+                response.failure(f"{response.status_code}: not signed in")
+                return
+        self.client.get(response.headers["Location"], name="home, after signing in")
         steps = self.steps()
         for step in random.choices(list(steps), weights=list(steps.values()), k=STEPS):
             gevent.sleep(random.uniform(*READING))
@@ -92,27 +99,28 @@ class Person(HttpUser):
             allow_redirects=False,
             catch_response=True,
         ) as response:
-            if response.status_code != 302:
-                response.failure(f"{response.status_code}, not a redirect: refused")
+            location = response.headers.get("Location", "")
+            if response.status_code != 302 or location.startswith(SIGN_IN):
+                response.failure(f"{response.status_code} {location}: refused")
                 return None
-            return response.headers["Location"]
+            return location
 
 
 class WardOfficer(Person):
-    weight = 4
+    weight = 9  # to each district staff (a unit of a dozen wards has a few staff)
     accounts = OFFICERS
 
     def steps(self):
         return {
             self.ward_home: 2,
-            self.lists: 2,
-            self.search: 1,
+            self.lists: 1.5,
+            self.search: 0.5,
             self.dashboard: 1,
             self.team: 1,
-            self.add_activity: 4,
-            self.add_feedback: 2,
-            self.report_progress: 1.5,
-            self.import_activities: 0.4,
+            self.add_activity: 6,
+            self.add_feedback: 3,
+            self.report_progress: 2,
+            self.import_activities: 0.5,
         }
 
     @property
