@@ -109,5 +109,6 @@ class IdleSessionMiddleware:
         if user is not None and user.is_authenticated:
             now = int(time.time())
             if now - request.session.get(WRITTEN_AT, 0) >= self.every:
-                request.session[WRITTEN_AT] = now  # saved, with its new end, by Django's
+                # Saved, with its new end, by Django's SessionMiddleware.
+                request.session[WRITTEN_AT] = now
         return response
