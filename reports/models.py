@@ -29,14 +29,15 @@ class MonthCounts(models.Model):
 
 class MemberCounts(models.Model):
     """Current members who represent an organisation, or (organisation "") all of them: the
-    seats, the party members among them, and the people, each once however many teams they
-    sit in. A place's row for all is not the sum of its organisations' rows: one person can
-    represent two."""
+    seats and the party members among them; and in the row for all, the people, each once
+    however many teams they sit in (one person can sit in two, and represent two
+    organisations). An organisation's people are not counted (None): nothing reads them, and
+    each would cost a sort of the place's members at every save."""
 
     organisation = models.CharField(max_length=20, choices=Member.Organisation.choices, blank=True)
     members = models.PositiveIntegerField(default=0)
     party_members = models.PositiveIntegerField(default=0)
-    people = models.PositiveIntegerField(default=0)
+    people = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         abstract = True

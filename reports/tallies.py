@@ -200,12 +200,17 @@ ORGANISATIONS = ["", *Member.Organisation.values]
 
 def _member_counts(organisation):
     """What a member tally counts of a place's current members who represent `organisation`
-    ("": all of them), as aggregates named after it."""
-    mine = Q(organisation=organisation) if organisation else Q()
+    ("": all of them, and the people among them), as aggregates named after it."""
+    if not organisation:
+        return {
+            "members_": Count("pk"),
+            "party_members_": Count("pk", filter=Q(is_party_member=True)),
+            "people_": Count("person", distinct=True),
+        }
+    mine = Q(organisation=organisation)
     return {
-        f"members_{organisation}": Count("pk", filter=mine or None),
+        f"members_{organisation}": Count("pk", filter=mine),
         f"party_members_{organisation}": Count("pk", filter=mine & Q(is_party_member=True)),
-        f"people_{organisation}": Count("person", distinct=True, filter=mine or None),
     }
 
 
@@ -253,7 +258,7 @@ def _member_tallies(model, place, grouped):
                     organisation=organisation,
                     members=row[f"members_{organisation}"],
                     party_members=row[f"party_members_{organisation}"],
-                    people=row[f"people_{organisation}"],
+                    people=row.get(f"people_{organisation}"),
                 )
 
 
