@@ -2195,3 +2195,24 @@ def test_security_log_admin_superuser_cannot_add_change_or_delete(client, world)
     assert (add.status_code, change.status_code, delete.status_code) == (403, 403, 403)
     # The refusals are logged; every earlier event is still there, unchanged.
     assert before <= set(SecurityEvent.objects.values_list())
+
+
+# The wards a user serves: read once for the user object, again when they change
+
+
+def test_officer_wards_served_are_read_once_and_again_when_they_change(
+    django_assert_num_queries,
+):
+    first, second = WardFactory(code="90001"), WardFactory(code="90002")
+    officer = User.objects.get(pk=RoleUserFactory(role=Role.WARD_OFFICER, wards=[first]).pk)
+
+    def seen():
+        return list(Ward.objects.visible_to(officer).values_list("code", flat=True))
+
+    with django_assert_num_queries(2):  # the wards served, then the wards seen
+        before = seen()
+    with django_assert_num_queries(1):
+        again = seen()
+    officer.wards.set([second])
+
+    assert (before, again, seen()) == (["90001"], ["90001"], ["90002"])

@@ -727,24 +727,25 @@ def test_ward_dashboard_queries_are_the_same_for_1_and_30_groups_and_1000_activi
     assert figures_of(client.get(url, {"period": YEAR}))["activities"] == 1000
 
 
-def test_overview_staff_reads_27_queries(client, one_ward):
+def test_overview_staff_reads_28_queries(client, one_ward):
     """What the overview costs, query by query:
     1-2   the session, the user (with the wards its own came from, `scope.ancestor_ids`);
-    3     the ids of the wards in the user's scope that existed in the period;
-    4-5   the seminar of the matrix, its tasks;
-    6     the number of wards in the scope;
-    7     the table's page of wards;
-    8-10  their groups and teams, their members, their activities and feedback (tallies);
-    11    the units wholly in the scope, whose tallies the key figures and charts read;
-    12-13 the scope's groups, its teams;
-    14-18 the key figures and charts: members and people (14), activities and households
-          (15), days to resolve feedback (16), activities by month and field (17), members by
-          organisation (18);
-    19-20 the matrix: the number of its wards, its page of them;
-    21    their assignments, each with its latest report;
-    22    the progress chart: the tasks' assignments by latest status;
-    23-24 the user's permissions: their own, their groups';
-    25-27 the deadlines of the unit's wards: the wards, their tasks, their work reports
+    3     the wards the user serves (`scope.served_ward_ids`; none for staff);
+    4     the ids of the wards in the user's scope that existed in the period;
+    5-6   the seminar of the matrix, its tasks;
+    7     the number of wards in the scope;
+    8     the table's page of wards;
+    9-11  their groups and teams, their members, their activities and feedback (tallies);
+    12    the units wholly in the scope, whose tallies the key figures and charts read;
+    13-14 the scope's groups, its teams;
+    15-19 the key figures and charts: members and people (15), activities and households
+          (16), days to resolve feedback (17), activities by month and field (18), members by
+          organisation (19);
+    20-21 the matrix: the number of its wards, its page of them;
+    22    their assignments, each with its latest report;
+    23    the progress chart: the tasks' assignments by latest status;
+    24-25 the user's permissions: their own, their groups';
+    26-28 the deadlines of the unit's wards: the wards, their tasks, their work reports
           (`reminders.deadlines.due_for`).
     (The session is written again only a minute after it was: `IdleSessionMiddleware`.)
     (The feedback overdue today is a query more for a period that has not ended.)"""
@@ -753,45 +754,47 @@ def test_overview_staff_reads_27_queries(client, one_ward):
     url = reverse("reports:overview")
     client.get(url, {"period": YEAR})  # fills per-process caches (content types)
 
-    assert page_queries(client, url, {"period": YEAR}) == 27
+    assert page_queries(client, url, {"period": YEAR}) == 28
 
 
-def test_overview_workbook_staff_reads_22_queries(client, one_ward):
+def test_overview_workbook_staff_reads_23_queries(client, one_ward):
     """What the overview's workbook costs, query by query:
     1-2   the session, the user (with the wards its own came from);
     3-4   the user's permissions (the export's): their own, their groups';
-    5     the ids of the wards in the user's scope that existed in the period;
-    6-7   the seminar of the matrix, its tasks;
-    8     every ward of the scope, by name;
-    9-11  their groups and teams, their members, their activities and feedback (tallies);
-    12    the units wholly in the scope, whose tallies the key figures read;
-    13-14 the scope's groups, its teams;
-    15-19 the key figures: members and people, activities and households, days to resolve
+    5     the wards the user serves (none for staff);
+    6     the ids of the wards in the user's scope that existed in the period;
+    7-8   the seminar of the matrix, its tasks;
+    9     every ward of the scope, by name;
+    10-12 their groups and teams, their members, their activities and feedback (tallies);
+    13    the units wholly in the scope, whose tallies the key figures read;
+    14-15 the scope's groups, its teams;
+    16-20 the key figures: members and people, activities and households, days to resolve
           feedback, activities by month and field, members by organisation;
-    20-21 the matrix: its wards, their assignments, each with its latest report;
-    22    the export, in the security log."""
+    21-22 the matrix: its wards, their assignments, each with its latest report;
+    23    the export, in the security log."""
     district, _tasks, _team = one_ward
     client.force_login(RoleUserFactory(role=Role.DISTRICT_STAFF, district=district))
     url = reverse("reports:overview")
     client.get(url, {"period": YEAR, "format": "xlsx"})  # fills per-process caches
 
-    assert page_queries(client, url, {"period": YEAR, "format": "xlsx"}) == 22
+    assert page_queries(client, url, {"period": YEAR, "format": "xlsx"}) == 23
 
 
-def test_ward_dashboard_officer_reads_19_queries(client, one_ward):
+def test_ward_dashboard_officer_reads_20_queries(client, one_ward):
     """What a ward's dashboard costs, query by query:
     1-2   the session, the user (with the wards its own came from);
-    3     the ward;
-    4-5   the number of its groups, the table's page of them;
-    6-9   their teams, members, activities and feedback;
-    10    whether the ward is a whole unit, whose tallies the key figures would then read;
-    11-12 the ward's groups, its teams;
-    13-17 the key figures and charts, as on the overview (14-18 there);
-    18-19 the user's permissions: their own, their groups'."""
+    3     the wards the user serves;
+    4     the ward;
+    5-6   the number of its groups, the table's page of them;
+    7-10  their teams, members, activities and feedback;
+    11    whether the ward is a whole unit, whose tallies the key figures would then read;
+    12-13 the ward's groups, its teams;
+    14-18 the key figures and charts, as on the overview (15-19 there);
+    19-20 the user's permissions: their own, their groups'."""
     _district, _tasks, team = one_ward
     ward = team.residential_group.ward
     client.force_login(RoleUserFactory(role=Role.WARD_OFFICER, wards=[ward]))
     url = reverse("reports:ward_dashboard", args=[ward.code])
     client.get(url, {"period": YEAR})
 
-    assert page_queries(client, url, {"period": YEAR}) == 19
+    assert page_queries(client, url, {"period": YEAR}) == 20

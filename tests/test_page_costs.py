@@ -105,14 +105,14 @@ PAGES = {
 @pytest.mark.parametrize(
     ("name", "expected"),
     [
-        ("people:person_list", 8),
-        ("people:duplicates", 8),
-        ("people:person_detail", 13),
-        ("teams:training_list", 7),
-        ("teams:training_detail", 6),
-        ("teams:feedback_detail", 6),
-        ("awards:model_list", 7),
-        ("awards:model_detail", 8),
+        ("people:person_list", 9),
+        ("people:duplicates", 9),
+        ("people:person_detail", 14),
+        ("teams:training_list", 8),
+        ("teams:training_detail", 7),
+        ("teams:feedback_detail", 7),
+        ("awards:model_list", 8),
+        ("awards:model_detail", 9),
     ],
 )
 def test_page_queries_ward_officer_are_the_same_for_5_and_50_rows(client, world, name, expected):

@@ -546,7 +546,7 @@ SAVES = [
         # Its unit locked (found through its team), where it is, the month's ward and unit
         # tallies deleted, its unit's activities and feedback counted (by ward and field),
         # the ward's and the unit's tallies written.
-        (23, 8),
+        (24, 8),
         id="activity",
     ),
     pytest.param(
@@ -557,7 +557,7 @@ SAVES = [
             "summary": "Đề nghị dọn vỉa hè", "status": "new",
         },
         # As an activity; the rest are the feedback's own follow-up steps and helpers.
-        (38, 8),
+        (39, 8),
         id="feedback",
     ),
     pytest.param(
@@ -570,7 +570,7 @@ SAVES = [
         },
         # Its unit locked, where it is, its ward's and unit's member tallies deleted, counted
         # (a query each) and written.
-        (31, 8),
+        (32, 8),
         id="member",
     ),
     pytest.param(
@@ -580,7 +580,7 @@ SAVES = [
             "period_start": "01/07/2025", "period_end": "30/09/2025",
             "status": "in_progress", "percent": "60", "narrative": "Đã tập huấn hai tổ.",
         },
-        (27, 0),  # a task's progress is in no tally
+        (28, 0),  # a task's progress is in no tally
         id="progress report",
     ),
 ]  # fmt: skip

@@ -380,13 +380,13 @@ def test_ward_home_viewer_is_not_offered_the_page(client, city):
 
 
 @pytest.mark.parametrize("extra_members", [0, 8], ids=["2-members", "10-members"])
-def test_page_officer_reads_8_queries_whatever_the_number_of_members(
+def test_page_officer_reads_9_queries_whatever_the_number_of_members(
     client, django_assert_num_queries, extra_members
 ):
-    """1-2 the session, the user (with the wards its own came from); 3 the group and its
-    ward, and whether the user may change it; 4-5 the user's permissions (its own, its
-    groups'); 6 whether the group has a team; 7 the old teams, with their groups and wards;
-    8 their current members."""
+    """1-2 the session, the user (with the wards its own came from); 3 the wards they serve;
+    4 the group and its ward, and whether the user may change it; 5-6 the user's permissions
+    (its own, its groups'); 7 whether the group has a team; 8 the old teams, with their
+    groups and wards; 9 their current members."""
     reform([MEMBERS[0], MEMBERS[2]], extra_members)  # the two leaders, and more
     client.force_login(
         RoleUserFactory(role=Role.WARD_OFFICER, wards=[Ward.objects.get(code="10001")])
@@ -394,7 +394,7 @@ def test_page_officer_reads_8_queries_whatever_the_number_of_members(
     url = page_url()
     client.get(url)
 
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         response = client.get(url)
 
     assert len(response.context["rows"]) == 2 + extra_members

@@ -524,17 +524,17 @@ def page_queries(client, url):
 
 
 # The queries of each page: the session and the user (with the wards its own came from)
-# are 2 of them, the user's permissions 2 (the session is written again only a minute after
-# it was); the ward home adds the deadlines of the user's wards (one for the wards, one for
-# their tasks, one for their work reports).
+# are 2 of them, the wards the user serves 1, the user's permissions 2 (the session is
+# written again only a minute after it was); the ward home adds the deadlines of the user's
+# wards (one for the wards, one for their tasks, one for their work reports).
 @pytest.mark.parametrize(
     ("name", "expected"),
     [
-        ("reports:ward_home", 14),
-        ("teams:member_list", 8),
-        ("teams:activity_list", 8),
-        ("teams:feedback_list", 8),
-        ("teams:team_detail", 9),
+        ("reports:ward_home", 15),
+        ("teams:member_list", 9),
+        ("teams:activity_list", 9),
+        ("teams:feedback_list", 9),
+        ("teams:team_detail", 10),
     ],
 )
 def test_page_queries_ward_officer_are_the_same_for_5_and_50_rows(

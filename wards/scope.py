@@ -30,8 +30,20 @@ def own_wards(user):
 
 def _own(user, path=""):
     return Q(**{f"{path}district_id": user.district_id}) | Q(
-        **{f"{path}pk__in": user.wards.values("pk")}
+        **{f"{path}pk__in": served_ward_ids(user)}
     )
+
+
+def served_ward_ids(user):
+    """The ids of the wards `user` serves, read once for the user object (a request's).
+    Written out in each scoped query, `district = 1 OR id IN (2, 3)` is two index scans,
+    where a subquery in its place makes PostgreSQL read every ward of the country (5-9 ms a
+    query at national scale)."""
+    served = getattr(user, "_served_wards", None)
+    if served is None:
+        links = apps.get_model("wards", "User").wards.through.objects.filter(user=user.pk)
+        served = user._served_wards = list(links.values_list("ward", flat=True))
+    return served
 
 
 def visible_wards(user):
@@ -136,6 +148,7 @@ def user_wards_changed(sender, instance, action, reverse, pk_set, **kwargs):
 def _store_on(user, stored):
     user.ancestor_wards = stored.get(user.pk, [])
     user.lineage_version = lineage_version[0]
+    user.__dict__.pop("_served_wards", None)  # read again
 
 
 def current():
