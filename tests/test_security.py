@@ -8,7 +8,7 @@ import time
 import pytest
 from axes.models import AccessAttempt
 from django.contrib import admin
-from django.contrib.auth.hashers import make_password
+from django.contrib.auth.hashers import Argon2PasswordHasher, make_password
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.sessions.models import Session
@@ -118,7 +118,24 @@ def test_password_stored_with_pbkdf2_signs_in_and_is_stored_again_with_argon2id(
 
     user.refresh_from_db()
     assert response.status_code == 302
-    assert user.password.startswith("argon2$argon2id$v=19$m=102400,t=2,p=8$")
+    assert user.password.startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")
+
+
+def test_password_stored_with_djangos_argon2_parameters_is_stored_again_with_owasps(
+    client, settings
+):
+    settings.PASSWORD_HASHERS = configured.PASSWORD_HASHERS
+    user = UserFactory()
+    user.password = make_password(PASSWORD, hasher=Argon2PasswordHasher())
+    user.save()
+    stored_before = user.password
+
+    response = client.post(reverse("login"), {"username": user.username, "password": PASSWORD})
+
+    user.refresh_from_db()
+    assert response.status_code == 302
+    assert stored_before.startswith("argon2$argon2id$v=19$m=102400,t=2,p=8$")
+    assert user.password.startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")
 
 
 def test_session_user_expires_after_30_idle_minutes_and_at_browser_close(client, monkeypatch):
