@@ -459,9 +459,9 @@ def queries_of(client, url):
 def test_consolidation_staff_reads_a_constant_number_of_queries(
     client, city, reporting, wards, officer, staff
 ):
-    """1-2 the session, the user; 3 the period with its unit and its report; 4 the sums of
-    the reports sent; 5 whether the user manages the unit; 6 the counts by state; 7-8 the
-    page of wards and their number; 9-10 the user's permissions."""
+    """1-2 the session, the user; 3 the wards they serve; 4 the period with its unit and its
+    report; 5 the sums of the reports sent; 6 whether the user manages the unit; 7 the counts
+    by state; 8-9 the page of wards and their number; 10-11 the user's permissions."""
     send(report_of(reporting, wards[0]), officer)
     client.force_login(staff)
     url = reverse("workreports:consolidation", args=[reporting.pk])
@@ -471,14 +471,14 @@ def test_consolidation_staff_reads_a_constant_number_of_queries(
         report = WardReport.objects.create(period=reporting, ward=ward)
         send(report, staff)
 
-    assert (with_3, queries_of(client, url)) == (10, 10)
+    assert (with_3, queries_of(client, url)) == (11, 11)
 
 
 def test_ward_report_officer_reads_a_constant_number_of_queries(client, reporting, wards, officer):
-    """1-2 the session, the user; 3 the report, its ward and period, and whether the user
-    manages it; 4-5 the user's permissions (an officer's has no review: the period is not
-    read again); 6-12 the figures counted (`workreports.figures.count_figures`); 13 the
-    report's steps."""
+    """1-2 the session, the user; 3 the wards they serve; 4 the report, its ward and period,
+    and whether the user manages it; 5-6 the user's permissions (an officer's has no review:
+    the period is not read again); 7-13 the figures counted
+    (`workreports.figures.count_figures`); 14 the report's steps."""
     report = report_of(reporting, wards[0])
     client.force_login(officer)
     with_few = queries_of(client, report_url(report))
@@ -488,7 +488,7 @@ def test_ward_report_officer_reads_a_constant_number_of_queries(client, reportin
         CitizenFeedbackFactory(team=team, received_on=datetime.date(2026, 10, day))
         MemberFactory(team=team)
 
-    assert (with_few, queries_of(client, report_url(report))) == (13, 13)
+    assert (with_few, queries_of(client, report_url(report))) == (14, 14)
 
 
 # Deadlines
