@@ -35,6 +35,11 @@ def _px(value):
     return round(float(value), 1)
 
 
+def _line(*ends):
+    """A gridline (x1, y1, x2, y2), its coordinates as the SVG prints them."""
+    return tuple(_px(value) for value in ends)
+
+
 @dataclasses.dataclass(frozen=True)
 class Rect:
     x: float
@@ -114,7 +119,7 @@ def column_chart(*, id, title, description, columns, series, value, href=None, p
     rects, texts, gridlines = [], [], []
     for tick in range(0, top_value + 1, step):
         y = base - tick * scale
-        gridlines.append((_px(PLOT_LEFT), _px(y), _px(WIDTH - 8), _px(y)))
+        gridlines.append(_line(PLOT_LEFT, y, WIDTH - 8, y))
         texts.append(Text(PLOT_LEFT - 6, y + 4, number_format(tick, force_grouping=True), "end"))
     # Every column's label, or every other one (and so on) when they would overlap.
     widest = max((len(str(label)) for _key, label in columns), default=0) * CHARACTER_WIDTH
@@ -191,7 +196,7 @@ def bar_chart(*, id, title, description, rows, series, value, href=None, bar_hei
         height=int(bottom + 4),
         rects=rects,
         texts=texts,
-        gridlines=[(_px(plot_left), _px(PLOT_TOP - 4), _px(plot_left), _px(bottom))],
+        gridlines=[_line(plot_left, PLOT_TOP - 4, plot_left, bottom)],
         series=series,
         rows=[
             (label, [value(key, s.key) for s in series], total)
