@@ -482,7 +482,7 @@ class Lineage:
 def ward_lineage(*, ward, with_history=False):
     """The reorganisations that made `ward` and ended it, with the groups that came to it;
     with `with_history`, its predecessors' records (and its own) by year, summed over the
-    residential groups that came to it: three queries, five with the history."""
+    residential groups that came to it: three queries, six with the history."""
     came = (
         WardSuccession.objects.filter(successor=ward)
         .select_related("reorganisation", "predecessor")
@@ -510,16 +510,18 @@ def ward_lineage(*, ward, with_history=False):
         became[succession.reorganisation].append((succession.successor, succession.note))
     history = []
     if with_history:
+        # The groups' ids are read first: with them as a subquery, PostgreSQL joined every
+        # activity of the country to its team before filtering (2 s at national scale).
         places = ResidentialGroup.objects.filter(
             Q(ward=ward)
             | Q(pk__in=GroupSuccession.objects.filter(successor__ward=ward).values("predecessor"))
         )
-        history = _records_by_year(places)
+        history = _records_by_year(list(places.values_list("pk", flat=True)))
     return Lineage(came_from=list(came_from.items()), became=list(became.items()), history=history)
 
 
 def _records_by_year(groups):
-    """[(year, activities, feedback)] of the teams of `groups`, newest first."""
+    """[(year, activities, feedback)] of the teams of `groups` (their ids), newest first."""
     counts = defaultdict(lambda: [0, 0])
     for index, (model, date_field) in enumerate(
         ((Activity, "date"), (CitizenFeedback, "received_on"))

@@ -1151,11 +1151,12 @@ def test_saving_a_seminar_keeps_the_tasks_carried_to_the_successors(old):
     ) == [("00133", REFORM), ("00139", REFORM), ("10001", None)]
 
 
-def test_the_lineage_page_reads_10_queries_12_with_the_history(client, old):
+def test_the_lineage_page_reads_10_queries_13_with_the_history(client, old):
     """1-2 the session, the user (with the wards its own came from); 3 the wards they serve;
     4 the ward; 5-7 the wards it came from, the groups that came, what it became; 8 the
-    visible wards named (the links); 9-10 the user's permissions. The history adds its
-    activities and feedback by year (two)."""
+    visible wards named (the links); 9-10 the user's permissions. The history adds the ids of
+    the groups, its own and those that came to it, then their activities and feedback by year
+    (three)."""
     _district, _wards, city = old
     reform_long_bien(city)
     client.force_login(RoleUserFactory(role=Role.DISTRICT_STAFF, district=city))
@@ -1168,4 +1169,4 @@ def test_the_lineage_page_reads_10_queries_12_with_the_history(client, old):
             assert client.get(url, data).status_code == 200
         counts.append(len(queries))
 
-    assert counts == [10, 12]
+    assert counts == [10, 13]
