@@ -24,10 +24,8 @@ import tablib
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from import_export.formats import base_formats
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
+
+from . import xlsx
 
 # What a spreadsheet would run as a formula when a cell starts with it.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -377,32 +375,34 @@ def xlsx_bytes(*sheets):
     """`sheets` (tablib Datasets) as an xlsx workbook that reads like one made in Excel: each
     sheet named for its content (the dataset's title), its header bold and frozen, its
     columns as wide as their contents, a column of dates (dd/mm/yyyy) as date cells; and
-    every text a text cell: “=HYPERLINK(…)” is shown, never computed."""
-    book = openpyxl.Workbook(write_only=True)
+    every text a text cell: “=HYPERLINK(…)” is shown, never computed (`xlsx.workbook`)."""
+    written = []
     for dataset in sheets:
-        sheet = book.create_sheet(title=sheet_title(dataset.title))
         rows = [[str(v) if isinstance(v, Promise) else v for v in row] for row in dataset]
         headers = [str(header) for header in dataset.headers or ()]
         columns = list(zip(*rows, strict=True)) if rows else [() for _header in headers]
-        dates = {index for index, column in enumerate(columns) if is_date_column(column)}
+        dates = frozenset(index for index, column in enumerate(columns) if is_date_column(column))
+        widths = []
         for index, column in enumerate(columns):
             heading = [headers[index]] if index < len(headers) else []
             width = max((len(str(v)) for v in [*heading, *column] if v is not None), default=0)
-            sheet.column_dimensions[get_column_letter(index + 1)].width = (
-                min(max(width, 8), 60) + 2
+            widths.append(min(max(width, 8), 60) + 2)
+        if dates:
+            rows = [
+                [_as_date(value) if index in dates else value for index, value in enumerate(row)]
+                for row in rows
+            ]
+        written.append(
+            xlsx.Sheet(
+                title=sheet_title(dataset.title),
+                rows=[headers, *rows] if headers else rows,
+                widths=widths,
+                date_columns=dates,
+                header=bool(headers),
             )
-        if headers:
-            sheet.freeze_panes = "A2"
-            sheet.append([_text_cell(sheet, header, bold=True) for header in headers])
-        for row in rows:
-            sheet.append(
-                [
-                    _date_cell(sheet, value) if index in dates else _text_cell(sheet, value)
-                    for index, value in enumerate(row)
-                ]
-            )
+        )
     buffer = io.BytesIO()
-    book.save(buffer)
+    xlsx.workbook(buffer, written)
     return buffer.getvalue()
 
 
@@ -424,31 +424,15 @@ def is_date_column(values):
     )
 
 
-def _date_cell(sheet, value):
-    """A cell of a column of dates: a date cell; an empty one left empty."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, str):
+def _as_date(value):
+    """A cell of a column of dates: dd/mm/yyyy text as its date (31/02/2025 as written)."""
+    if isinstance(value, str) and value:
         day, month, year = map(int, DAY_FIRST.match(value).groups())
         try:
-            value = datetime.date(year, month, day)
-        except ValueError:  # 31/02/2025 is text, shown as it was written
-            return _text_cell(sheet, value)
-    cell = WriteOnlyCell(sheet, value=value)
-    cell.number_format = "DD/MM/YYYY"
-    return cell
-
-
-def _text_cell(sheet, value, *, bold=False):
-    if isinstance(value, Promise):  # a translated label
-        value = str(value)
-    if not isinstance(value, str):
-        return value
-    cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))
-    cell.data_type = "s"
-    if bold:
-        cell.font = Font(bold=True)
-    return cell
+            return datetime.date(year, month, day)
+        except ValueError:
+            return value
+    return value
 
 
 def csv_safe(value):
