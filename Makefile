@@ -18,9 +18,11 @@ run: runtime
 	$(PYTHON) manage.py db_worker & worker=$$!; trap 'kill $$worker' EXIT INT TERM; \
 		$(PYTHON) manage.py runserver 127.0.0.1:$(PORT)
 
-## Set up and run the tests (on DATABASE_URL: SQLite unless set; PYTEST_ARGS to narrow)
+## Set up and run the tests (on DATABASE_URL: SQLite unless set; PYTEST_ARGS to narrow), in
+## a process per core (pytest-xdist; TEST_WORKERS=0 for one process)
+TEST_WORKERS ?= auto
 test: setup
-	$(PYTHON) -m pytest $(PYTEST_ARGS)
+	$(PYTHON) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 ## Lint, format check, and models in step with migrations
 lint: setup

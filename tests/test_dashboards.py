@@ -55,13 +55,14 @@ def district_data():
     w1 = WardFactory(name="Phường Một")
     w2 = WardFactory(name="Phường Hai", district=w1.district)
     outside = WardFactory(name="Phường Ngoài")
+    # Ward 1's groups by code (the dashboard's order), whatever the factories' count.
     teams = [
-        TeamFactory(residential_group__ward=w1),
-        TeamFactory(residential_group__ward=w1),
+        TeamFactory(residential_group__ward=w1, residential_group__code="01"),
+        TeamFactory(residential_group__ward=w1, residential_group__code="02"),
         TeamFactory(residential_group__ward=w2),
         TeamFactory(residential_group__ward=outside),
     ]
-    ResidentialGroupFactory(ward=w1)  # a group without a team
+    ResidentialGroupFactory(ward=w1, code="03")  # a group without a team
     members = [
         MemberFactory(team=teams[0], is_party_member=True),
         MemberFactory(team=teams[0], is_party_member=False, organisation="women"),
