@@ -107,6 +107,50 @@ def test_ward_filter_waits_for_a_district_in_a_large_scope_superuser(admin_clien
     )  # Django: bad filter
 
 
+def test_many_units_are_a_list_to_choose_from_that_keeps_the_other_filters_superuser(
+    admin_client, monkeypatch
+):
+    monkeypatch.setattr(admin_filters, "LINKS_MAX", 2)
+    long_bien, gia_lam = DistrictFactory(name="Long Biên"), DistrictFactory(name="Gia Lâm")
+    dong_anh = DistrictFactory(name="Đông Anh")
+    for district, field in (
+        (long_bien, "environment"),
+        (long_bien, "security"),
+        (gia_lam, "environment"),
+    ):
+        ActivityFactory(team=TeamFactory(residential_group__ward__district=district), field=field)
+
+    page = admin_client.get(ACTIVITIES, {"field__exact": "environment", "q": "vệ sinh"})
+
+    html = page.content.decode()
+    form = html[html.index('<form method="get" class="filter-list">') :]
+    form = form[: form.index("</form>")]
+    assert '<input type="hidden" name="field__exact" value="environment">' in form
+    assert '<input type="hidden" name="q" value="vệ sinh">' in form
+    assert f'<select id="filter-{DISTRICT_PARAM}" name="{DISTRICT_PARAM}">' in form
+    options = [line.strip() for line in form.splitlines() if "<option" in line]
+    assert options == [  # in Vietnamese order: Đ after D
+        '<option value="">Tất cả</option>',
+        f'<option value="{dong_anh.pk}">Quận Đông Anh</option>',
+        f'<option value="{gia_lam.pk}">Quận Gia Lâm</option>',
+        f'<option value="{long_bien.pk}">Quận Long Biên</option>',
+    ]
+
+    chosen = admin_client.get(
+        ACTIVITIES, {"field__exact": "environment", DISTRICT_PARAM: gia_lam.pk}
+    )
+    assert (
+        f'<option value="{gia_lam.pk}" selected>Quận Gia Lâm</option>' in chosen.content.decode()
+    )
+    assert [a.team.residential_group.ward.district for a in chosen.context["cl"].result_list] == [
+        gia_lam
+    ]
+    # “All” sends the parameter empty: the list of every unit.
+    every = admin_client.get(ACTIVITIES, {"field__exact": "environment", DISTRICT_PARAM: ""})
+    assert every.status_code == 200
+    assert len(every.context["cl"].result_list) == 2
+
+
 def test_ward_filter_lists_only_the_users_wards_staff(client):
     ward = WardFactory(name="Bồ Đề")
     WardFactory(name="Gia Thụy", district=ward.district)

@@ -10,10 +10,39 @@ from core.admin_filters import is_id
 # More wards than this in the scope (a province, the country): the ward filter waits until a
 # district is chosen, instead of listing thousands of wards.
 WARD_CHOICES_MAX = 100
+# More choices than this (the country's 700 units): a list to choose from, in a form that
+# keeps the list's other filters, instead of a link each (making the links' query strings
+# and rendering them took half of the superuser's list page at national scale).
+LINKS_MAX = 100
 
 
 class ScopedRelatedFilter(admin.RelatedFieldListFilter):
     """Choose among the related records the user sees (`visible_to`)."""
+
+    def __init__(self, field, request, params, model, model_admin, field_path):
+        # “All” chosen in the list sends the parameter empty: no filter.
+        name = f"{field_path}__{field.target_field.name}__exact"
+        if params.get(name) == [""]:
+            del params[name]
+        super().__init__(field, request, params, model, model_admin, field_path)
+        self.as_list = len(self.lookup_choices) > LINKS_MAX and not self.include_empty_choice
+        if self.as_list:
+            self.template = "admin/filter_list.html"
+
+    def choices(self, changelist):
+        if not self.as_list:
+            yield from super().choices(changelist)
+            return
+        # The list's other parameters, which choosing here keeps (the page starts again).
+        self.kept = [
+            (name, value)
+            for name, values in changelist.filter_params.items()
+            if name not in (self.lookup_kwarg, self.lookup_kwarg_isnull)
+            for value in values
+        ]
+        chosen = self.lookup_val or ()
+        for pk, label in self.lookup_choices:
+            yield {"value": pk, "display": label, "selected": str(pk) in chosen}
 
     def field_choices(self, field, request, model_admin):
         return [(obj.pk, str(obj)) for obj in self.choice_queryset(field, request)]

@@ -6,7 +6,13 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from core.models import DerivedFieldsModel, FixedParentModel, SearchableModel, TimeStampedModel
+from core.models import (
+    DerivedFieldsModel,
+    FixedParentModel,
+    SearchableModel,
+    TimeStampedModel,
+    choice_label,
+)
 from core.text import name_sort_key
 
 from .scope import (
@@ -215,7 +221,7 @@ class District(DerivedFieldsModel, Lifespan, TimeStampedModel):
         verbose_name_plural = _("managing units")
 
     def __str__(self):
-        return f"{self.get_kind_display()} {self.name}"
+        return f"{choice_label(self.Kind, self.kind)} {self.name}"
 
     def fill_derived_fields(self):
         self.sort_name = name_sort_key(self.name)
@@ -284,7 +290,7 @@ class Ward(DerivedFieldsModel, FixedParentModel, Lifespan, TimeStampedModel):
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()} {self.name}"
+        return f"{choice_label(self.Kind, self.kind)} {self.name}"
 
     def fill_derived_fields(self):
         self.sort_name = name_sort_key(self.name)
