@@ -253,3 +253,17 @@ def test_a_sort_not_offered_is_ignored_when_typed_superuser(admin_client, query,
 
     assert response.status_code == 200
     assert [activity.title for activity in response.context["cl"].result_list] == titles
+
+
+def test_a_rows_checkbox_is_djangos_own_html_superuser(admin_client):
+    """Written by `ScopedModelAdmin.action_checkbox` rather than through the widget's
+    templates: the same input, its label naming the row."""
+    ward = WardFactory(name="Bồ Đề & Gia Thụy")
+
+    html = admin_client.get(reverse("admin:wards_ward_changelist")).content.decode()
+
+    assert (
+        f'<td class="action-checkbox"><input type="checkbox" name="_selected_action" '
+        f'value="{ward.pk}" class="action-select" aria-label="Chọn đối tượng này để thực hiện '
+        'hành động - Phường Bồ Đề &amp; Gia Thụy"></td>'
+    ) in html

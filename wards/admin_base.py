@@ -16,6 +16,7 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.formats import number_format
 from django.utils.functional import cached_property
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -209,6 +210,16 @@ class ScopedModelAdmin(ScopedFieldsMixin, CheckedDateHierarchyMixin, admin.Model
 
     def get_changelist(self, request, **kwargs):
         return OfferedSortsChangeList
+
+    def action_checkbox(self, obj):
+        """Django's checkbox of a row, the same HTML written here: rendered through the
+        checkbox widget's templates, it was a seventh of a list's time (50 rows)."""
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            helpers.ACTION_CHECKBOX_NAME,
+            obj.pk,
+            format_html(_("Select this object for an action - {}"), str(obj)),
+        )
 
     def get_readonly_fields(self, request, obj=None):
         # A unit's parent is set when it is made (`FixedParentModel`).
