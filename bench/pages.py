@@ -148,6 +148,14 @@ def main():
             + f"?{Activity.ward_path}__id__exact={ward.pk}",
         ),
         ("seminar list", "staff", reverse("meetings:seminar_list")),
+        # Downloads: a ward's activities, the overview of a unit and of the country.
+        (
+            "activity list, xlsx",
+            "officer",
+            reverse("teams:activity_list", args=[code]) + "?format=xlsx",
+        ),
+        ("district overview, xlsx", "staff", reverse("reports:overview") + year + "&format=xlsx"),
+        ("country overview, xlsx", "root", reverse("reports:overview") + year + "&format=xlsx"),
     ]
     if seminar:
         pages += [
