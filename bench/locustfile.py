@@ -118,7 +118,7 @@ class WardOfficer(Person):
             self.dashboard: 1,
             self.team: 1,
             self.add_activity: 6,
-            self.add_feedback: 4,
+            self.add_feedback: 5,
             self.report_progress: 2,
             self.import_activities: 0.5,
         }
