@@ -11,11 +11,11 @@ openpyxl still reads every workbook (`tables.read_table`); the tests read these 
 import datetime
 import decimal
 import math
+import re
 import zipfile
 from dataclasses import dataclass, field
 
 from django.utils import timezone
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -47,6 +47,12 @@ STYLES = (
     "</styleSheet>"
 )
 EPOCH = datetime.datetime(1899, 12, 30)  # day 0 of Excel's dates (its 1900 system)
+# Excel's first day after its 29 February 1900 (a day that was not): days before it are
+# numbered one off, and those before 1900 are not dates to it; they are written as text.
+FIRST_DATE = datetime.date(1900, 3, 1)
+MAX_CELL_CHARS = 32_767  # Excel's limit; a longer text is cut, its end marked “…”
+# What XML 1.0 cannot hold (control characters, lone surrogates, U+FFFE and U+FFFF).
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 ROWS_A_WRITE = 500
 
 
@@ -65,6 +71,7 @@ class Sheet:
 
 def workbook(output, sheets):
     """Write the workbook of `sheets` to `output` (a binary file)."""
+    titles = _distinct_titles([sheet.title for sheet in sheets])
     with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as archive:
         count = len(sheets)
         archive.writestr("[Content_Types].xml", _content_types(count))
@@ -74,7 +81,7 @@ def workbook(output, sheets):
             f'<Relationship Id="rId1" Type="{RELATIONSHIPS}/officeDocument" '
             'Target="xl/workbook.xml"/></Relationships>',
         )
-        archive.writestr("xl/workbook.xml", _workbook(sheets))
+        archive.writestr("xl/workbook.xml", _workbook(titles))
         archive.writestr("xl/_rels/workbook.xml.rels", _workbook_relationships(count))
         archive.writestr("xl/styles.xml", STYLES)
         for number, sheet in enumerate(sheets, start=1):
@@ -100,10 +107,26 @@ def _content_types(count):
     )
 
 
-def _workbook(sheets):
+def _distinct_titles(titles):
+    """The sheets' names, a second “Data” as “Data (2)”: Excel takes two sheets of one name
+    (in any case) for a damaged file."""
+    taken, distinct = set(), []
+    for title in titles:
+        name, number = title, 1
+        while name.casefold() in taken:
+            number += 1
+            suffix = f" ({number})"
+            name = title[: 31 - len(suffix)] + suffix
+        taken.add(name.casefold())
+        distinct.append(name)
+    return distinct
+
+
+def _workbook(titles):
     names = "".join(
-        f'<sheet name="{_escape(sheet.title, quote=True)}" sheetId="{number}" r:id="rId{number}"/>'
-        for number, sheet in enumerate(sheets, start=1)
+        f'<sheet name="{_escape(NOT_XML.sub("", title), quote=True)}" sheetId="{number}" '
+        f'r:id="rId{number}"/>'
+        for number, title in enumerate(titles, start=1)
     )
     return (
         HEAD + f'<workbook xmlns="{MAIN}" xmlns:r="{RELATIONSHIPS}">'
@@ -170,21 +193,27 @@ def _sheet(sheet):
 def _cell(reference, value, style):
     """A cell: a text as text (an inline string), never run as a formula; a number; a
     boolean; a date, or a date and time, as Excel's number of days shown as a date."""
-    kind = type(value)
-    if kind is bool:
+    if isinstance(value, bool):
         return f'<c r="{reference}"{_style(style)} t="b"><v>{int(value)}</v></c>'
-    if kind is int or (kind in (float, decimal.Decimal) and math.isfinite(value)):
+    if isinstance(value, int | float | decimal.Decimal) and math.isfinite(value):
         return f'<c r="{reference}"{_style(style)}><v>{value}</v></c>'
     if isinstance(value, datetime.datetime):
         if timezone.is_aware(value):
             value = timezone.make_naive(value)
-        days = (value - EPOCH) / datetime.timedelta(days=1)
-        return f'<c r="{reference}" s="{DATE_TIME}"><v>{days!r}</v></c>'
-    if isinstance(value, datetime.date):
-        return f'<c r="{reference}" s="{DATE}"><v>{(value - EPOCH.date()).days}</v></c>'
+        if value.date() >= FIRST_DATE:
+            days = (value - EPOCH) / datetime.timedelta(days=1)
+            return f'<c r="{reference}" s="{DATE_TIME}"><v>{days!r}</v></c>'
+        value = value.strftime("%d/%m/%Y %H:%M")
+    elif isinstance(value, datetime.date):
+        if value >= FIRST_DATE:
+            return f'<c r="{reference}" s="{DATE}"><v>{(value - EPOCH.date()).days}</v></c>'
+        value = value.strftime("%d/%m/%Y")
     if style == DATE:
         style = 0  # a text in a column of dates (31/02/2025) is shown as written
-    text = _escape(ILLEGAL_CHARACTERS_RE.sub("", str(value)))
+    text = NOT_XML.sub("", str(value))
+    if len(text) > MAX_CELL_CHARS:
+        text = text[: MAX_CELL_CHARS - 1] + "…"
+    text = _escape(text)
     space = ' xml:space="preserve"' if text != text.strip() else ""
     return f'<c r="{reference}"{_style(style)} t="inlineStr"><is><t{space}>{text}</t></is></c>'
 

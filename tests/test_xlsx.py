@@ -95,3 +95,21 @@ def test_xlsx_several_sheets_in_order_and_the_parts_are_well_formed_xml():
         ["Mã", "Tên"],
         [["00115", "Bồ Đề"]],
     )
+
+
+def test_xlsx_what_excel_cannot_hold_is_made_so_it_can():
+    """Names repeated, characters XML cannot carry, days before Excel's first, texts beyond
+    its 32,767 characters: a file Excel opens without “repairing” it."""
+    first = tablib.Dataset(title='Tổ "7" & <8>', headers=["Ghi chú", "Ngày"])
+    first.append(["a\ufffeb\ud800c", datetime.date(1900, 1, 15)])
+    first.append(["x" * 40_000, datetime.date(1850, 6, 1)])
+    first.append(["", datetime.date(1900, 3, 1)])
+    second = tablib.Dataset(title='tổ "7" & <8>', headers=["Ghi chú"])
+
+    book = workbook_of(first, second)
+
+    assert book.sheetnames == ['Tổ "7" & <8>', 'tổ "7" & <8> (2)']
+    rows = [[cell.value for cell in row] for row in book.worksheets[0].iter_rows(min_row=2)]
+    assert rows[0] == ["abc", "15/01/1900"]  # before 1 March 1900: text, as written
+    assert (rows[1][0][-3:], len(rows[1][0]), rows[1][1]) == ("xx…", 32_767, "01/06/1850")
+    assert rows[2] == [None, datetime.datetime(1900, 3, 1)]
