@@ -5,6 +5,7 @@ hierarchy's scan of every row."""
 import datetime
 
 import pytest
+from django.contrib import admin
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -20,6 +21,7 @@ from tests.factories import (
 )
 from wards import admin_filters
 from wards.admin_base import CappedPaginator
+from wards.models import Ward
 from wards.roles import Role
 
 pytestmark = pytest.mark.django_db
@@ -267,3 +269,6 @@ def test_a_rows_checkbox_is_djangos_own_html_superuser(admin_client):
         f'value="{ward.pk}" class="action-select" aria-label="Chọn đối tượng này để thực hiện '
         'hành động - Phường Bồ Đề &amp; Gia Thụy"></td>'
     ) in html
+    # And Django's own, whatever its version writes.
+    model_admin = admin.site._registry[Ward]
+    assert model_admin.action_checkbox(ward) == admin.ModelAdmin.action_checkbox(model_admin, ward)

@@ -20,7 +20,8 @@ class ScopedRelatedFilter(admin.RelatedFieldListFilter):
     """Choose among the related records the user sees (`visible_to`)."""
 
     def __init__(self, field, request, params, model, model_admin, field_path):
-        # “All” chosen in the list sends the parameter empty: no filter.
+        # “All” chosen in the list sends the parameter empty: no filter. (The parameter's
+        # name is Django's `lookup_kwarg`, set only by the `__init__` that reads it.)
         name = f"{field_path}__{field.target_field.name}__exact"
         if params.get(name) == [""]:
             del params[name]
