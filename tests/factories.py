@@ -83,7 +83,10 @@ class ResidentialGroupFactory(DjangoModelFactory):
         model = ResidentialGroup
 
     ward = factory.SubFactory(WardFactory)
-    code = factory.Sequence(lambda n: f"{n:02d}")
+    # Of one width for the whole run: codes and titles are sorted as text, and a count that
+    # passed 99 (as it does at another point in each process of a parallel run) would put
+    # “100” before “99”.
+    code = factory.Sequence(lambda n: f"{n:06d}")
     name = factory.LazyAttribute(lambda group: f"Tổ dân phố số {group.code}")
     households = 120
     population = 450
@@ -157,7 +160,7 @@ class ActivityFactory(DjangoModelFactory):
     team = factory.SubFactory(TeamFactory)
     date = datetime.date(2025, 9, 5)
     field = WorkField.ENVIRONMENT
-    title = factory.Sequence(lambda n: f"Tổng vệ sinh đường phố lần {n}")
+    title = factory.Sequence(lambda n: f"Tổng vệ sinh đường phố lần {n:06d}")  # as the code
     households_reached = 40
     participants = 25
 
@@ -169,7 +172,7 @@ class CitizenFeedbackFactory(DjangoModelFactory):
     team = factory.SubFactory(TeamFactory)
     received_on = datetime.date(2025, 9, 5)
     field = WorkField.URBAN_ORDER
-    summary = factory.Sequence(lambda n: f"Đề nghị sửa đèn chiếu sáng ngõ {n}")
+    summary = factory.Sequence(lambda n: f"Đề nghị sửa đèn chiếu sáng ngõ {n:06d}")
     status = CitizenFeedback.Status.NEW
 
 
