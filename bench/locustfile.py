@@ -2,7 +2,7 @@
 locust user one person at a time — it signs in with the next of the accounts made for the
 test, does a short working session on their own ward's (or unit's) pages, as on a phone,
 signs out, and takes the next account. The sign-ins are measured with everything else. A
-person reads a page for 2–6 s before the next click, and fills a form for 5–15 s.
+person reads a page for 1–4 s before the next click, and fills a form for 3–10 s.
 
 Officers read their ward's pages and write: an activity, a feedback item, a progress report
 on one of the ward's tasks, now and then a small import of activities (upload, the check's
@@ -27,10 +27,12 @@ PASSWORD = os.environ["BENCH_PASSWORD"]
 ACCOUNTS = json.load(open(os.environ["BENCH_ACCOUNTS"]))  # noqa: SIM115
 OFFICERS = itertools.cycle(ACCOUNTS["officers"])
 STAFF = itertools.cycle(ACCOUNTS["staff"])
-STEPS = 4  # pages or writes in a working session: a few minutes' work on a phone
+STEPS = 4  # pages or writes in a working session
 # The pauses of a person: reading a page before the next click, filling a form.
-READING = (2, 6)
-FILLING = (5, 15)
+# Quick ones, as on a phone (a session then lasts about 30 s: 50 users sign in as 500 of the
+# accounts in 5 minutes).
+READING = (1, 4)
+FILLING = (3, 10)
 SIGN_IN = "/accounts/login/"
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 IMPORT_HEADERS = (
