@@ -3,6 +3,7 @@ filters whose choices come from the user's scope, and a year filter instead of t
 hierarchy's scan of every row."""
 
 import datetime
+import re
 
 import pytest
 from django.contrib import admin
@@ -272,3 +273,31 @@ def test_a_rows_checkbox_is_djangos_own_html_superuser(admin_client):
     # And Django's own, whatever its version writes.
     model_admin = admin.site._registry[Ward]
     assert model_admin.action_checkbox(ward) == admin.ModelAdmin.action_checkbox(model_admin, ward)
+
+
+def test_every_admin_list_offers_its_unit_and_ward_filters_as_labelled_lists_superuser(
+    admin_client, monkeypatch
+):
+    """Every admin list, with each filter of units or wards in its list form (as at national
+    scale): the page answers, and each list has its label and keeps the list's parameters."""
+    monkeypatch.setattr(admin_filters, "LINKS_MAX", 0)
+    for name in ("Long Biên", "Gia Lâm"):
+        ActivityFactory(
+            team=TeamFactory(residential_group__ward__district=DistrictFactory(name=name))
+        )
+
+    lists = {}
+    for model in admin.site._registry:
+        url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+        page = admin_client.get(url, {"q": "a"})
+        assert page.status_code == 200, url
+        html = page.content.decode()
+        selects = re.findall(r'<select id="filter-([^"]+)"', html)
+        for name in selects:
+            assert f'<label class="visually-hidden" for="filter-{name}">' in html, url
+        assert html.count('<input type="hidden" name="q" value="a">') == len(selects), url
+        if selects:
+            lists[model._meta.label] = selects
+
+    assert lists["teams.Activity"] == [DISTRICT_PARAM, WARD_PARAM]
+    assert lists["wards.Ward"] == ["district__id__exact"]
