@@ -1,6 +1,6 @@
 """Load test: gunicorn with production-like settings and a background worker, and 50
 concurrent users of locust (run from another process) for 5 minutes, each signing in as one
-of 510 accounts after another over 120 wards of 10 managing units and working on their own
+of 560 accounts after another over 120 wards of 10 managing units and working on their own
 ward's (or unit's) pages, a fifth of the requests writes (bench/locustfile.py); then the
 tallies compared with a full recount (`rebuild_tallies --check`).
 
@@ -47,7 +47,7 @@ def main():
     parser.add_argument("--units", type=int, default=10)
     parser.add_argument("--wards", type=int, default=12, help="wards of each unit")
     parser.add_argument("--officers", type=int, default=4, help="accounts of each ward")
-    parser.add_argument("--staff", type=int, default=3, help="accounts of each unit")
+    parser.add_argument("--staff", type=int, default=8, help="accounts of each unit")
     args = parser.parse_args()
     if "DATABASE_URL" not in os.environ:
         sys.exit("Set DATABASE_URL to a database filled by manage.py seed_scale.")
