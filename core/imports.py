@@ -508,9 +508,12 @@ class Importer:
         if not keys:
             return {}
         attnames = [self.attname(attribute) for attribute in self.key]
+        # Unordered: a model's ordering through its relations (a member's by ward, group and
+        # name) made PostgreSQL sort the rows through four joins, planned for a cursor.
         rows = (
             self.resource.get_queryset()
             .select_related(None)
+            .order_by()
             .filter(**{f"{attnames[0]}__in": code_variants(key[0] for key in keys)})
         )
         wanted = set(keys)
