@@ -8,8 +8,10 @@ import decimal
 import functools
 import re
 
-from django.core.exceptions import MultipleObjectsReturned
+import tablib
+from django.core.exceptions import FieldDoesNotExist, MultipleObjectsReturned
 from django.utils import translation
+from django.utils.encoding import force_str
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
@@ -50,11 +52,13 @@ class ChoiceLabelWidget(widgets.Widget):
             % {"value": text, "choices": ", ".join(self._labels)}
         )
 
+    @functools.cached_property
+    def _label_of(self):
+        return {value: label for label, value in self._labels.items()}
+
     def render(self, value, obj=None, **kwargs):
-        if not value:
-            return ""
-        with translation.override("vi"):
-            return str(self.choices(value).label)
+        # Looked up, not translated again for each cell (a tenth of a ward's export).
+        return self._label_of.get(value, value) if value else ""
 
 
 class YesNoWidget(widgets.Widget):
@@ -199,6 +203,11 @@ def yes_no_field(attribute, column):
     return fields.Field(attribute=attribute, column_name=column, widget=YesNoWidget())
 
 
+def _related_value(value, **kwargs):
+    """A related record's column, as `ForeignKeyWidget` writes it: empty without one."""
+    return "" if value is None else value
+
+
 class NaturalKeyResource(resources.ModelResource):
     """Rows are found by natural keys among the records the user sees; unchanged rows are
     skipped; model validation runs."""
@@ -231,6 +240,65 @@ class NaturalKeyResource(resources.ModelResource):
                     )
                 }
             ) from None
+
+    # Whether `export` may read the rows as tuples of values: not when cells are written
+    # or left out row by row (`export_field` overridden).
+    exports_columns = True
+
+    def export(self, queryset=None, **kwargs):
+        """The library's export, the rows read as tuples of the columns' stored values when
+        every column is one (`column_of`): the library builds each row's model instances,
+        related ones included, and follows each cell's path through them (a ward's 3,600
+        activities: about half the time)."""
+        if not self.exports_columns:
+            return super().export(queryset, **kwargs)
+        self.before_export(queryset, **kwargs)
+        if queryset is None:
+            queryset = self.get_queryset()
+        queryset = self.filter_export(queryset, **kwargs)
+        selected = kwargs.get("export_fields")
+        fields = self.get_export_fields(selected)
+        dataset = tablib.Dataset(headers=[force_str(field.column_name) for field in fields])
+        columns = [self.column_of(field, queryset) for field in fields]
+        if not columns or None in columns or queryset._prefetch_related_lookups:
+            for instance in self.iter_queryset(queryset):
+                dataset.append(self.export_resource(instance, selected_fields=selected, **kwargs))
+        else:
+            paths, renders = zip(*columns, strict=True)
+            rows = queryset.values_list(*paths).iterator(chunk_size=self.get_chunk_size())
+            for row in rows:
+                dataset.append(
+                    [render(value, **kwargs) for render, value in zip(renders, row, strict=True)]
+                )
+        self.after_export(queryset, dataset, **kwargs)
+        return dataset
+
+    def column_of(self, field, queryset):
+        """(the path of `field`'s value in `queryset.values_list`, how it is written) when
+        its cell is a value stored in a column of the row or of a record it points to, one
+        each (not through a list of records); None otherwise."""
+        method = field.get_dehydrate_method(self.get_field_name(field))
+        if field.attribute is None or callable(method) or hasattr(self, method):
+            return None
+        widget, path, render = field.widget, field.attribute, field.widget.render
+        if isinstance(widget, widgets.ForeignKeyWidget):
+            if widget.key_is_id or widget.use_natural_foreign_keys:
+                return None
+            path = f"{path}__{widget.field}"
+            render = _related_value
+        if path in queryset.query.annotations:
+            return path, render
+        model, *names = [queryset.model, *path.split("__")]
+        try:
+            for name in names[:-1]:
+                relation = model._meta.get_field(name)
+                if not (relation.concrete and (relation.many_to_one or relation.one_to_one)):
+                    return None
+                model = relation.related_model
+            last = model._meta.get_field(names[-1])
+        except FieldDoesNotExist:
+            return None  # a property or a method
+        return (path, render) if last.concrete and not last.is_relation else None
 
     def import_data(self, dataset, **kwargs):
         # A file goes in whole or not at all, whatever its caller asks: a row with a bad cell

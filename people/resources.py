@@ -65,6 +65,11 @@ class PersonalDataResource(NaturalKeyResource):
         self.personal = personal
         super().__init__(user=user, **kwargs)
 
+    @property
+    def exports_columns(self):
+        # Cell by cell (`export_field`) when a personal cell may be left empty.
+        return not self.personal or self.user is None or self.user.is_superuser
+
     def is_personal(self, field):
         return field.attribute.removeprefix(f"{self.person_path}__") in self.PERSONAL
 
