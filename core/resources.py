@@ -260,7 +260,10 @@ class NaturalKeyResource(resources.ModelResource):
         fields = self.get_export_fields(selected)
         dataset = tablib.Dataset(headers=[force_str(field.column_name) for field in fields])
         columns = [self.column_of(field, queryset) for field in fields]
-        if not columns or None in columns or queryset._prefetch_related_lookups:
+        query = queryset.query
+        # Distinct tuples of values are not one row a record: the records are read then.
+        by_instances = query.distinct or query.combinator or queryset._prefetch_related_lookups
+        if not columns or None in columns or by_instances:
             for instance in self.iter_queryset(queryset):
                 dataset.append(self.export_resource(instance, selected_fields=selected, **kwargs))
         else:

@@ -8,7 +8,9 @@ from django.core.management import call_command
 from import_export import resources
 
 from core.resources import NaturalKeyResource
-from teams.resources import MemberResource
+from teams.models import Activity
+from teams.resources import ActivityResource, MemberResource
+from tests.factories import ActivityFactory
 from tests.shared import module_records
 from wards.models import User
 
@@ -80,3 +82,15 @@ def test_export_with_personal_cells_left_out_row_by_row_is_read_from_instances()
     assert MemberResource(user=staff, personal=False).exports_columns is True
     assert MemberResource(user=User(is_superuser=True), personal=True).exports_columns is True
     assert MemberResource(personal=True).exports_columns is True
+
+
+def test_export_of_a_distinct_list_keeps_a_row_for_each_record(db):
+    # As tuples, two records with the same cells would be one distinct row.
+    first = ActivityFactory(title="Tổng vệ sinh")
+    ActivityFactory(team=first.team, title="Tổng vệ sinh")
+    activities = Activity.objects.filter(team=first.team).distinct()
+
+    exported = ActivityResource().export(queryset=activities)
+
+    assert [row[5] for row in exported] == ["Tổng vệ sinh", "Tổng vệ sinh"]
+    assert len(ActivityResource().export(queryset=activities.order_by().distinct())) == 2
