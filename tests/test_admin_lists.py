@@ -77,6 +77,40 @@ def test_search_finds_without_accents_through_the_folded_column_superuser(admin_
     assert any("search_text" in q["sql"] for q in queries)
 
 
+@pytest.mark.parametrize(
+    ("cap", "by_ids"),
+    [(3, True), (1, False)],  # two found: named by their ids up to the cap, searched above it
+)
+def test_search_lists_what_it_found_by_ids_when_few_in_the_lists_order_superuser(
+    admin_client, monkeypatch, cap, by_ids
+):
+    monkeypatch.setattr(CappedPaginator, "cap", cap)
+    found = [ActivityFactory(title=f"Dọn vệ sinh ngõ {n}") for n in (7, 8)]
+    ActivityFactory(title="Họp tổ")
+    found[0].date = datetime.date(2025, 9, 30)
+    found[0].save()
+
+    with CaptureQueriesContext(connection) as queries:
+        response = admin_client.get(ACTIVITIES, {"q": "ve sinh"})
+
+    titles = [a.title for a in response.context["cl"].result_list]
+    assert titles == ["Dọn vệ sinh ngõ 7", "Dọn vệ sinh ngõ 8"]  # the newest first
+    listed = [q["sql"] for q in queries if 'SELECT "teams_activity"."id", ' in q["sql"]]
+    named = re.search(r'"teams_activity"\."id" IN \((\d+), (\d+)\)', listed[-1])
+    by_found_ids = bool(named) and {int(pk) for pk in named.groups()} == {a.pk for a in found}
+    assert (by_found_ids, " LIKE " in listed[-1]) == (by_ids, not by_ids)
+
+
+def test_search_finding_nothing_reads_no_list_superuser(admin_client):
+    ActivityFactory(title="Họp tổ")
+
+    with CaptureQueriesContext(connection) as queries:
+        response = admin_client.get(ACTIVITIES, {"q": "ve sinh"})
+
+    assert list(response.context["cl"].result_list) == []
+    assert [q for q in queries if 'SELECT "teams_activity"."id", ' in q["sql"]] == []
+
+
 def test_ward_filter_waits_for_a_district_in_a_large_scope_superuser(admin_client, monkeypatch):
     monkeypatch.setattr(admin_filters, "WARD_CHOICES_MAX", 2)
     first, second = DistrictFactory(name="Long Biên"), DistrictFactory(name="Gia Lâm")

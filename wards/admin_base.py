@@ -146,9 +146,13 @@ class CappedPaginator(Paginator):
     @cached_property
     def count(self):
         # Unordered and without the list's columns: the database stops at the cap.
-        counted = self.object_list.order_by().values("pk")[: self.cap + 1].count()
-        self.capped = counted > self.cap
-        return min(counted, self.cap)
+        return self.counted(self.object_list.order_by().values("pk")[: self.cap + 1].count())
+
+    def counted(self, rows):
+        """The count, `rows` having been counted up to one more than the cap."""
+        self.capped = rows > self.cap
+        self.__dict__["count"] = min(rows, self.cap)
+        return self.count
 
 
 def row_count(queryset):
@@ -282,8 +286,26 @@ class ScopedModelAdmin(ScopedFieldsMixin, CheckedDateHierarchyMixin, admin.Model
         if field is None and getattr(self.model, "search_source", ()):
             field = "search_text"
         if search_term and field:
-            return queryset.filter(search_filter(search_term, field=field)), False
+            searched = queryset.filter(search_filter(search_term, field=field))
+            return self.found(request, queryset, searched), False
         return super().get_search_results(request, queryset, search_term)
+
+    def found(self, request, queryset, searched):
+        """The rows of `queryset` a search found: named by their ids when they are no more
+        than the list counts (`CappedPaginator.cap`). The database cannot tell how many
+        rows a word matches, and would read a list in its order (activities by date)
+        through millions of rows for the few that match (a word found nowhere: all of
+        them); their ids are read through the trigram index. Read up to one more than the
+        cap, they are the list's count too (`get_paginator`)."""
+        ids = list(searched.order_by().values_list("pk", flat=True)[: CappedPaginator.cap + 1])
+        request.search_rows = len(ids)
+        return searched if len(ids) > CappedPaginator.cap else queryset.filter(pk__in=ids)
+
+    def get_paginator(self, request, queryset, per_page, **kwargs):
+        paginator = super().get_paginator(request, queryset, per_page, **kwargs)
+        if hasattr(request, "search_rows"):
+            paginator.counted(request.search_rows)
+        return paginator
 
     def get_object(self, request, object_id, from_field=None):
         obj = super().get_object(request, object_id, from_field)
