@@ -508,13 +508,13 @@ class Importer:
         if not keys:
             return {}
         attnames = [self.attname(attribute) for attribute in self.key]
-        # Unordered: a model's ordering through its relations (a member's by ward, group and
-        # name) made PostgreSQL sort the rows through four joins, planned for a cursor.
-        rows = (
-            self.resource.get_queryset()
-            .select_related(None)
-            .order_by()
-            .filter(**{f"{attnames[0]}__in": code_variants(key[0] for key in keys)})
+        rows = self.resource.get_queryset().select_related(None)
+        # In the resource's own order (a group's: the current one of a code last, so that it
+        # is the one found), not in the model's: a member's ordering by ward, group and name
+        # made PostgreSQL sort them through four joins, planned for a cursor (2.4 s, not
+        # 0.4 s, for 30,000 members).
+        rows = rows.order_by(*rows.query.order_by).filter(
+            **{f"{attnames[0]}__in": code_variants(key[0] for key in keys)}
         )
         wanted = set(keys)
         found = {}

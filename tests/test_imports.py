@@ -170,6 +170,26 @@ def test_import_reads_the_stored_records_it_may_change_without_sorting_them(thuo
     assert " JOIN " not in reads[0]
 
 
+def test_import_names_the_current_group_of_a_code_not_one_that_ended_recorded_after_it():
+    ward = WardFactory(code="00115")
+    current = ResidentialGroupFactory(ward=ward, code="01", households=120)
+    ended = ResidentialGroupFactory(
+        ward=ward,
+        code="01",
+        households=80,
+        valid_from=datetime.date(2010, 1, 1),
+        valid_until=datetime.date(2025, 6, 30),
+    )
+    csv = "Mã phường,Mã tổ dân phố,Tên tổ dân phố,Số hộ\n00115,01,Tổ dân phố số 1,321\n"
+
+    result = importers()["group"]().run(read_table("to.csv", csv.encode()), commit=True)
+
+    assert (result.changed, result.errors) == (1, [])
+    current.refresh_from_db()
+    ended.refresh_from_db()
+    assert (current.households, ended.households) == (321, 80)
+
+
 def test_import_the_files_in_other_encodings_match_the_workbooks_rows(thuong_thanh):
     MemberImporter().run(table_of("thanh-vien.xlsx"), commit=True)
 
