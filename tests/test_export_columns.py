@@ -94,3 +94,20 @@ def test_export_of_a_distinct_list_keeps_a_row_for_each_record(db):
 
     assert [row[5] for row in exported] == ["Tổng vệ sinh", "Tổng vệ sinh"]
     assert len(ActivityResource().export(queryset=activities.order_by().distinct())) == 2
+
+
+def test_export_of_a_list_of_records_reads_them_as_the_library_does(db):
+    activity = ActivityFactory(title="Tổng vệ sinh")
+
+    exported = ActivityResource().export(queryset=[activity])
+
+    assert [row[5] for row in exported] == ["Tổng vệ sinh"]
+
+
+def test_a_resource_writing_its_cells_its_own_way_is_read_from_instances():
+    class Shouting(ActivityResource):
+        def export_field(self, field, instance, **kwargs):
+            return str(super().export_field(field, instance, **kwargs)).upper()
+
+    assert Shouting().exports_columns is False
+    assert ActivityResource().exports_columns is True
