@@ -111,6 +111,40 @@ def test_search_finding_nothing_reads_no_list_superuser(admin_client):
     assert [q for q in queries if 'SELECT "teams_activity"."id", ' in q["sql"]] == []
 
 
+@pytest.mark.parametrize("cap", [1_000, 1])
+def test_search_through_a_filter_that_repeats_rows_counts_each_once_superuser(
+    admin_client, monkeypatch, cap
+):
+    monkeypatch.setattr(CappedPaginator, "cap", cap)
+    twice = MemberFactory(full_name="Nguyễn Văn An").person
+    MemberFactory(person=twice)
+    MemberFactory(full_name="Lê Thị An")
+    people = reverse("admin:people_person_changelist")
+
+    response = admin_client.get(people, {"q": "an", "memberships__isnull": "False"})
+
+    names = [p.full_name for p in response.context["cl"].result_list]
+    assert sorted(names) == (["Lê Thị An", "Nguyễn Văn An"] if cap > 1 else names)
+    assert response.context["cl"].result_count == min(2, cap)
+    assert response.context["cl"].paginator.capped == (cap == 1)
+
+
+def test_facets_asked_for_in_the_address_are_never_counted_superuser(admin_client):
+    ActivityFactory()
+
+    with CaptureQueriesContext(connection) as queries:
+        response = admin_client.get(ACTIVITIES, {"_facets": "True"})
+
+    assert response.status_code == 200
+    assert [q["sql"] for q in queries if "FILTER (WHERE" in q["sql"]] == []
+    allowing = {
+        model._meta.label
+        for model, model_admin in admin.site._registry.items()
+        if model_admin.show_facets != admin.ShowFacets.NEVER
+    }
+    assert allowing == {"auth.Group"}  # a few roles
+
+
 def test_ward_filter_waits_for_a_district_in_a_large_scope_superuser(admin_client, monkeypatch):
     monkeypatch.setattr(admin_filters, "WARD_CHOICES_MAX", 2)
     first, second = DistrictFactory(name="Long Biên"), DistrictFactory(name="Gia Lâm")

@@ -22,7 +22,7 @@ from core.pages import XLSX
 from core.tables import FileRefused, read_table
 
 from .admin_base import (
-    CheckedDateHierarchyMixin,
+    CheckedListMixin,
     HelpApartBoundField,
     ScopedAdmin,
     ScopedImportExportAdmin,
@@ -448,7 +448,7 @@ admin.site.unregister(DBTaskResult)
 AxesAttemptAdmin = type(admin.site.get_model_admin(AccessAttempt))
 
 
-class AccessAttemptAdmin(CheckedDateHierarchyMixin, AxesAttemptAdmin):
+class AccessAttemptAdmin(CheckedListMixin, AxesAttemptAdmin):
     @admin.display(description=_("Status"))
     def status(self, attempt):
         """The attempts left, in a column django-axes names by its method (in English)."""
@@ -460,6 +460,4 @@ admin.site.register(AccessAttempt, AccessAttemptAdmin)
 for model in (AccessFailureLog, AccessLog):
     registered = type(admin.site.get_model_admin(model))
     admin.site.unregister(model)
-    admin.site.register(
-        model, type(registered.__name__, (CheckedDateHierarchyMixin, registered), {})
-    )
+    admin.site.register(model, type(registered.__name__, (CheckedListMixin, registered), {}))

@@ -183,10 +183,15 @@ class OfferedSortsChangeList(ChangeList):
         return self.list_display[int(number)] in self.sortable_by
 
 
-class CheckedDateHierarchyMixin:
-    """The date hierarchy's year, month and day are read from the query string as numbers:
-    beyond the calendar (a year of 25 digits, the year 9999 whose end is in 10,000), the list
-    says its filter is wrong instead of failing to make the date."""
+class CheckedListMixin:
+    """What a list reads from its query string, made safe at national scale. The date
+    hierarchy's year, month and day are read as numbers: beyond the calendar (a year of 25
+    digits, the year 9999 whose end is in 10,000), the list says its filter is wrong
+    instead of failing to make the date. Facets (`?_facets`, the count of each filter's
+    choices over the whole list: more than ten minutes over 5,000,000 activities) are never
+    shown."""
+
+    show_facets = admin.ShowFacets.NEVER
 
     def get_changelist_instance(self, request):
         if self.date_hierarchy:
@@ -197,7 +202,7 @@ class CheckedDateHierarchyMixin:
         return super().get_changelist_instance(request)
 
 
-class ScopedModelAdmin(ScopedFieldsMixin, CheckedDateHierarchyMixin, admin.ModelAdmin):
+class ScopedModelAdmin(ScopedFieldsMixin, CheckedListMixin, admin.ModelAdmin):
     """Records outside the scope answer 404, and a save that would put a record outside the
     scope is refused (and rolled back with the rest of the form).
 
@@ -297,14 +302,21 @@ class ScopedModelAdmin(ScopedFieldsMixin, CheckedDateHierarchyMixin, admin.Model
         through millions of rows for the few that match (a word found nowhere: all of
         them); their ids are read through the trigram index. Read up to one more than the
         cap, they are the list's count too (`get_paginator`)."""
-        ids = list(searched.order_by().values_list("pk", flat=True)[: CappedPaginator.cap + 1])
-        request.search_rows = len(ids)
-        return searched if len(ids) > CappedPaginator.cap else queryset.filter(pk__in=ids)
+        cap = self.paginator.cap
+        read = list(searched.order_by().values_list("pk", flat=True)[: cap + 1])
+        # A filter through a list of records (`?memberships__isnull=False`) repeats rows,
+        # which Django's changelist makes distinct after the search.
+        ids = set(read)
+        if len(read) > cap and len(ids) < len(read):
+            return searched  # how many distinct rows, not known: the paginator counts them
+        request.search_rows = (self.model, len(ids))
+        return searched if len(ids) > cap else queryset.filter(pk__in=ids)
 
     def get_paginator(self, request, queryset, per_page, **kwargs):
         paginator = super().get_paginator(request, queryset, per_page, **kwargs)
-        if hasattr(request, "search_rows"):
-            paginator.counted(request.search_rows)
+        model, rows = request.__dict__.pop("search_rows", (None, None))
+        if model is self.model:
+            paginator.counted(rows)
         return paginator
 
     def get_object(self, request, object_id, from_field=None):
