@@ -391,3 +391,22 @@ def test_every_admin_list_offers_its_unit_and_ward_filters_as_labelled_lists_sup
 
     assert lists["teams.Activity"] == [DISTRICT_PARAM, WARD_PARAM]
     assert lists["wards.Ward"] == ["district__id__exact"]
+
+
+def test_every_choice_of_every_admin_lists_filters_is_a_lookup_it_allows_superuser(admin_client):
+    """The lookups a list reads are those its filters make (`CheckedListMixin`): each
+    choice each filter offers answers with the list, not with a refusal."""
+    ActivityFactory(team=TeamFactory(residential_group__ward__district=DistrictFactory()))
+
+    asked = 0
+    for model in admin.site._registry:
+        url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+        page = admin_client.get(url)
+        assert page.status_code == 200, url
+        for spec in page.context["cl"].filter_specs:
+            for choice in list(spec.choices(page.context["cl"]))[:4]:
+                response = admin_client.get(url + choice["query_string"])
+                assert response.status_code == 200, (url, choice["query_string"])
+                asked += 1
+
+    assert asked == 142  # the choices offered, up to four a filter
