@@ -354,8 +354,8 @@ class ScopedModelAdmin(ScopedFieldsMixin, CheckedListMixin, admin.ModelAdmin):
         cap, they are the list's count too (`get_paginator`)."""
         cap = self.paginator.cap
         read = list(searched.order_by().values_list("pk", flat=True)[: cap + 1])
-        # A filter through a list of records (`?memberships__isnull=False`) repeats rows,
-        # which Django's changelist makes distinct after the search.
+        # A filter through a list of records (a user's groups) repeats rows, which
+        # Django's changelist makes distinct after the search.
         ids = set(read)
         if len(read) > cap and len(ids) < len(read):
             return searched  # how many distinct rows, not known: the paginator counts them
