@@ -141,7 +141,9 @@ def test_a_lookup_no_filter_of_the_list_makes_is_refused_superuser(admin_client)
         "team__residential_group__ward__name__regex",
         "field__regex",
     ):
-        assert admin_client.get(ACTIVITIES, {lookup: "x"}).status_code == 400, lookup
+        refused = admin_client.get(ACTIVITIES, {lookup: "x"})
+        assert refused.status_code == 400, lookup
+        assert "một bộ lọc mà danh sách này không có" in refused.content.decode(), lookup
     for lookup, value in (
         ("field__exact", "environment"),
         ("id__exact", "1"),

@@ -230,6 +230,9 @@ def test_admin_changelist_shows_django_strings_in_vietnamese_superuser(admin_cli
     assert "Chuyển đến nội dung chính" in content  # Skip to main content
     assert "Đường dẫn điều hướng" in content  # Breadcrumbs
     assert "Show counts" not in content and "Hiện số lượng" not in content  # no facets
+    # The filters' headings, in the project's words (“Theo phường”), not Django's “Bởi”.
+    headings = re.findall(r"<summary>\s*(.*?)\s*</summary>", content)
+    assert headings and all(h.startswith("Theo ") for h in headings), headings
     assert "Skip to main content" not in content
     # The action menu is not named with the word of the Activities model.
     assert '<label>Thao tác: <select name="action"' in " ".join(content.split())
