@@ -35,7 +35,7 @@ MATRIX_PAGE_SIZE = 50
 WARD_SORTS = {
     # The code after the name: a ward and its successor of the same name, the old one first.
     "name": gettext_lazy("Name"),
-    # By their activities in the period, then by name (`selectors.wards_by_activities`).
+    # By their activities in the period, then by name (`selectors.WardsByActivities`).
     "activities": gettext_lazy("Least active first"),
     "-activities": gettext_lazy("Most active first"),
 }
@@ -157,13 +157,12 @@ def district_dashboard(
     if sort == "name":
         ordered = wards.order_by("sort_name", "code")
     else:  # the wards' ids, in order
-        ordered = selectors.wards_by_activities(
+        ordered = selectors.WardsByActivities(
             wards, period=period, least_first=sort == "activities"
         )
     ward_page = None
     if not every_ward:
-        count = wards.count() if sort == "name" else len(ordered)
-        ward_page = page_of(ordered, page, count=count)
+        ward_page = page_of(ordered, page, count=wards.count())
     in_table = list(ordered if ward_page is None else ward_page)
     if sort != "name":
         found = wards.in_bulk(in_table)

@@ -14,8 +14,9 @@ units' or the wards') is found once per dashboard (`_whole_units`).
 """
 
 import dataclasses
-from collections import Counter, defaultdict
+from collections import defaultdict
 
+from django.db import connection
 from django.db.models import (
     Count,
     DurationField,
@@ -259,34 +260,78 @@ def figures_by_unit(*, wards, period, by, units=None) -> dict[int, Figures]:
     return results
 
 
-def wards_by_activities(wards, *, period, least_first):
-    """The ids of `wards` in the order of their activities in the period, the least (or the
-    most) active first, then by name: the whole months from the tallies and the days at the
-    range's edges from the activities, each in one grouped query over all the wards, and
-    sorted here. (Counted in the database for each ward, the edges' days were read again for
-    each of the country's 10,000 wards: 12 s.)"""
-    activities = Counter()
-    months, edges = period.whole_months()
-    counted = []
-    if months:
-        tallies = WardMonth.objects.filter(month__range=months)
-        counted.append(_in_wards(tallies, wards).values("ward").annotate(n=Sum("activities")))
-    for start, end in edges:
-        dated = Activity.objects.filter(date__range=(start, end))
-        counted.append(
-            _in_wards(dated, wards).values(ward=F(Activity.ward_path)).annotate(n=Count("pk"))
+class WardsByActivities:
+    """The ids of `wards` in the order of their activities in `period`, the least (or the
+    most) active first, then by name: a sequence whose slices (a page) are read sorted from
+    the database, its length the wards' count. The whole months are summed from the
+    tallies, the days at the range's edges counted from the activities by their ward (an
+    index alone on PostgreSQL), joined to the wards in one query. (Each ward's edge days
+    counted apart: 12 s for the country's 10,000 wards; all of them read and sorted here:
+    470 ms.)"""
+
+    def __init__(self, wards, *, period, least_first):
+        self.wards = wards.order_by()
+        self.period = period
+        self.least_first = least_first
+
+    def __len__(self):
+        return self.wards.count()
+
+    def __iter__(self):
+        return iter(self._read())
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice) or index.step is not None:
+            raise TypeError("WardsByActivities is read by slices (a page).")
+        start = max(index.start or 0, 0)
+        if index.stop is None:
+            return self._read()[start:]
+        return self._read(limit=max(index.stop - start, 0), offset=start)
+
+    def _read(self, *, limit=None, offset=0):
+        quote = connection.ops.quote_name
+        counted = self._counted()
+        ward = {name: quote(Ward._meta.get_field(name).column) for name in ("sort_name", "code")}
+        sql, params = f"SELECT w.{quote('id')} FROM {quote(Ward._meta.db_table)} w", []
+        if counted is not None:
+            counted_sql, params = counted.query.sql_with_params()
+            sql += (
+                " LEFT JOIN (SELECT c.unit, SUM(c.n) AS n FROM"
+                f" ({counted_sql}) c GROUP BY c.unit) t ON t.unit = w.{quote('id')}"
+            )
+        if self.wards.query.has_filters():
+            wards_sql, wards_params = self.wards.values("pk").query.sql_with_params()
+            sql += f" WHERE w.{quote('id')} IN ({wards_sql})"
+            params = [*params, *wards_params]
+        activities = "COALESCE(t.n, 0)" if counted is not None else "0"
+        direction = "ASC" if self.least_first else "DESC"
+        sql += (
+            f" ORDER BY {activities} {direction}, w.{ward['sort_name']}, w.{ward['code']},"
+            f" w.{quote('id')}"
         )
-    for rows in counted:
-        for row in rows:
-            activities[row["ward"]] += row["n"] or 0
-    sign = 1 if least_first else -1
-    names = wards.order_by().values_list("pk", "sort_name", "code")
-    return [
-        pk
-        for pk, _name, _code in sorted(
-            names, key=lambda ward: (sign * activities[ward[0]], ward[1], ward[2])
-        )
-    ]
+        if limit is not None:
+            sql += " LIMIT %s OFFSET %s"
+            params = [*params, limit, offset]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return [pk for (pk,) in cursor.fetchall()]
+
+    def _counted(self):
+        """The activities of the wards in the period, as rows (unit: a ward, n: activities)
+        to sum by ward; None when the period holds no day."""
+        months, edges = self.period.whole_months()
+        parts = []
+        if months:
+            tallies = WardMonth.objects.filter(month__range=months)
+            parts.append(_in_wards(tallies, self.wards).values(unit=F("ward"), n=F("activities")))
+        for start, end in edges:
+            dated = Activity.objects.filter(date__range=(start, end))
+            parts.append(
+                _in_wards(dated, self.wards).values(unit=F("ward")).annotate(n=Count("pk"))
+            )
+        if not parts:
+            return None
+        return parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
 
 
 def _activities_by_month(wards, period, units):

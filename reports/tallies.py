@@ -164,8 +164,8 @@ def _count_months(*, wards, districts, months):
             )
             .values(
                 "field",
-                ward=F(TO_WARD),
-                district=F(f"{TO_WARD}__district"),
+                ward_pk=F(TO_WARD),
+                district_pk=F(f"{TO_WARD}__district"),
                 month=TruncMonth(date_field),
             )
             .annotate(**sums)
@@ -173,7 +173,8 @@ def _count_months(*, wards, districts, months):
         )
         for row in rows.iterator(chunk_size=BATCH):
             month = first_of_month(row.pop("month"))
-            ward, district, field = row.pop("ward"), row.pop("district"), row.pop("field")
+            ward, district = row.pop("ward_pk"), row.pop("district_pk")
+            field = row.pop("field")
             counts = {name: value or 0 for name, value in row.items()}
             if wards is None or ward in wards:
                 ward_counts[ward, month].update(counts)

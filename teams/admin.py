@@ -101,8 +101,8 @@ class ActivityAdmin(ScopedImportExportAdmin):
     resource_classes = [ActivityResource]
     list_display = ["date", "title", "team", "field", "households_reached", "participants"]
     sortable_by = ["date"]  # as MemberAdmin
-    list_filter = [year_filter("date"), "field", *WARD_FILTERS]
-    list_select_related = [Activity.ward_path]
+    list_filter = [year_filter("date"), "field", *ward_filters(Activity.ward_path)]
+    list_select_related = [Activity.team_ward_path]
     search_fields = ["title", "description"]
     autocomplete_fields = ["team"]
 

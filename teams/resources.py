@@ -124,7 +124,7 @@ class MemberResource(RoleResource):
 
 
 class ActivityResource(NaturalKeyResource):
-    ward_code = ward_code_field(f"{Activity.ward_path}__code")
+    ward_code = ward_code_field(f"{Activity.team_ward_path}__code")
     team = team_field()
     group_name = group_name_field()
     date = date_field("date", "Ngày")
@@ -152,7 +152,7 @@ class ActivityResource(NaturalKeyResource):
         import_id_fields = ["team", "date", "title"]
 
     def get_queryset(self):
-        return super().get_queryset().select_related(Activity.ward_path)
+        return super().get_queryset().select_related(Activity.team_ward_path)
 
 
 class FeedbackResource(NaturalKeyResource):

@@ -53,7 +53,7 @@ def member_rows(*, ward, user, filters, ordering):
 def activity_rows(*, ward, user, filters, ordering):
     rows = _common(
         # Every row shows and exports its group, and its ward's code.
-        Activity.objects.visible_to(user).in_ward(ward).select_related(Activity.ward_path),
+        Activity.objects.visible_to(user).in_ward(ward).select_related(Activity.team_ward_path),
         filters,
     )
     if filters.get("field"):

@@ -150,7 +150,7 @@ def record_add(request, code, kind):
 
 def visible_record(request, kind, pk):
     model = KINDS[kind]["model"]
-    record = seen_or_404(request, model.objects.select_related(model.ward_path), pk=pk)
+    record = seen_or_404(request, model.objects.select_related(model.team_ward_path), pk=pk)
     return record, record.team.residential_group.ward
 
 

@@ -30,8 +30,8 @@ from wards.roles import Role
 pytestmark = pytest.mark.django_db
 
 ACTIVITIES = reverse("admin:teams_activity_changelist")
-WARD_PARAM = "team__residential_group__ward__id__exact"
-DISTRICT_PARAM = "team__residential_group__ward__district__id__exact"
+WARD_PARAM = "ward__id__exact"
+DISTRICT_PARAM = "ward__district__id__exact"
 
 
 def filter_choices(response, title):

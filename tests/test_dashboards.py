@@ -19,6 +19,7 @@ from django.utils.html import escape
 from core.periods import Period, PeriodForm
 from core.work_fields import WorkField
 from meetings.models import ProgressReport, Seminar
+from reports.selectors import WardsByActivities
 from teams.models import Activity, CitizenFeedback, Member
 from tests.factories import (
     ActivityFactory,
@@ -34,7 +35,7 @@ from tests.factories import (
     TeamFactory,
     WardFactory,
 )
-from wards.models import SecurityEvent
+from wards.models import SecurityEvent, Ward
 from wards.roles import Role
 
 pytestmark = pytest.mark.django_db
@@ -319,6 +320,39 @@ def test_overview_sorted_by_activity_lists_the_least_active_ward_first(
         "Phường Hai",
         "Phường Một",
     ]
+
+
+def test_wards_by_activities_sums_months_and_edge_days_and_reads_a_page_sorted():
+    """15/01–10/12/2025: February to November from the tallies, 15–31 January and 1–10
+    December from the activities; ties by name; a page is a slice read sorted."""
+    district = DistrictFactory()
+    wards = {name: WardFactory(name=f"Phường {name}", district=district) for name in "DCBA"}
+    teams = {name: TeamFactory(residential_group__ward=ward) for name, ward in wards.items()}
+    days = {
+        "A": ["2025-03-10", "2025-03-11", "2025-03-12"],  # 3, in a whole month
+        "B": ["2025-01-20", "2025-06-01"],  # 2: an edge day and a month
+        "C": ["2025-01-15", "2025-12-10"],  # 2: both edges' outer days
+        "D": ["2025-01-14", "2025-12-11"],  # 0: the days just outside
+    }
+    for name, dates in days.items():
+        for date in dates:
+            ActivityFactory(team=teams[name], date=datetime.date.fromisoformat(date))
+    other = TeamFactory()  # another unit's ward, busier than all
+    ActivityFactory.create_batch(4, team=other, date=datetime.date(2025, 5, 5))
+    period = Period("range", datetime.date(2025, 1, 15), datetime.date(2025, 12, 10))
+    in_unit = Ward.objects.filter(district=district)
+    ids = {ward.pk: name for name, ward in wards.items()}
+
+    least = WardsByActivities(in_unit, period=period, least_first=True)
+    most = WardsByActivities(in_unit, period=period, least_first=False)
+
+    assert [ids[pk] for pk in least] == ["D", "B", "C", "A"]
+    assert [ids[pk] for pk in most] == ["A", "B", "C", "D"]
+    assert [ids[pk] for pk in least[1:3]] == ["B", "C"]
+    assert [ids[pk] for pk in most[3:50]] == ["D"]
+    assert len(least) == 4
+    every = WardsByActivities(Ward.objects.all(), period=period, least_first=False)
+    assert every[0:1] == [other.residential_group.ward_id]
 
 
 # Periods

@@ -576,6 +576,22 @@ def test_activity_import_is_keyed_on_team_date_and_title(thuong_thanh):
     assert Activity.objects.get().outcome == "Thu gom 2 tấn rác."
 
 
+def test_imported_activities_are_stored_with_their_teams_ward(thuong_thanh):
+    csv = (
+        "Mã phường,Mã tổ dân phố,Ngày,Lĩnh vực,Tên hoạt động\n"
+        "00115,01,05/09/2025,Vệ sinh môi trường,Tổng vệ sinh\n"
+        "00115,02,06/09/2025,Vệ sinh môi trường,Trồng cây\n"
+    )
+
+    result = ActivityImporter().run(read_table("hd.csv", csv.encode()), commit=True)
+
+    assert result.new == 2
+    assert list(Activity.objects.order_by("date").values_list("ward__code", flat=True)) == [
+        "00115",
+        "00115",
+    ]
+
+
 # What the review of the importer found
 
 

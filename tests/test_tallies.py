@@ -90,6 +90,7 @@ def test_activity_moved_to_another_month_and_ward_leaves_both_tallies_right(two_
 
     assert ward_month(first, MARCH) is None
     assert ward_month(second, APRIL)["activities"] == 1
+    assert list(Activity.objects.values_list("ward__name", flat=True)) == ["Gia Thụy"]
     assert_tallies_are_counts()
 
 
@@ -177,6 +178,7 @@ def test_team_moved_to_another_wards_group_takes_its_tallies(two_wards):
     assert ward_month(first, MARCH) is None
     assert ward_month(other, MARCH)["activities"] == 1
     assert not DistrictMonth.objects.filter(district=first.district).exists()
+    assert list(Activity.objects.values_list("ward__name", flat=True)) == ["Trâu Quỳ"]
     assert_tallies_are_counts()
 
 
@@ -188,6 +190,7 @@ def test_group_and_ward_moved_take_their_tallies(two_wards):
     group.ward = second
     group.save()
     assert ward_month(second, MARCH)["activities"] == 1
+    assert list(Activity.objects.values_list("ward__name", flat=True)) == ["Gia Thụy"]
 
     second.district = DistrictFactory(name="Gia Lâm")
     second.save()

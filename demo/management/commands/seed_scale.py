@@ -360,19 +360,20 @@ class Command(BaseCommand):
         ]
         pick = self.random.randrange
         teams = self.teams
+        wards = [self.group_ward[group] for group in self.groups]  # of each team
 
         def rows():
             for index in range(counts["activities"]):
                 field, title, search = choices[pick(len(choices))]
                 yield (
-                    *now, search, teams[index % len(teams)], days[pick(len(days))], field,
-                    title, "", pick(5, 120), pick(5, 60), "",
+                    *now, search, teams[index % len(teams)], wards[index % len(teams)],
+                    days[pick(len(days))], field, title, "", pick(5, 120), pick(5, 60), "",
                 )  # fmt: skip
 
         self.write(
             Activity,
-            ["created_at", "updated_at", "search_text", "team_id", "date", "field", "title",
-             "description", "households_reached", "participants", "outcome"],
+            ["created_at", "updated_at", "search_text", "team_id", "ward_id", "date", "field",
+             "title", "description", "households_reached", "participants", "outcome"],
             rows(),
         )  # fmt: skip
 
