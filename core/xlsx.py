@@ -72,7 +72,9 @@ class Sheet:
 def workbook(output, sheets):
     """Write the workbook of `sheets` to `output` (a binary file)."""
     titles = _distinct_titles([sheet.title for sheet in sheets])
-    with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as archive:
+    # Deflated at the fastest level: the sheet of 20,000 wards written in 440 ms instead of
+    # 700, its file a fifth larger (1.5 MB instead of 1.2).
+    with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
         count = len(sheets)
         archive.writestr("[Content_Types].xml", _content_types(count))
         archive.writestr(
@@ -173,16 +175,15 @@ def _sheet(sheet):
         if len(letters) < len(row):
             letters = [get_column_letter(index) for index in range(1, len(row) + 1)]
         style = BOLD if sheet.header and number == 1 else 0
-        cells = "".join(
-            _cell(
-                f"{letters[index]}{number}",
-                value,
-                DATE if index in sheet.date_columns and style == 0 else style,
-            )
-            for index, value in enumerate(row)
-            if value is not None and value != ""
-        )
-        pieces.append(f'<row r="{number}">{cells}</row>')
+        cells = []
+        for index, value in enumerate(row):
+            column_style = DATE if index in sheet.date_columns and style == 0 else style
+            if type(value) is int and column_style == 0:
+                # Most cells of a report: a count, written here (880 → 700 ms for 20,000 wards).
+                cells.append(f'<c r="{letters[index]}{number}"><v>{value}</v></c>')
+            elif value is not None and value != "":
+                cells.append(_cell(f"{letters[index]}{number}", value, column_style))
+        pieces.append(f'<row r="{number}">{"".join(cells)}</row>')
         if len(pieces) == ROWS_A_WRITE:
             yield "".join(pieces)
             pieces = []
