@@ -18,5 +18,7 @@ class TeamsConfig(AppConfig):
         units_ending.connect(records_after_the_end, dispatch_uid="teams.records_after_the_end")
         for unit in (Team, ResidentialGroup):
             post_save.connect(
-                Activity.follow_moved_unit, sender=unit, dispatch_uid=f"teams.moved-{unit}"
+                Activity.follow_moved_unit,
+                sender=unit,
+                dispatch_uid=f"teams.moved-{unit._meta.label}",
             )
